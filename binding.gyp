@@ -1,0 +1,30 @@
+{
+  "targets": [
+    {
+      "target_name": "oslens",
+      "sources": [
+        "native/addon.cc",
+        "native/bench/harness.c",
+        "native/bench/cpu.c",
+        "native/bench/syscall.c",
+        "native/bench/sched.c",
+        "native/bench/memory.c",
+        "native/bench/io.c",
+        "native/bench/net.c"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-O2"],
+      "cflags_c": ["-std=gnu11"],
+      "cflags_cc": ["-std=c++17"],
+      "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "oslens-forkhelper",
+      "type": "executable",
+      "sources": ["native/bench/forkhelper.c"],
+      "defines": ["_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"]
+    }
+  ]
+}

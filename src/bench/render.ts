@@ -1,0 +1,166 @@
+/**
+ * Text views of a BenchRun: the table grouped by mental model, with a log-scale bar so the orders
+ * of magnitude are seen, the ratio rows, the folklore notes, and a side-by-side comparison.
+ */
+import { findModel, loadLatencyTable } from '../lessons/load.js';
+import type { ModelId } from '../lessons/types.js';
+import { describeVerdict, formatFactor, formatNs } from './compare.js';
+import type { BenchResult, BenchRun } from './types.js';
+
+/** Bar scale: 0.1 ns .. 1 s, log10, BAR_PER_DECADE cells per decade. */
+const BAR_MIN_NS = 0.1;
+const BAR_DECADES = 10;
+const BAR_PER_DECADE = 2;
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+export function logBar(ns: number): string {
+  if (!(ns > 0)) return '';
+  const cells = Math.max(0, Math.min(BAR_DECADES, Math.log10(ns / BAR_MIN_NS))) * BAR_PER_DECADE;
+  const full = Math.floor(cells);
+  return '█'.repeat(full) + (EIGHTHS[Math.round((cells - full) * 7)] ?? '');
+}
+
+const BAR_WIDTH = BAR_DECADES * BAR_PER_DECADE;
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+function padStart(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+function referenceText(r: BenchResult): string {
+  const row = loadLatencyTable().find((x) => x.id === r.row);
+  return row ? row.display : '';
+}
+
+function measuredText(r: BenchResult): string {
+  if (r.status === 'reference-only') return '—';
+  if (r.nsPerOp === null) return 'skipped';
+  return formatNs(r.nsPerOp);
+}
+
+function spreadText(r: BenchResult): string {
+  if (r.p10 === null || r.p90 === null) return '';
+  return `${formatNs(r.p10)}–${formatNs(r.p90)}`;
+}
+
+export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): string {
+  const lines: string[] = [];
+  const h = run.host;
+  const kib = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b / 1024} KiB`);
+  lines.push(
+    `oslens bench on ${h.hostname}: ${h.cpuModel}, ${h.cores} cores, Linux ${h.kernel}, ` +
+      `L1d ${kib(h.cache.l1dBytes)} / L2 ${kib(h.cache.l2Bytes)} / LLC ${kib(h.cache.llcBytes)}` +
+      `${h.cache.source === 'default' ? ' (defaults: no sysfs cache info)' : ''}`,
+  );
+  lines.push(
+    `median of ${run.options.batches} batches per benchmark${run.options.quick ? ' (--quick)' : ''}; p10–p90 shows the spread; bar: log scale, 1 cell = ×${Math.round(10 ** (1 / BAR_PER_DECADE) * 10) / 10}`,
+  );
+  const header =
+    pad('benchmark', 30) +
+    padStart('measured', 10) +
+    '  ' +
+    pad('p10–p90', 20) +
+    pad('reference', 16) +
+    pad('verdict', 22) +
+    'bar';
+  const scale =
+    pad('', 98) +
+    '1ns' +
+    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
+    '1µs' +
+    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
+    '1ms' +
+    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
+    '1s';
+  lines.push('', header, scale);
+  const dim = (s: string) => (opts.color ? `\x1b[2m${s}\x1b[0m` : s);
+  const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[0m` : s);
+  const models: ModelId[] = [];
+  for (const r of run.results) if (!models.includes(r.model)) models.push(r.model);
+  for (const model of models) {
+    const m = findModel(model);
+    lines.push('', bold(`${m.title}`) + dim(` — ${m.summary}`));
+    for (const r of run.results.filter((x) => x.model === model)) {
+      const bar = r.nsPerOp !== null ? logBar(r.nsPerOp) : '';
+      lines.push(
+        '  ' +
+          pad(r.id, 28) +
+          padStart(measuredText(r), 10) +
+          '  ' +
+          pad(spreadText(r), 20) +
+          pad(referenceText(r), 16) +
+          pad(describeVerdict(r.verdict), 22) +
+          pad(bar, BAR_WIDTH),
+      );
+      if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
+    }
+  }
+  if (run.ratios.length > 0) {
+    lines.push('', bold('Ratios'));
+    for (const q of run.ratios) {
+      const ref = q.reference === null ? 'no seed figure' : `seed: ~${q.reference.toLocaleString('en-US')}×`;
+      lines.push(
+        `  ${pad(q.title, 46)} ${pad(`${q.numerator} / ${q.denominator}`, 30)} ${padStart(formatFactor(q.measured), 9)}   (${ref})`,
+      );
+    }
+  }
+  if (run.notes.length > 0) {
+    lines.push('', bold('Where this machine and the folklore disagree'));
+    for (const n of run.notes) lines.push(...wrap(n, 100).map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The `write-devnull` vs `counter-inc` view: the two side by side and their ratio. */
+export function renderPair(run: BenchRun, a: string, b: string): string | null {
+  const ra = run.results.find((r) => r.id === a);
+  const rb = run.results.find((r) => r.id === b);
+  if (!ra?.nsPerOp || !rb?.nsPerOp) return null;
+  const width = 40;
+  const scaleMax = Math.max(ra.nsPerOp, rb.nsPerOp);
+  const linear = (ns: number) => '█'.repeat(Math.max(1, Math.round((ns / scaleMax) * width)));
+  return [
+    `${ra.title} vs ${rb.title}`,
+    `  ${pad(ra.id, 16)} ${padStart(formatNs(ra.nsPerOp), 10)} per ${ra.op}  ${linear(ra.nsPerOp)}`,
+    `  ${pad(rb.id, 16)} ${padStart(formatNs(rb.nsPerOp), 10)} per ${rb.op}  ${linear(rb.nsPerOp)}`,
+    `  ratio: ${formatFactor(ra.nsPerOp / rb.nsPerOp)} (linear bars: what the log-scale table hides)`,
+    '',
+  ].join('\n');
+}
+
+/** Two runs side by side: `--compare FILE`. */
+export function renderComparison(current: BenchRun, other: BenchRun, otherName: string): string {
+  const lines = [
+    `this run:  ${current.host.hostname}, ${current.host.cpuModel}, Linux ${current.host.kernel}, ${current.host.date}`,
+    `${otherName}: ${other.host.hostname}, ${other.host.cpuModel}, Linux ${other.host.kernel}, ${other.host.date}`,
+    '',
+    pad('benchmark', 28) + padStart('this run', 12) + padStart('other', 12) + padStart('this/other', 12),
+  ];
+  const ids = [...new Set([...current.results.map((r) => r.id), ...other.results.map((r) => r.id)])];
+  for (const id of ids) {
+    const a = current.results.find((r) => r.id === id)?.nsPerOp ?? null;
+    const b = other.results.find((r) => r.id === id)?.nsPerOp ?? null;
+    lines.push(
+      pad(id, 28) +
+        padStart(a === null ? '—' : formatNs(a), 12) +
+        padStart(b === null ? '—' : formatNs(b), 12) +
+        padStart(a !== null && b !== null && b > 0 ? formatFactor(a / b) : '', 12),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}

@@ -1,0 +1,141 @@
+/** `oslens bench`: measure the latency table on this machine. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { BENCHMARKS, BENCH_IDS } from '../bench/catalog.js';
+import { renderComparison, renderPair, renderTable } from '../bench/render.js';
+import { orderedIds, runBenchmarks } from '../bench/runner.js';
+import type { BenchRun } from '../bench/types.js';
+import { findLatencyRow } from '../lessons/load.js';
+import { loadAddon } from '../native/addon.js';
+import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+import { parsePositiveInt, parseSize } from '../util/units.js';
+
+interface BenchFlags {
+  list?: boolean;
+  json?: boolean;
+  quick?: boolean;
+  save?: string;
+  compare?: string;
+  heap: string;
+  batches?: string;
+  pin: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('measure the classic latency table on this machine and compare it with the reference')
+    .argument('[ids...]', `benchmarks to run (default: all). Ids: ${BENCH_IDS.join(', ')}`)
+    .option('--list', 'list the benchmarks with their model, latency row and method')
+    .option('--json', 'print one JSON document (see README: "bench --json")')
+    .option('--quick', 'fewer batches and smaller working sets (the suite in well under 30 s)')
+    .option('--save <file>', 'also write the JSON document to FILE')
+    .option('--compare <file>', 'print this run beside a saved one (from --save)')
+    .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
+    .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
+    .option('--no-pin', 'do not pin to one CPU (the context-switch benchmarks then skip)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json',
+    )
+    .action(async (ids: string[], flags: BenchFlags) => {
+      await benchCommand(ids, flags);
+    });
+}
+
+async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
+  if (flags.list) {
+    printList(Boolean(flags.json));
+    return;
+  }
+  const unknown = ids.filter((id) => !BENCH_IDS.includes(id));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `unknown benchmark ${unknown.map((u) => `"${u}"`).join(', ')}; valid ids: ${BENCH_IDS.join(', ')}`,
+      ExitCode.usage,
+    );
+  }
+  const heapBytes = parseSize(flags.heap, '--heap');
+  if (heapBytes < 1 << 20) throw new UserError('--heap: at least 1M', ExitCode.usage);
+  const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
+  const other = flags.compare ? readSavedRun(flags.compare) : undefined;
+  const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
+
+  let cancelled = false;
+  const onSigint = () => {
+    if (cancelled) process.exit(ExitCode.interrupted); // second Ctrl-C: do not wait
+    cancelled = true;
+    loadAddon().cancelBench();
+  };
+  process.on('SIGINT', onSigint);
+  const showProgress = Boolean(process.stderr.isTTY) && !flags.json;
+  const run = await runBenchmarks(selected, {
+    quick: Boolean(flags.quick),
+    heapBytes,
+    batches,
+    pin: flags.pin,
+    cancelled: () => cancelled,
+    onProgress: showProgress
+      ? (done, total, id) => {
+          process.stderr.write(done < total ? `\r\x1b[K[${done + 1}/${total}] ${id}` : '\r\x1b[K');
+        }
+      : undefined,
+  }).finally(() => {
+    process.off('SIGINT', onSigint);
+    if (showProgress) process.stderr.write('\r\x1b[K');
+  });
+  if (cancelled)
+    throw new UserError('interrupted: benchmark stopped, helpers reaped, temp files removed', ExitCode.interrupted);
+
+  if (flags.save) {
+    try {
+      writeFileSync(flags.save, JSON.stringify(run, null, 2) + '\n');
+    } catch (err) {
+      throw new UserError(`cannot write ${flags.save}: ${errnoCode(err) ?? String(err)}`);
+    }
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  } else {
+    const pair = renderPair(run, 'write-devnull', 'counter-inc');
+    if (pair && selected.length <= 3) process.stdout.write(pair + '\n');
+    process.stdout.write(renderTable(run, { color: Boolean(process.stdout.isTTY) }));
+    if (other && flags.compare) process.stdout.write('\n' + renderComparison(run, other, flags.compare));
+  }
+}
+
+function readSavedRun(file: string): BenchRun {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read ${file}: ${errnoCode(err) ?? String(err)}`);
+  }
+  try {
+    const run = JSON.parse(text) as BenchRun;
+    if (!run.host || !Array.isArray(run.results)) throw new Error('shape');
+    return run;
+  } catch {
+    throw new UserError(`${file} is not a saved oslens bench run (make one with --save)`);
+  }
+}
+
+function printList(json: boolean): void {
+  const rows = BENCHMARKS.map((b) => ({
+    id: b.id,
+    title: b.title,
+    model: b.model,
+    row: b.row,
+    reference: findLatencyRow(b.row).display,
+    method: b.method,
+  }));
+  if (json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return;
+  }
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.id.padEnd(16)} ${r.model.padEnd(18)} ${`${r.row} (${r.reference})`.padEnd(44)} ${r.method}\n`,
+    );
+  }
+}

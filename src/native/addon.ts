@@ -1,0 +1,52 @@
+/**
+ * The only place that loads the native addon (build/Release/oslens.node, built by node-gyp on
+ * `npm install`). Its functions are typed here; everything else imports them from this module.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../util/errors.js';
+import { PACKAGE_ROOT } from '../util/package.js';
+
+export const BUILD_DIR = resolve(PACKAGE_ROOT, 'build/Release');
+
+/** What the C harness returns for one benchmark: one figure per batch. */
+export interface RawBenchResult {
+  nsPerOp: number[];
+  /** Per-batch overhead the benchmark measured and subtracted (ns/op), 0 when none. */
+  auxPerOp: number[];
+  opsPerBatch: number;
+  pinnedCpu: number;
+  skipped: string | null;
+}
+
+export interface RawBenchOptions {
+  cpu: number;
+  quick: boolean;
+  batches: number;
+  targetBatchNs: number;
+  heapBytes: number;
+  l1Bytes: number;
+  l2Bytes: number;
+  llcBytes: number;
+  tmpdir: string;
+  helperPath: string;
+}
+
+export interface Addon {
+  benchIds(): string[];
+  runBench(id: string, options: Omit<RawBenchOptions, 'quick'> & { quick: number }): Promise<RawBenchResult>;
+  cancelBench(): void;
+}
+
+let cached: Addon | undefined;
+
+export function loadAddon(): Addon {
+  if (cached) return cached;
+  const path = resolve(BUILD_DIR, 'oslens.node');
+  if (!existsSync(path)) {
+    throw new UserError('the native addon is not built; run `npm install` (or `npm run build:native`)');
+  }
+  cached = createRequire(import.meta.url)(path) as Addon;
+  return cached;
+}

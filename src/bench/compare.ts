@@ -66,10 +66,16 @@ export function computeRatios(results: readonly BenchResult[], rows: readonly La
 }
 
 /** Where the machine contradicts the folklore, say so and say why. */
+export interface HostFacts {
+  /** The guest hands freed pages back to the hypervisor (virtio-balloon free page reporting). */
+  freePageReporting: boolean;
+}
+
 export function folkloreNotes(
   results: readonly BenchResult[],
   ratios: readonly RatioResult[],
   heapBytes: number,
+  facts: HostFacts = { freePageReporting: false },
 ): string[] {
   const notes: string[] = [];
   const ns = (id: string) => results.find((r) => r.id === id)?.nsPerOp ?? null;
@@ -104,8 +110,12 @@ export function folkloreNotes(
   const faults = ratios.find((r) => r.row === 'minor-vs-major-fault');
   if (faults && faults.reference && faults.measured < faults.reference / 10) {
     notes.push(
-      `Major vs minor fault: ${formatFactor(faults.measured)} here, not ~${faults.reference.toLocaleString('en-US')}×: the "disk" answers in tens of µs ` +
-        '(an SSD, or a virtual disk cached by the host), and a minor fault costs more than the ~100 ns the folklore assumes once page zeroing and a hypervisor are counted.',
+      `Major vs minor fault: ${formatFactor(faults.measured)} here, not ~${faults.reference.toLocaleString('en-US')}×. ` +
+        'The "disk" answers in tens of µs (an SSD, or a virtual disk cached by the host), not milliseconds; and a minor fault ' +
+        'costs more than the folklore assumes once the kernel zeroes the page' +
+        (facts.freePageReporting
+          ? ', and on this VM freed memory is reported back to the hypervisor (page_reporting), so a first touch faults in the host as well.'
+          : '.'),
     );
   }
   return notes;

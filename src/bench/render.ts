@@ -31,7 +31,23 @@ function padStart(s: string, n: number): string {
 
 function referenceText(r: BenchResult): string {
   const row = loadLatencyTable().find((x) => x.id === r.row);
-  return row ? row.display : '';
+  if (!row) return '';
+  return row.reference ? row.display : 'ratio, below';
+}
+
+/** The decade labels under the bar column: "1ns" where the bar reaches 1 ns, and so on. */
+function barScale(): string {
+  const cells = Array.from({ length: BAR_WIDTH + 3 }, () => ' ');
+  for (const [ns, label] of [
+    [1, '1ns'],
+    [1e3, '1µs'],
+    [1e6, '1ms'],
+    [1e9, '1s'],
+  ] as const) {
+    const at = Math.round(Math.log10(ns / BAR_MIN_NS) * BAR_PER_DECADE);
+    for (let i = 0; i < label.length; i++) cells[at + i] = label[i] as string;
+  }
+  return cells.join('').trimEnd();
 }
 
 function measuredText(r: BenchResult): string {
@@ -65,15 +81,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): stri
     pad('reference', 16) +
     pad('verdict', 22) +
     'bar';
-  const scale =
-    pad('', 98) +
-    '1ns' +
-    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
-    '1µs' +
-    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
-    '1ms' +
-    ' '.repeat(BAR_PER_DECADE * 3 - 3) +
-    '1s';
+  const scale = pad('', header.length - 'bar'.length) + barScale();
   lines.push('', header, scale);
   const dim = (s: string) => (opts.color ? `\x1b[2m${s}\x1b[0m` : s);
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[0m` : s);

@@ -2,12 +2,12 @@
  * Runs benchmarks through the native harness and turns raw batches into BenchResults.
  * JS only schedules and summarises: every timed loop is in native/bench.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findLatencyRow, loadLatencyTable } from '../lessons/load.js';
 import { BUILD_DIR, loadAddon, type RawBenchResult } from '../native/addon.js';
 import { BENCHMARKS, findBench, type BenchSpec } from './catalog.js';
-import { computeRatios, folkloreNotes, verdictFor } from './compare.js';
+import { computeRatios, folkloreNotes, verdictFor, type HostFacts } from './compare.js';
 import { allowedCpus, diskTempDir, readHostInfo } from './host.js';
 import { summarize } from './stats.js';
 import { packageVersion } from '../util/package.js';
@@ -93,7 +93,19 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
     options: { quick: opts.quick, heapBytes: opts.heapBytes, batches, tmpdir },
     results,
     ratios,
-    notes: folkloreNotes(results, ratios, opts.heapBytes),
+    notes: folkloreNotes(results, ratios, opts.heapBytes, readHostFacts()),
+  };
+}
+
+function readHostFacts(): HostFacts {
+  let cmdline = '';
+  try {
+    cmdline = readFileSync('/proc/cmdline', 'utf8');
+  } catch {
+    // unreadable: assume nothing
+  }
+  return {
+    freePageReporting: existsSync('/sys/bus/virtio/drivers/virtio_balloon') && /\bpage_reporting\./.test(cmdline),
   };
 }
 

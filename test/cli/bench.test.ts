@@ -19,10 +19,11 @@ describe('oslens bench (CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    // grouped by model, in catalog order
     expect(doc.results.map((x: { id: string }) => x.id)).toEqual([
+      'syscall-getpid',
       'write-devnull',
       'counter-inc',
-      'syscall-getpid',
       'cross-region',
     ]);
     expect(doc.ratios.find((x: { row: string }) => x.row === 'syscall-vs-counter')).toBeTruthy();

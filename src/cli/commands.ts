@@ -4,5 +4,8 @@
  */
 import type { Command } from 'commander';
 import { register as bench } from './bench.js';
+import { register as ps } from './ps.js';
+import { register as maps } from './maps.js';
+import { register as why } from './why.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why];

@@ -1,0 +1,151 @@
+/**
+ * Thin readers for /proc: the only code here that touches the file system. /proc is racy (a
+ * process can exit between any two reads), so every error is turned into something a user can
+ * act on: ENOENT/ESRCH → "process N exited" (exit 3), EACCES/EPERM → "permission denied" (exit 4,
+ * or per field with `readField`).
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+
+export type Pid = number;
+
+/** The process (or thread) vanished, or never existed. */
+export class ProcessGoneError extends UserError {
+  constructor(readonly pid: Pid) {
+    super(`process ${pid} exited (no such process)`, ExitCode.noSuchProcess);
+    this.name = 'ProcessGoneError';
+  }
+}
+
+export class ProcPermissionError extends UserError {
+  constructor(
+    readonly pid: Pid,
+    readonly file: string,
+  ) {
+    super(
+      `permission denied reading /proc/${pid}/${file} (process ${pid} belongs to another user: run as that user or as root)`,
+      ExitCode.permissionDenied,
+    );
+    this.name = 'ProcPermissionError';
+  }
+}
+
+/** A field that could not be read: shown as such, never fatal. */
+export interface FieldError {
+  error: 'permission denied' | 'unavailable';
+}
+
+export type Field<T> = T | FieldError;
+
+export function isFieldError(x: unknown): x is FieldError {
+  return typeof x === 'object' && x !== null && 'error' in x && Object.keys(x).length === 1;
+}
+
+/** Parses a PID argument: a usage error (exit 2) unless it is a positive decimal integer. */
+export function parsePid(text: string): Pid {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 2 ** 22) {
+    throw new UserError(`"${text}" is not a process id (a positive whole number, e.g. 1234)`, ExitCode.usage);
+  }
+  return Number(t);
+}
+
+export function procPath(pid: Pid, file: string): string {
+  return file === '' ? `/proc/${pid}` : `/proc/${pid}/${file}`;
+}
+
+function translate(err: unknown, pid: Pid, file: string): never {
+  const code = errnoCode(err);
+  if (code === 'ENOENT' || code === 'ESRCH') throw new ProcessGoneError(pid);
+  if (code === 'EACCES' || code === 'EPERM') throw new ProcPermissionError(pid, file);
+  // A file the kernel does not provide (config option off), or a read error on a dying process.
+  if (code === 'EINVAL' || code === 'EIO' || code === 'ENXIO') {
+    if (!existsSync(procPath(pid, ''))) throw new ProcessGoneError(pid);
+  }
+  throw err;
+}
+
+/** Reads /proc/PID/FILE as text, or throws ProcessGoneError / ProcPermissionError. */
+export function readProcText(pid: Pid, file: string): string {
+  try {
+    return readFileSync(procPath(pid, file), 'utf8');
+  } catch (err) {
+    // ENOENT on a file the kernel lacks (e.g. schedstat without CONFIG_SCHEDSTATS) while the process lives.
+    if (errnoCode(err) === 'ENOENT' && existsSync(procPath(pid, ''))) {
+      throw new UserError(`/proc/${pid}/${file} is not provided by this kernel`);
+    }
+    translate(err, pid, file);
+  }
+}
+
+export function readProcBuffer(pid: Pid, file: string): Buffer {
+  try {
+    return readFileSync(procPath(pid, file));
+  } catch (err) {
+    translate(err, pid, file);
+  }
+}
+
+export function readProcLink(pid: Pid, file: string): string {
+  try {
+    return readlinkSync(procPath(pid, file));
+  } catch (err) {
+    translate(err, pid, file);
+  }
+}
+
+export function listProcDir(pid: Pid, dir: string): string[] {
+  try {
+    return readdirSync(procPath(pid, dir));
+  } catch (err) {
+    translate(err, pid, dir);
+  }
+}
+
+/**
+ * Reads one optional field: permission denied and "not provided" become a FieldError; the process
+ * vanishing still throws ProcessGoneError (the caller decides whether that drops the process).
+ */
+export function readField<T>(read: () => T): Field<T> {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ProcessGoneError) throw err;
+    if (err instanceof ProcPermissionError) return { error: 'permission denied' };
+    if (err instanceof UserError) return { error: 'unavailable' };
+    const code = errnoCode(err);
+    if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
+    if (code === 'ENOENT' || code === 'ESRCH' || code === 'EINVAL' || code === 'EIO') return { error: 'unavailable' };
+    throw err;
+  }
+}
+
+/** Reads a system-wide /proc file (loadavg, meminfo, pressure/cpu...); undefined when absent. */
+export function readSystemText(file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${file}`, 'utf8');
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'EOPNOTSUPP' || code === 'EACCES' || code === 'EPERM') return undefined;
+    throw err;
+  }
+}
+
+/** Every PID now in /proc (numeric entries only; a snapshot, stale the moment it is taken). */
+export function listPids(): Pid[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Opens /proc/PID/FILE for positioned reads (pagemap). */
+export function openProc(pid: Pid, file: string): number {
+  try {
+    return openSync(procPath(pid, file), 'r');
+  } catch (err) {
+    translate(err, pid, file);
+  }
+}
+
+export { closeSync, readSync };

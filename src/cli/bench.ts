@@ -9,6 +9,7 @@ import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { parsePositiveInt, parseSize } from '../util/units.js';
+import { benchLive } from '../ui/bench-live.js';
 
 interface BenchFlags {
   list?: boolean;
@@ -19,6 +20,7 @@ interface BenchFlags {
   heap: string;
   batches?: string;
   pin: boolean;
+  live?: boolean;
 }
 
 export function register(program: Command): void {
@@ -34,6 +36,7 @@ export function register(program: Command): void {
     .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
     .option('--no-pin', 'do not pin to one CPU (the context-switch benchmarks then skip)')
+    .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
       'after',
       '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json',
@@ -60,6 +63,11 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
   const other = flags.compare ? readSavedRun(flags.compare) : undefined;
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
+  if (flags.live) {
+    const run = { quick: Boolean(flags.quick), heapBytes, batches, pin: flags.pin };
+    await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save });
+    return;
+  }
 
   let cancelled = false;
   const onSigint = () => {

@@ -1,0 +1,145 @@
+/**
+ * The "lens" side panel's content: the mental model behind whatever has focus, in plain words
+ * (from lessons/ data), with its latency row and, when a bench run was saved, what this machine
+ * measured for it. Pure apart from reading the lessons (cached by src/lessons).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { formatFactor, formatNs } from '../../bench/compare.js';
+import type { BenchRun } from '../../bench/types.js';
+import { findLatencyRow, findModel } from '../../lessons/load.js';
+import type { ModelId } from '../../lessons/types.js';
+
+/** What has focus: a panel (or a row of it) and the model that explains it. */
+export interface LensFocus {
+  /** The panel or row, as the user sees it ("Page faults/s", "row: python3 (1234)"). */
+  label: string;
+  model: ModelId;
+  /** lessons/latency.yaml row the figure shown relates to. */
+  row?: string;
+  /** Prefer this benchmark's measurement for the row (several measure one row). */
+  benchId?: string;
+  /** A line or two about the focused figure itself (what it counts, where it comes from). */
+  detail?: string[];
+}
+
+export interface LensLatency {
+  title: string;
+  /** The seed's figure, e.g. "~100-300 ns". */
+  reference: string;
+  /** This machine's figure from the saved bench run, e.g. "412 ns (syscall-getpid)". */
+  measured: string | null;
+}
+
+export interface LensContent {
+  label: string;
+  modelTitle: string;
+  summary: string;
+  /** A few lines of the lesson ("The illusion and the truth"), markdown stripped. */
+  excerpt: string;
+  latency: LensLatency | null;
+  detail: string[];
+  /** Where the measured figure came from, or how to get one. */
+  benchNote: string;
+}
+
+/** A saved bench run and where it was read from. */
+export interface SavedBench {
+  run: BenchRun;
+  file: string;
+  /** The run's date (host.date), or the file's mtime. */
+  date: string;
+}
+
+/** Where the dashboards look for a bench run when --bench is not given. */
+export function defaultBenchFile(home: string = homedir()): string {
+  return join(home, '.oslens', 'last-bench.json');
+}
+
+/** Reads a saved BenchRun (bench --save, bench --live); null when absent or not a bench run. */
+export function loadSavedBench(file: string): SavedBench | null {
+  try {
+    const run = JSON.parse(readFileSync(file, 'utf8')) as BenchRun;
+    if (!run || !Array.isArray(run.results) || !run.host) return null;
+    const date = run.host.date || statSync(file).mtime.toISOString();
+    return { run, file, date };
+  } catch {
+    return null;
+  }
+}
+
+/** Markdown → plain words: no backticks, emphasis, links. */
+export function plainText(md: string): string {
+  return md
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/\*([^*]+)\*/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The first paragraph of a "## Heading" section of a lesson body. */
+export function lessonSection(body: string, heading: string): string | null {
+  const at = body.indexOf(`## ${heading}`);
+  if (at < 0) return null;
+  const rest = body.slice(at).split('\n').slice(1).join('\n');
+  const end = rest.search(/\n## /);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  const para = section
+    .trim()
+    .split(/\n\s*\n/)
+    .find((p) => p.trim() !== '');
+  return para ? plainText(para) : null;
+}
+
+/** The figure this machine measured for a latency row, from a saved run. */
+export function measuredFor(run: BenchRun, row: string, benchId?: string): string | null {
+  const measured = run.results.filter((r) => r.row === row && r.nsPerOp !== null);
+  const pick = measured.find((r) => r.id === benchId) ?? measured[0];
+  if (pick && pick.nsPerOp !== null) return `${formatNs(pick.nsPerOp)} (${pick.id})`;
+  const ratio = run.ratios.find((r) => r.row === row);
+  if (ratio) return `${formatFactor(ratio.measured)} (${ratio.numerator} / ${ratio.denominator})`;
+  return null;
+}
+
+export function lensFor(focus: LensFocus, bench: SavedBench | null): LensContent {
+  const model = findModel(focus.model);
+  const excerpt =
+    lessonSection(model.body, 'The illusion and the truth') ?? lessonSection(model.body, 'What it is') ?? '';
+  let latency: LensLatency | null = null;
+  if (focus.row) {
+    const row = findLatencyRow(focus.row);
+    latency = {
+      title: row.title,
+      reference: row.display,
+      measured: bench ? measuredFor(bench.run, row.id, focus.benchId) : null,
+    };
+  }
+  const benchNote = bench
+    ? `measured: ${bench.file} (${bench.date.slice(0, 10)})`
+    : "no saved bench run: `oslens bench --live` (or bench --save FILE, then --bench FILE) adds this machine's figures";
+  return {
+    label: focus.label,
+    modelTitle: `${model.number}. ${model.title}`,
+    summary: model.summary,
+    excerpt,
+    latency,
+    detail: focus.detail ?? [],
+    benchNote,
+  };
+}
+
+/** The lens as plain lines (the view adds colour; the no-TTY mode prints these). */
+export function lensLines(c: LensContent): string[] {
+  const lines = [`Focus: ${c.label}`, `Model: ${c.modelTitle}`, '', c.summary];
+  if (c.detail.length > 0) lines.push('', ...c.detail);
+  if (c.latency) {
+    lines.push('', `Latency row: ${c.latency.title}`, `  reference ${c.latency.reference}`);
+    lines.push(`  this machine: ${c.latency.measured ?? 'not measured yet'}`);
+  }
+  if (c.excerpt) lines.push('', c.excerpt);
+  if (c.latency) lines.push('', c.benchNote);
+  return lines;
+}

@@ -1,0 +1,244 @@
+/**
+ * The frame every dashboard shares: a blessed screen with a main area on the left and the "lens"
+ * side panel on the right, a key line at the bottom, `?` help, Tab to move focus between panels,
+ * q / Ctrl-C to quit. Views only add panels and draw the view models they are given.
+ * The terminal is restored on quit, on SIGTERM/SIGHUP and on an uncaught error.
+ */
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { lensLines, type LensContent } from '../collect/lens.js';
+
+/** Width of the lens column, percent of the screen. */
+const LENS_PCT = 28;
+
+export interface Panel {
+  element: Widgets.BlessedElement;
+  /** The lens content while this panel has focus (called on focus and after every update). */
+  lens(): LensContent;
+}
+
+export interface ShellOptions {
+  title: string;
+  /** Lines of the `?` help, after the common keys. */
+  keys: string[];
+}
+
+/** Position of a cell of a rows×cols grid over the main area (left of the lens). */
+export function cell(
+  rows: number,
+  cols: number,
+  row: number,
+  col: number,
+  rowSpan = 1,
+  colSpan = 1,
+): { top: string; left: string; width: string; height: string } {
+  const w = (100 - LENS_PCT) / cols;
+  // One line at the bottom is the key line; blessed takes "N%-1".
+  const h = 100 / rows;
+  return {
+    top: `${(row * h).toFixed(3)}%`,
+    left: `${(col * w).toFixed(3)}%`,
+    width: `${(colSpan * w).toFixed(3)}%`,
+    height: row + rowSpan >= rows ? `${(rowSpan * h).toFixed(3)}%-1` : `${(rowSpan * h).toFixed(3)}%`,
+  };
+}
+
+export class Shell {
+  readonly screen: Widgets.Screen;
+  private readonly lensBox: Widgets.BoxElement;
+  private readonly keyLine: Widgets.BoxElement;
+  private readonly helpBox: Widgets.BoxElement;
+  private readonly panels: Panel[] = [];
+  private focusIndex = 0;
+  private closed = false;
+  private resolveClosed: () => void = () => {};
+  readonly closedPromise: Promise<void>;
+  private readonly cleanups: Array<() => void> = [];
+  private readonly onSignal = () => this.close();
+  private readonly onFatal = (err: unknown) => {
+    this.close();
+    process.stderr.write(`oslens: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  };
+
+  constructor(private readonly opts: ShellOptions) {
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.screen = blessed.screen({
+      smartCSR: true,
+      fullUnicode: true,
+      // Box-drawing characters instead of the terminal's line-drawing set: readable in capture-pane and logs.
+      forceUnicode: true,
+      title: opts.title,
+      autoPadding: true,
+      // blessed's terminfo compiler warns about tmux/screen capabilities it cannot parse.
+      warnings: false,
+    });
+    // With Unicode forced, skip the alternate character set too: tmux's capture-pane (and any log of
+    // the terminal) then shows the box-drawing characters instead of "lqqk".
+    (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    this.lensBox = blessed.box({
+      parent: this.screen,
+      top: 0,
+      left: `${100 - LENS_PCT}%`,
+      width: `${LENS_PCT}%`,
+      height: '100%-1',
+      label: ' Lens ',
+      tags: true,
+      border: { type: 'line' },
+      style: { border: { fg: 'magenta' } },
+      padding: { left: 1, right: 1 },
+      scrollable: true,
+      wrap: true,
+    });
+    this.keyLine = blessed.box({
+      parent: this.screen,
+      bottom: 0,
+      left: 0,
+      width: '100%',
+      height: 1,
+      tags: true,
+      style: { fg: 'black', bg: 'cyan' },
+    });
+    this.helpBox = blessed.box({
+      parent: this.screen,
+      top: 'center',
+      left: 'center',
+      width: '60%',
+      height: '60%',
+      label: ' Keys ',
+      tags: true,
+      border: { type: 'line' },
+      style: { border: { fg: 'yellow' } },
+      padding: { left: 1, right: 1 },
+      hidden: true,
+    });
+    this.helpBox.setContent(
+      [
+        `{bold}${opts.title}{/bold}`,
+        '',
+        '?          show / hide this help',
+        'q, Ctrl-C  quit (the terminal is restored)',
+        'Tab        next panel (the lens follows the focus)',
+        'S-Tab      previous panel',
+        ...opts.keys,
+      ].join('\n'),
+    );
+    this.screen.key(['q', 'C-c'], () => this.close());
+    this.screen.key(['?'], () => {
+      this.helpBox.toggle();
+      this.helpBox.setFront();
+      this.screen.render();
+    });
+    this.screen.key(['escape'], () => {
+      if (!this.helpBox.hidden) {
+        this.helpBox.hide();
+        this.screen.render();
+      }
+    });
+    this.screen.key(['tab'], () => this.moveFocus(1));
+    this.screen.key(['S-tab'], () => this.moveFocus(-1));
+    this.screen.on('resize', () => {
+      // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
+      for (const p of this.panels) p.element.emit('attach');
+      this.updateLens();
+      this.screen.render();
+    });
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, this.onSignal);
+    process.once('uncaughtException', this.onFatal);
+    this.setKeyLine('');
+  }
+
+  /** Adds a focusable panel (focus order = order added). */
+  add(panel: Panel): void {
+    this.panels.push(panel);
+    panel.element.on('focus', () => {
+      const i = this.panels.indexOf(panel);
+      if (i >= 0 && i !== this.focusIndex) {
+        this.focusIndex = i;
+        this.highlightFocus();
+        this.updateLens();
+      }
+    });
+    if (this.panels.length === 1) this.highlightFocus();
+  }
+
+  get focused(): Panel | undefined {
+    return this.panels[this.focusIndex];
+  }
+
+  focus(panel: Panel): void {
+    const i = this.panels.indexOf(panel);
+    if (i < 0) return;
+    this.focusIndex = i;
+    this.highlightFocus();
+    this.updateLens();
+  }
+
+  private moveFocus(step: number): void {
+    if (this.panels.length === 0) return;
+    this.focusIndex = (this.focusIndex + step + this.panels.length) % this.panels.length;
+    this.highlightFocus();
+    this.updateLens();
+    this.screen.render();
+  }
+
+  private highlightFocus(): void {
+    this.panels.forEach((p, i) => {
+      const style = p.element.style as { border?: { fg?: string } };
+      style.border = { ...(style.border ?? {}), fg: i === this.focusIndex ? 'yellow' : 'cyan' };
+    });
+    this.panels[this.focusIndex]?.element.focus();
+  }
+
+  /** Redraws the lens from the focused panel. */
+  updateLens(): void {
+    const p = this.panels[this.focusIndex];
+    if (!p) return;
+    this.lensBox.setContent(lensMarkup(p.lens()));
+  }
+
+  setKeyLine(status: string): void {
+    const keys = ' ? keys  q quit  Tab panel ';
+    this.keyLine.setContent(`${keys}${status ? ` │ ${blessed.escape(status)}` : ''}`);
+  }
+
+  render(): void {
+    if (!this.closed) this.screen.render();
+  }
+
+  /** Runs fn on quit, before the terminal is restored (stop timers, kill children...). */
+  onClose(fn: () => void): void {
+    this.cleanups.push(fn);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fn of this.cleanups) {
+      try {
+        fn();
+      } catch {
+        // cleanup must not stop the terminal being restored
+      }
+    }
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, this.onSignal);
+    process.off('uncaughtException', this.onFatal);
+    this.screen.destroy();
+    // blessed leaves stdin flowing (raw mode off): let the process exit.
+    process.stdin.pause();
+    this.resolveClosed();
+  }
+}
+
+/** Lens content → blessed markup (escaped text, a little colour). */
+export function lensMarkup(c: LensContent): string {
+  const esc = (s: string) => blessed.escape(s);
+  const lines = lensLines(c).map(esc);
+  lines[0] = `{yellow-fg}${lines[0]}{/yellow-fg}`;
+  lines[1] = `{bold}${lines[1]}{/bold}`;
+  return lines.join('\n');
+}

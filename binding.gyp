@@ -25,6 +25,13 @@
       "sources": ["native/bench/forkhelper.c"],
       "defines": ["_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"]
+    },
+    {
+      "target_name": "oslens-runwait",
+      "type": "executable",
+      "sources": ["native/proc/runwait.c"],
+      "defines": ["_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"]
     }
   ]
 }

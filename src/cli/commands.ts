@@ -7,5 +7,7 @@ import { register as bench } from './bench.js';
 import { register as ps } from './ps.js';
 import { register as maps } from './maps.js';
 import { register as why } from './why.js';
+import { register as inspect } from './inspect.js';
+import { register as time } from './time.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time];

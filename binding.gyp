@@ -27,6 +27,14 @@
       "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"]
     },
     {
+      "target_name": "oslens-demohelper",
+      "type": "executable",
+      "sources": ["native/demos/demohelper.c"],
+      "defines": ["_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"],
+      "libraries": ["-lpthread"]
+    },
+    {
       "target_name": "oslens-runwait",
       "type": "executable",
       "sources": ["native/proc/runwait.c"],

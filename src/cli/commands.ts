@@ -9,5 +9,6 @@ import { register as maps } from './maps.js';
 import { register as why } from './why.js';
 import { register as inspect } from './inspect.js';
 import { register as time } from './time.js';
+import { register as demo } from './demo.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, demo];

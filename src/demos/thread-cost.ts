@@ -1,0 +1,43 @@
+/** Threads are not free: creation time, address space per thread, and what an unbounded pool does. */
+import type { Demo } from './types.js';
+import { num, round, runHelper } from './helper.js';
+
+export const threadCost: Demo = {
+  id: 'thread-cost',
+  title: 'threads are not free',
+  mistake: 'threads-are-not-free',
+  models: ['thread', 'scheduling', 'synchronization'],
+  claim:
+    'Each thread costs tens of microseconds to create and join, reserves a stack of address space (8 MiB by default) and kernel state; a pool that grows with load multiplies all of it.',
+  async run(ctx) {
+    const n = ctx.quick ? 200 : 1000;
+    ctx.log(`helper: time thread create/join, then start ${n} idle threads and read /proc/self/status`);
+    const kv = runHelper(['threads', String(n)]).kv;
+    const started = num(kv, 'started');
+    const createUs = num(kv, 'create_join_ns') / 1000;
+    const vszPer = (num(kv, 'after_VmSize') - num(kv, 'before_VmSize')) / started; // KiB
+    const rssPer = (num(kv, 'after_VmRSS') - num(kv, 'before_VmRSS')) / started; // KiB
+    const stackKiB = num(kv, 'default_stack_bytes') / 1024;
+    return {
+      status: 'done',
+      measurements: [
+        { label: 'create + join one thread', value: round(createUs, 1), unit: 'µs' },
+        { label: 'idle threads started', value: started },
+        { label: 'Threads (from /proc/self/status)', value: num(kv, 'after_Threads') },
+        { label: 'VmSize per thread', value: round(vszPer / 1024, 2), unit: 'MiB' },
+        { label: 'VmRSS per thread', value: round(rssPer, 1), unit: 'KiB' },
+        { label: 'default stack size', value: round(stackKiB / 1024, 1), unit: 'MiB' },
+        {
+          label: `address space for ${started} threads`,
+          value: round((vszPer * started) / 1024 / 1024, 2),
+          unit: 'GiB',
+        },
+      ],
+      holds: createUs > 1 && vszPer > stackKiB * 0.9,
+      verdict: `one thread took ${round(createUs, 1)} µs to create and join, and each idle thread reserved ${round(vszPer / 1024, 2)} MiB of address space (its stack plus a guard page) while using only ${round(rssPer, 1)} KiB of RAM in user space; the kernel adds its own ~16 KiB per task that VmRSS does not show.`,
+      notes: [
+        'An unbounded pool: 10,000 threads reserve ~80 GiB of address space, each runnable one competes for the same cores, and workers that wait on queued work can deadlock. Cap the pool; queue the rest.',
+      ],
+    };
+  },
+};

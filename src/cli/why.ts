@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { onlineCpus } from '../native/libc.js';
 import { readProcessStat, readProcessStatus, readSyscallState, readWchan } from '../proc/process.js';
-import { listPids, listProcDir, readField, readSystemText, ProcessGoneError, parsePid } from '../proc/read.js';
+import { listPids, listProcDir, readField, readSystemText, parsePid } from '../proc/read.js';
 import { parseLoadAvg, parsePressure, parseSystemStat } from '../proc/system.js';
 import { explainProcess, type LoadTask } from '../proc/why.js';
 import { ExitCode, UserError } from '../util/errors.js';
@@ -85,7 +85,7 @@ function whyLoad(json: boolean): void {
         };
         (st.state === 'R' ? running : blocked).push(task);
       } catch (err) {
-        if (!(err instanceof ProcessGoneError)) throw err;
+        if (!(err instanceof UserError)) throw err; // exited or hidden: not counted
       }
     }
   }

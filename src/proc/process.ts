@@ -21,6 +21,7 @@ import {
 import { parseInetSockets, parseUnixSockets, type SocketInfo, type SocketProtocol } from './net.js';
 import { countRegionPages } from './pagemap.js';
 import {
+  EntryGoneError,
   ProcessGoneError,
   closeSync,
   listProcDir,
@@ -139,7 +140,7 @@ export function readThreads(pid: Pid): ThreadInfo[] {
         nonvoluntaryCtxt: status.nonvoluntaryCtxt,
       });
     } catch (err) {
-      if (err instanceof ProcessGoneError) continue;
+      if (err instanceof ProcessGoneError || err instanceof EntryGoneError) continue; // the thread exited
       throw err;
     }
   }

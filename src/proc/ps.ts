@@ -1,7 +1,8 @@
 /** The process listing behind `oslens ps`: every PID, two samples for CPU%, races tolerated. */
 import { readFileSync } from 'node:fs';
 import { readCmdline, readProcessStat, readProcessStatus, userName } from './process.js';
-import { ProcessGoneError, listPids, readField, type Pid } from './read.js';
+import { UserError } from '../util/errors.js';
+import { listPids, readField, type Pid } from './read.js';
 import { stateName } from './stat.js';
 
 /** One row of `ps` (the `ps --json` shape, plus a few extras). Bytes, counts, percent. */
@@ -62,7 +63,8 @@ function sampleOne(pid: Pid): Sample | undefined {
       },
     };
   } catch (err) {
-    if (err instanceof ProcessGoneError) return undefined; // exited between listing and reading
+    // Exited between listing and reading (or hidden from us): dropped from the listing.
+    if (err instanceof UserError) return undefined;
     throw err;
   }
 }

@@ -54,9 +54,20 @@ export function procPath(pid: Pid, file: string): string {
   return file === '' ? `/proc/${pid}` : `/proc/${pid}/${file}`;
 }
 
+/** An entry inside a live process vanished (an fd closed, a thread exited) or is not provided. */
+export class EntryGoneError extends UserError {
+  constructor(pid: Pid, file: string) {
+    super(`/proc/${pid}/${file} is gone or not provided by this kernel`);
+    this.name = 'EntryGoneError';
+  }
+}
+
 function translate(err: unknown, pid: Pid, file: string): never {
   const code = errnoCode(err);
-  if (code === 'ENOENT' || code === 'ESRCH') throw new ProcessGoneError(pid);
+  if (code === 'ENOENT' || code === 'ESRCH') {
+    if (file !== '' && existsSync(procPath(pid, ''))) throw new EntryGoneError(pid, file);
+    throw new ProcessGoneError(pid);
+  }
   if (code === 'EACCES' || code === 'EPERM') throw new ProcPermissionError(pid, file);
   // A file the kernel does not provide (config option off), or a read error on a dying process.
   if (code === 'EINVAL' || code === 'EIO' || code === 'ENXIO') {
@@ -70,10 +81,6 @@ export function readProcText(pid: Pid, file: string): string {
   try {
     return readFileSync(procPath(pid, file), 'utf8');
   } catch (err) {
-    // ENOENT on a file the kernel lacks (e.g. schedstat without CONFIG_SCHEDSTATS) while the process lives.
-    if (errnoCode(err) === 'ENOENT' && existsSync(procPath(pid, ''))) {
-      throw new UserError(`/proc/${pid}/${file} is not provided by this kernel`);
-    }
     translate(err, pid, file);
   }
 }

@@ -1,0 +1,389 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { killChildren, procState, startChild, until, waitForOutput } from '../proc/children.js';
+
+afterEach(killChildren);
+const scratch = mkdtempSync(join(tmpdir(), 'oslens-proc-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const MiB = 2 ** 20;
+
+function json<T>(args: string[]): T {
+  const r = oslens(args);
+  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+function expectOneLineError(r: ReturnType<typeof oslens>, status: number, pattern: RegExp): void {
+  expect(r.status, r.stderr).toBe(status);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^oslens: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+}
+
+interface MapsDoc {
+  pid: number;
+  regions: {
+    start: number;
+    end: number;
+    perms: string;
+    offset: number;
+    path: string;
+    kind: string;
+    size: number;
+    rss: number;
+    pss: number;
+    swap: number;
+    dirty: number;
+    pages: { present: number; swapped: number } | null;
+  }[];
+  totals: { size: number; rss: number; pss: number; swap: number; dirty: number };
+  rollup: { rss: number; pss: number } | null;
+}
+
+/** A node child with a 64 MiB anonymous buffer of which it touched the first 24 MiB. */
+async function startToucher(): Promise<number> {
+  const code = `const b = Buffer.alloc(64 * 2 ** 20); b.fill(1, 0, 24 * 2 ** 20); console.log('ready'); setInterval(() => b[0]++, 1e6);`;
+  const child = startChild(process.execPath, ['-e', code]);
+  await waitForOutput(child, 'ready');
+  return child.pid as number;
+}
+
+describe('oslens maps', () => {
+  it('shows a large anonymous region with RSS close to what the child touched (demand paging)', async () => {
+    const pid = await startToucher();
+    const doc = json<MapsDoc>(['maps', '--json', String(pid)]);
+    expect(doc.pid).toBe(pid);
+    const big = doc.regions.filter((r) => r.kind === 'anon' && r.size >= 64 * MiB && r.size < 66 * MiB);
+    expect(big, JSON.stringify(doc.regions.filter((r) => r.size >= 60 * MiB))).toHaveLength(1);
+    const region = big[0]!;
+    expect(region.rss).toBeGreaterThan(23.5 * MiB);
+    expect(region.rss).toBeLessThan(26 * MiB);
+    expect(region.perms).toBe('rw-p');
+    // pagemap agrees with smaps: present pages × page size ≈ RSS.
+    expect(region.pages).not.toBeNull();
+    expect(Math.abs(region.pages!.present * 4096 - region.rss)).toBeLessThan(MiB);
+    for (const key of ['start', 'end', 'perms', 'offset', 'path', 'kind', 'size', 'rss', 'pss', 'swap', 'dirty']) {
+      expect(region).toHaveProperty(key);
+    }
+  });
+
+  it('totals agree with smaps_rollup within 1%', async () => {
+    const pid = await startToucher();
+    const doc = json<MapsDoc>(['maps', '--json', String(pid)]);
+    // Our own read of smaps_rollup, after oslens exited (RSS does not depend on other processes).
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1]) * 1024;
+    expect(Math.abs(doc.totals.rss - kb('Rss')) / kb('Rss')).toBeLessThan(0.01);
+    expect(doc.totals.swap).toBe(kb('Swap'));
+    // PSS does: while oslens (another node) ran, the node binary's pages had one more sharer. So
+    // PSS is compared with the rollup oslens read in the same moment as smaps.
+    expect(doc.rollup).not.toBeNull();
+    expect(Math.abs(doc.totals.pss - doc.rollup!.pss) / doc.rollup!.pss).toBeLessThan(0.01);
+    expect(Math.abs(doc.totals.rss - doc.rollup!.rss) / doc.rollup!.rss).toBeLessThan(0.01);
+    expect(doc.totals.size).toBe(doc.regions.reduce((s, r) => s + r.end - r.start, 0));
+  });
+
+  it('classifies a real process: text, heap, stack, vdso', () => {
+    const sleeper = startChild('sleep', ['60']);
+    const doc = json<MapsDoc>(['maps', '--json', String(sleeper.pid)]);
+    const kinds = new Set(doc.regions.map((r) => r.kind));
+    for (const k of ['text', 'rodata', 'data', 'stack', 'vdso']) expect(kinds, k).toContain(k);
+    expect(doc.regions.find((r) => r.kind === 'text' && r.path.endsWith('/sleep'))).toBeTruthy();
+    const text = oslens(['maps', String(sleeper.pid)]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/\[virtual-memory\]/);
+    expect(text.stdout).toMatch(/smaps_rollup/);
+  });
+
+  it('a kernel thread has no maps: one clear line', () => {
+    const r = oslens(['maps', '2']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^oslens: process 2 \(kthreadd\) is a kernel thread: it has no user address space/);
+  });
+});
+
+describe('oslens why', () => {
+  interface WhyDoc {
+    pid: number;
+    state: string;
+    stateName: string;
+    reasons: { code: string; text: string }[];
+  }
+
+  it('a zombie made by the test is reported as a zombie with its parent', async () => {
+    // sh forks a short sleep in the background, then becomes `sleep 60`, which never reaps it.
+    const parent = startChild('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 60']);
+    let zombiePid = 0;
+    parent.stdout?.on('data', (d: Buffer) => (zombiePid ||= Number(d.toString().trim())));
+    await until(() => zombiePid > 0 && procState(zombiePid) === 'Z');
+    const doc = json<WhyDoc>(['why', '--json', String(zombiePid)]);
+    expect(doc.state).toBe('Z');
+    expect(doc.stateName).toBe('zombie');
+    const z = doc.reasons.find((r) => r.code === 'zombie');
+    expect(z?.text).toContain(`parent, pid ${parent.pid} (sleep)`);
+    const ps = json<{ pid: number; state: string; ppid: number }[]>([
+      'ps',
+      '--json',
+      '--state',
+      'Z',
+      '--interval',
+      '0',
+    ]);
+    expect(ps.find((p) => p.pid === zombiePid)).toMatchObject({ state: 'Z', ppid: parent.pid });
+  });
+
+  it('a child that ignores SIGTERM is reported as ignoring it', async () => {
+    const child = startChild('sh', ['-c', 'trap "" TERM; echo ready; while :; do sleep 1; done']);
+    await waitForOutput(child, 'ready');
+    const doc = json<WhyDoc>(['why', '--json', String(child.pid)]);
+    expect(doc.reasons.map((r) => r.code)).toContain('sigterm-ignored');
+    expect(doc.reasons.find((r) => r.code === 'sigterm-ignored')?.text).toMatch(/kill -KILL/);
+    // It really does ignore it.
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(procState(child.pid as number)).toBeDefined();
+  });
+
+  it('a child that catches SIGTERM is reported as catching it', async () => {
+    const child = startChild(process.execPath, [
+      '-e',
+      'process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1e6)',
+    ]);
+    await waitForOutput(child, 'ready');
+    const doc = json<WhyDoc>(['why', '--json', String(child.pid)]);
+    expect(doc.reasons.map((r) => r.code)).toContain('sigterm-caught');
+  });
+
+  it('a child stopped with SIGSTOP is reported as stopped, with how to resume it', async () => {
+    const child = startChild('sleep', ['60']);
+    child.kill('SIGSTOP');
+    await until(() => procState(child.pid as number) === 'T');
+    const doc = json<WhyDoc>(['why', '--json', String(child.pid)]);
+    expect(doc.state).toBe('T');
+    const stopped = doc.reasons.find((r) => r.code === 'stopped');
+    expect(stopped?.text).toContain(`kill -CONT ${child.pid}`);
+    const text = oslens(['why', String(child.pid)]);
+    expect(text.stdout).toMatch(/state T = stopped/);
+  });
+
+  it('a sleeping child: S with its wchan and syscall', () => {
+    const child = startChild('sleep', ['60']);
+    spawnSync('sleep', ['0.2']);
+    const doc = json<WhyDoc & { wchan: string | null; syscall: string | null }>(['why', '--json', String(child.pid)]);
+    expect(doc.state).toBe('S');
+    expect(doc.reasons[0]?.code).toBe('sleeping');
+    expect(doc.syscall).toMatch(/nanosleep/);
+  });
+
+  it('--load lists running and D-state tasks with the explanation', () => {
+    const doc = json<{ loadavg: { load1: number }; cpus: number; running: unknown[]; explanation: string }>([
+      'why',
+      '--load',
+      '--json',
+    ]);
+    expect(doc.cpus).toBeGreaterThan(0);
+    expect(doc.running.length).toBeGreaterThan(0); // at least oslens itself
+    expect(doc.explanation).toMatch(/uninterruptible/);
+  });
+});
+
+describe('oslens ps', () => {
+  it('--json rows have exactly the documented fields (and live values)', async () => {
+    const pid = await startToucher();
+    const rows = json<Record<string, unknown>[]>(['ps', '--json', '--sort', 'rss']);
+    const keys = [
+      'pid',
+      'ppid',
+      'user',
+      'state',
+      'threads',
+      'cpuPercent',
+      'rss',
+      'minflt',
+      'majflt',
+      'voluntaryCtxt',
+      'nonvoluntaryCtxt',
+      'command',
+    ];
+    for (const row of rows) for (const k of keys) expect(row, k).toHaveProperty(k);
+    const mine = rows.find((r) => r.pid === pid)!;
+    expect(mine.rss as number).toBeGreaterThan(24 * MiB);
+    expect(mine.minflt as number).toBeGreaterThan((24 * MiB) / 4096 / 512); // THP may map 2 MiB per fault
+    expect(mine.ppid).toBe(process.pid);
+    expect(mine.user).toBe('root');
+    // Sorted by RSS, biggest first.
+    const rss = rows.map((r) => r.rss as number);
+    expect([...rss].sort((a, b) => b - a)).toEqual(rss);
+  });
+
+  it('filters by name and state, and draws the fork tree', () => {
+    const child = startChild('sh', ['-c', 'sleep 61 & sleep 62; wait']);
+    spawnSync('sleep', ['0.3']);
+    const rows = json<{ pid: number; ppid: number; command: string }[]>(['ps', '--json', '--name', 'sleep 6']);
+    expect(
+      rows
+        .filter((r) => r.ppid === child.pid)
+        .map((r) => r.command)
+        .sort(),
+    ).toEqual(['sleep 61', 'sleep 62']);
+    const tree = oslens(['ps', '--tree', '--interval', '0']);
+    expect(tree.status).toBe(0);
+    expect(tree.stdout).toMatch(/[├└]─ sleep 6[12]/);
+    const none = json<unknown[]>(['ps', '--json', '--state', 'X', '--name', 'no-such-process-name']);
+    expect(none).toEqual([]);
+  });
+});
+
+describe('oslens inspect', () => {
+  it('decodes identity, capabilities, signal masks, fds (socket addresses, pipes, eventfd-like) and threads', async () => {
+    const code = `
+      const net = require('net');
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        process.on('SIGUSR1', () => {});
+        console.log('ready ' + srv.address().port);
+      });`;
+    const child = startChild(process.execPath, ['-e', code]);
+    let port = 0;
+    child.stdout?.on('data', (d: Buffer) => (port ||= Number(/ready (\d+)/.exec(d.toString())?.[1] ?? 0)));
+    await waitForOutput(child, 'ready');
+    const doc = json<{
+      identity: { pid: number; ppid: number; uid: { name: string }; namespaces: Record<string, number> };
+      capabilities: { effective: string[] };
+      signals: { caught: string[]; ignored: string[] };
+      fds: { fd: number; kind: string; socket?: { local: string; state: string } }[];
+      threads: { tid: number }[];
+      limits: { name: string }[];
+    }>(['inspect', '--json', String(child.pid)]);
+    expect(doc.identity).toMatchObject({ pid: child.pid, ppid: process.pid, uid: { name: 'root' } });
+    expect(doc.identity.namespaces.pid).toBeGreaterThan(0);
+    expect(doc.capabilities.effective).toContain('CAP_SYS_ADMIN');
+    expect(doc.signals.caught).toContain('SIGUSR1');
+    expect(doc.signals.ignored).toContain('SIGPIPE'); // node ignores SIGPIPE
+    const listen = doc.fds.find((f) => f.kind === 'socket' && f.socket?.state === 'LISTEN');
+    expect(listen?.socket?.local).toBe(`127.0.0.1:${port}`);
+    expect(doc.fds.some((f) => f.kind === 'epoll')).toBe(true); // libuv's event loop
+    expect(doc.fds.some((f) => f.kind === 'pipe')).toBe(true); // stdout to us
+    expect(doc.threads.length).toBeGreaterThan(1);
+    expect(doc.limits.map((l) => l.name)).toContain('Max open files');
+    const text = oslens(['inspect', String(child.pid)]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/open files {2}\[model: file-descriptor\]/);
+    expect(text.stdout).toMatch(/tcp 127\.0\.0\.1:\d+ → 0\.0\.0\.0:0 LISTEN/);
+  });
+
+  it('--env shows the environment', () => {
+    const child = startChild('env', ['OSLENS_MARKER=42', 'sleep', '60']);
+    spawnSync('sleep', ['0.2']);
+    const doc = json<{ environ: Record<string, string> }>(['inspect', '--json', '--env', String(child.pid)]);
+    expect(doc.environ.OSLENS_MARKER).toBe('42');
+  });
+});
+
+describe('oslens time', () => {
+  it('reports fault counts of the same order as getrusage for a command touching N pages', () => {
+    const pages = 20_000; // 78 MiB
+    const toucher = `const b = Buffer.alloc(${pages} * 4096); for (let i = 0; i < b.length; i += 4096) b[i] = 1;`;
+    const file = join(scratch, 'usage.json');
+    const r = spawnSync(
+      process.execPath,
+      [OSLENS, 'time', '--json', '-o', file, '--', process.execPath, '-e', toucher],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const u = JSON.parse(readFileSync(file, 'utf8'));
+    // The oracle: getrusage(RUSAGE_CHILDREN) in a python3 parent that ran the same command.
+    const oracle = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import resource, subprocess, sys; subprocess.run(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt)',
+        process.execPath,
+        '-e',
+        toucher,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(oracle.status, oracle.stderr).toBe(0);
+    const expected = Number(oracle.stdout.trim());
+    expect(expected).toBeGreaterThan(pages / 512); // at least one fault per 2 MiB (THP) touched
+    expect(u.minflt / expected).toBeGreaterThan(0.5);
+    expect(u.minflt / expected).toBeLessThan(2);
+    expect(u.maxRss).toBeGreaterThan(pages * 4096 * 0.9);
+    expect(u.exitStatus).toBe(0);
+    for (const k of ['wall', 'user', 'sys', 'maxRss', 'minflt', 'majflt', 'voluntaryCtxt', 'nonvoluntaryCtxt']) {
+      expect(u, k).toHaveProperty(k);
+    }
+    expect(u.rows.find((x: { field: string }) => x.field === 'majflt').latencyRow).toBe('major-fault');
+  });
+
+  it('passes stdout/stderr through, reports to stderr, exits with the command status or 128+signal', () => {
+    const r = oslens(['time', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
+    expect(r.status).toBe(7);
+    expect(r.stdout).toBe('out\n');
+    expect(r.stderr).toMatch(/^err\n/);
+    expect(r.stderr).toMatch(/exit status 7/);
+    expect(r.stderr).toMatch(/minor faults .*\[virtual-memory\]/);
+    const k = oslens(['time', '--', 'sh', '-c', 'kill -TERM $$']);
+    expect(k.status).toBe(143);
+    expect(k.stderr).toMatch(/killed by SIGTERM/);
+    const missing = oslens(['time', '--', 'no-such-command-xyz']);
+    expectOneLineError(missing, 127, /cannot run no-such-command-xyz: No such file or directory/);
+  });
+});
+
+describe('bad input', () => {
+  it('a non-numeric PID is a usage error (exit 2)', () => {
+    for (const cmd of ['inspect', 'maps', 'why']) {
+      expectOneLineError(oslens([cmd, 'abc']), 2, /"abc" is not a process id/);
+    }
+  });
+
+  it('an unknown PID is "no such process" (exit 3)', () => {
+    const pid = 4_000_000; // above the default pid_max
+    for (const cmd of ['inspect', 'maps', 'why']) {
+      expectOneLineError(oslens([cmd, String(pid)]), 3, new RegExp(`process ${pid} exited`));
+    }
+  });
+
+  it('bad flags are one-line usage errors', () => {
+    expectOneLineError(oslens(['ps', '--sort', 'colour']), 2, /--sort: unknown key "colour"/);
+    expectOneLineError(oslens(['ps', '--user', 'no-such-user-xyz']), 2, /--user/);
+    expectOneLineError(oslens(['ps', '--state', 'Q']), 2, /--state/);
+  });
+
+  it('permission denied: maps of a root process as nobody exits 4; inspect reports fields as denied', (ctx) => {
+    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root to switch to user nobody');
+    const probe = spawnSync('setpriv', [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      '-e',
+      '0',
+    ]);
+    if (probe.status !== 0) skipUnlessCapable(ctx.skip, 'user nobody cannot run node here (setpriv or permissions)');
+    const target = startChild('sleep', ['60']);
+    const asNobody = (args: string[]) =>
+      spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, OSLENS, ...args], {
+        encoding: 'utf8',
+      });
+    expectOneLineError(asNobody(['maps', String(target.pid)]) as ReturnType<typeof oslens>, 4, /permission denied/);
+    const inspect = asNobody(['inspect', '--json', String(target.pid)]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const doc = JSON.parse(inspect.stdout);
+    expect(doc.identity.exe).toEqual({ error: 'permission denied' });
+    expect(doc.fds).toEqual({ error: 'permission denied' });
+    expect(doc.identity.pid).toBe(target.pid);
+    const why = asNobody(['why', '--json', String(target.pid)]);
+    expect(why.status, why.stderr).toBe(0);
+  });
+});

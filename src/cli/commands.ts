@@ -9,6 +9,12 @@ import { register as maps } from './maps.js';
 import { register as why } from './why.js';
 import { register as inspect } from './inspect.js';
 import { register as time } from './time.js';
+import { register as syscount } from './syscount.js';
 import { register as demo } from './demo.js';
+import { register as learn } from './learn.js';
+import { register as explain } from './explain.js';
+import { register as quiz } from './quiz.js';
+import { register as top } from './top.js';
+import { register as watch } from './watch.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, demo];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, demo, learn, explain, quiz, top, watch];

@@ -12,7 +12,10 @@ import { lensLines, type LensContent } from '../collect/lens.js';
 const LENS_PCT = 28;
 
 export interface Panel {
+  /** What receives the keys when focused. */
   element: Widgets.BlessedElement;
+  /** The bordered box around it, when that is not `element` itself. */
+  frame?: Widgets.BlessedElement;
   /** The lens content while this panel has focus (called on focus and after every update). */
   lens(): LensContent;
 }
@@ -54,6 +57,7 @@ export class Shell {
   private resolveClosed: () => void = () => {};
   readonly closedPromise: Promise<void>;
   private readonly cleanups: Array<() => void> = [];
+  private readonly resizeHandlers: Array<() => void> = [];
   private readonly onSignal = () => this.close();
   private readonly onFatal = (err: unknown) => {
     this.close();
@@ -139,7 +143,7 @@ export class Shell {
     this.screen.key(['S-tab'], () => this.moveFocus(-1));
     this.screen.on('resize', () => {
       // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
-      for (const p of this.panels) p.element.emit('attach');
+      for (const fn of this.resizeHandlers) fn();
       this.updateLens();
       this.screen.render();
     });
@@ -184,7 +188,7 @@ export class Shell {
 
   private highlightFocus(): void {
     this.panels.forEach((p, i) => {
-      const style = p.element.style as { border?: { fg?: string } };
+      const style = (p.frame ?? p.element).style as { border?: { fg?: string } };
       style.border = { ...(style.border ?? {}), fg: i === this.focusIndex ? 'yellow' : 'cyan' };
     });
     this.panels[this.focusIndex]?.element.focus();
@@ -204,6 +208,11 @@ export class Shell {
 
   render(): void {
     if (!this.closed) this.screen.render();
+  }
+
+  /** Runs fn after a terminal resize, before the redraw (views redraw their last model). */
+  onResize(fn: () => void): void {
+    this.resizeHandlers.push(fn);
   }
 
   /** Runs fn on quit, before the terminal is restored (stop timers, kill children...). */

@@ -1,0 +1,143 @@
+/**
+ * The process table of `oslens top`: one sample per process from src/proc's readers (stat and
+ * status; cmdline only for processes not seen before), rates from two samples, sorting.
+ */
+import { readCmdline, readProcessStat, readProcessStatus, userName } from '../../proc/process.js';
+import { ProcessGoneError, listPids, readField, type Pid } from '../../proc/read.js';
+
+export interface ProcessSample {
+  pid: Pid;
+  /** Seconds after boot: with pid, identifies the process across samples (pids are reused). */
+  startTime: number;
+  comm: string;
+  command: string;
+  user: string;
+  state: string;
+  threads: number;
+  kernelThread: boolean;
+  /** utime + stime, seconds. */
+  cpuSeconds: number;
+  rss: number;
+  minflt: number;
+  majflt: number;
+  voluntaryCtxt: number;
+  nonvoluntaryCtxt: number;
+}
+
+export interface ProcessRateRow {
+  pid: Pid;
+  user: string;
+  state: string;
+  comm: string;
+  command: string;
+  threads: number;
+  kernelThread: boolean;
+  /** Percent of one CPU over the interval. */
+  cpuPercent: number;
+  rss: number;
+  minorFaultsPerSec: number;
+  majorFaultsPerSec: number;
+  contextSwitchesPerSec: number;
+  /** From eBPF when available; null otherwise (the view says why). */
+  syscallsPerSec: number | null;
+}
+
+export const PROCESS_SORT_KEYS = ['cpu', 'rss', 'faults', 'ctxsw', 'syscalls', 'pid'] as const;
+export type ProcessSortKey = (typeof PROCESS_SORT_KEYS)[number];
+
+export type ProcessSampleSet = Map<Pid, ProcessSample>;
+
+/** Reads one process; undefined when it exited meanwhile. cmdline is reused from `known`. */
+export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | undefined {
+  try {
+    const stat = readProcessStat(pid);
+    const status = readProcessStatus(pid);
+    const kernelThread = status.kthread ?? stat.kernelThread;
+    let command = known && known.startTime === stat.startTime ? known.command : undefined;
+    if (command === undefined) {
+      const argv = readField(() => readCmdline(pid));
+      command = Array.isArray(argv) && argv.length > 0 ? argv.join(' ') : kernelThread ? `[${stat.comm}]` : stat.comm;
+    }
+    return {
+      pid,
+      startTime: stat.startTime,
+      comm: stat.comm,
+      command,
+      user: userName(status.uid.real),
+      state: stat.state,
+      threads: stat.threads,
+      kernelThread,
+      cpuSeconds: stat.utime + stat.stime,
+      rss: stat.rss,
+      minflt: stat.minflt,
+      majflt: stat.majflt,
+      voluntaryCtxt: status.voluntaryCtxt,
+      nonvoluntaryCtxt: status.nonvoluntaryCtxt,
+    };
+  } catch (err) {
+    if (err instanceof ProcessGoneError) return undefined;
+    // A process we may not read (another user's status under hidepid): leave it out.
+    if (err instanceof Error && err.name === 'ProcPermissionError') return undefined;
+    throw err;
+  }
+}
+
+export function sampleProcesses(previous?: ProcessSampleSet): ProcessSampleSet {
+  const out: ProcessSampleSet = new Map();
+  for (const pid of listPids()) {
+    const s = sampleProcess(pid, previous?.get(pid));
+    if (s) out.set(pid, s);
+  }
+  return out;
+}
+
+/**
+ * Rates between two samples. A process new in `cur` (or a reused pid) is measured from zero over
+ * the interval, which is right for processes born during it and close enough for the rest.
+ */
+export function processRates(
+  prev: ProcessSampleSet,
+  cur: ProcessSampleSet,
+  dtSeconds: number,
+  syscalls?: ReadonlyMap<Pid, number> | null,
+): ProcessRateRow[] {
+  const dt = Math.max(1e-3, dtSeconds);
+  const rows: ProcessRateRow[] = [];
+  for (const s of cur.values()) {
+    const p0 = prev.get(s.pid);
+    const p = p0 && p0.startTime === s.startTime ? p0 : undefined;
+    const delta = (k: 'cpuSeconds' | 'minflt' | 'majflt' | 'voluntaryCtxt' | 'nonvoluntaryCtxt') =>
+      p ? Math.max(0, s[k] - p[k]) : 0;
+    rows.push({
+      pid: s.pid,
+      user: s.user,
+      state: s.state,
+      comm: s.comm,
+      command: s.command,
+      threads: s.threads,
+      kernelThread: s.kernelThread,
+      cpuPercent: (delta('cpuSeconds') / dt) * 100,
+      rss: s.rss,
+      minorFaultsPerSec: delta('minflt') / dt,
+      majorFaultsPerSec: delta('majflt') / dt,
+      contextSwitchesPerSec: (delta('voluntaryCtxt') + delta('nonvoluntaryCtxt')) / dt,
+      syscallsPerSec: syscalls ? (syscalls.get(s.pid) ?? 0) / dt : null,
+    });
+  }
+  return rows;
+}
+
+const SORT_VALUE: Record<ProcessSortKey, (r: ProcessRateRow) => number> = {
+  cpu: (r) => r.cpuPercent,
+  rss: (r) => r.rss,
+  faults: (r) => r.minorFaultsPerSec + r.majorFaultsPerSec,
+  ctxsw: (r) => r.contextSwitchesPerSec,
+  syscalls: (r) => r.syscallsPerSec ?? 0,
+  pid: (r) => -r.pid,
+};
+
+/** Biggest first (pid: ascending); ties broken by CPU, then pid, so the order is stable. */
+export function sortProcessRows(rows: readonly ProcessRateRow[], key: ProcessSortKey): ProcessRateRow[] {
+  const v = SORT_VALUE[key];
+  return [...rows].sort((a, b) => v(b) - v(a) || b.cpuPercent - a.cpuPercent || a.pid - b.pid);
+}

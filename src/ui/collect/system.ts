@@ -1,0 +1,159 @@
+/**
+ * System panel view models for `oslens top`: per-core CPU split, run queue, switch / interrupt /
+ * fault rates, memory, PSI. Samples come from src/proc's parsers; rates are two samples apart.
+ */
+import { readSystemText } from '../../proc/read.js';
+import {
+  parseLoadAvg,
+  parseMeminfo,
+  parsePressure,
+  parseSystemStat,
+  parseVmstat,
+  type CpuTimes,
+  type LoadAverage,
+  type Pressure,
+  type SystemStat,
+} from '../../proc/system.js';
+import type { KernelUnits } from '../../proc/stat.js';
+
+export interface SystemSample {
+  /** Monotonic seconds when taken. */
+  t: number;
+  stat: SystemStat;
+  /** Interrupts since boot (/proc/stat "intr" total). */
+  interrupts: number;
+  vmstat: Record<string, number>;
+  meminfo: Record<string, number>;
+  load: LoadAverage | null;
+  pressure: { cpu: Pressure | null; memory: Pressure | null; io: Pressure | null };
+}
+
+/** Percent of one CPU's time over the interval. */
+export interface CpuSplit {
+  user: number;
+  system: number;
+  iowait: number;
+  /** irq + softirq + steal. */
+  other: number;
+  busy: number;
+}
+
+export interface MemoryView {
+  total: number;
+  /** total - free - page cache - buffers - reclaimable slab (what free(1) calls used). */
+  used: number;
+  available: number;
+  pageCache: number;
+  dirty: number;
+  swapTotal: number;
+  swapUsed: number;
+}
+
+export interface SystemView {
+  intervalSeconds: number;
+  cpus: CpuSplit[];
+  total: CpuSplit;
+  load: LoadAverage | null;
+  /** Tasks runnable right now (procs_running) and blocked on I/O (procs_blocked). */
+  runQueue: number;
+  blocked: number;
+  contextSwitchesPerSec: number;
+  interruptsPerSec: number;
+  minorFaultsPerSec: number;
+  majorFaultsPerSec: number;
+  memory: MemoryView;
+  /** PSI "some" avg10, percent; null when the kernel has no /proc/pressure. */
+  pressure: { cpu: number | null; memory: number | null; io: number | null } | null;
+}
+
+/** /proc/stat's "intr" line: its first number is every interrupt since boot. */
+// TODO(src/proc): parseSystemStat should expose the intr total; then drop this.
+export function parseInterruptTotal(statText: string): number {
+  const m = /^intr (\d+)/m.exec(statText);
+  return m ? Number(m[1]) : 0;
+}
+
+function tryParse<T>(text: string | undefined, parse: (t: string) => T): T | null {
+  if (text === undefined) return null;
+  try {
+    return parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the system files once (stat, vmstat, meminfo, loadavg, pressure/*). */
+export function sampleSystem(units: KernelUnits, now: number = performance.now() / 1000): SystemSample {
+  const statText = readSystemText('stat') ?? '';
+  return {
+    t: now,
+    stat: parseSystemStat(statText, units),
+    interrupts: parseInterruptTotal(statText),
+    vmstat: parseVmstat(readSystemText('vmstat') ?? ''),
+    meminfo: parseMeminfo(readSystemText('meminfo') ?? ''),
+    load: tryParse(readSystemText('loadavg'), parseLoadAvg),
+    pressure: {
+      cpu: tryParse(readSystemText('pressure/cpu'), parsePressure),
+      memory: tryParse(readSystemText('pressure/memory'), parsePressure),
+      io: tryParse(readSystemText('pressure/io'), parsePressure),
+    },
+  };
+}
+
+export function cpuSplit(a: CpuTimes, b: CpuTimes): CpuSplit {
+  const d = (k: keyof CpuTimes) => Math.max(0, b[k] - a[k]);
+  const user = d('user') + d('nice');
+  const system = d('system');
+  const iowait = d('iowait');
+  const other = d('irq') + d('softirq') + d('steal');
+  const total = user + system + iowait + other + d('idle');
+  if (total <= 0) return { user: 0, system: 0, iowait: 0, other: 0, busy: 0 };
+  const pct = (x: number) => (x / total) * 100;
+  return {
+    user: pct(user),
+    system: pct(system),
+    iowait: pct(iowait),
+    other: pct(other),
+    busy: pct(user + system + other),
+  };
+}
+
+export function memoryView(m: Record<string, number>): MemoryView {
+  const v = (k: string) => m[k] ?? 0;
+  const pageCache = v('Cached') + v('Buffers') + v('SReclaimable');
+  return {
+    total: v('MemTotal'),
+    used: Math.max(0, v('MemTotal') - v('MemFree') - pageCache),
+    available: v('MemAvailable'),
+    pageCache,
+    dirty: v('Dirty'),
+    swapTotal: v('SwapTotal'),
+    swapUsed: Math.max(0, v('SwapTotal') - v('SwapFree')),
+  };
+}
+
+export function systemView(prev: SystemSample, cur: SystemSample): SystemView {
+  const dt = Math.max(1e-3, cur.t - prev.t);
+  const rate = (a: number, b: number) => Math.max(0, (b - a) / dt);
+  const pgfault = rate(prev.vmstat.pgfault ?? 0, cur.vmstat.pgfault ?? 0);
+  const pgmaj = rate(prev.vmstat.pgmajfault ?? 0, cur.vmstat.pgmajfault ?? 0);
+  const p = cur.pressure;
+  const hasPsi = p.cpu !== null || p.memory !== null || p.io !== null;
+  return {
+    intervalSeconds: dt,
+    cpus: cur.stat.perCpu.map((c, i) => cpuSplit(prev.stat.perCpu[i] ?? c, c)),
+    total: cpuSplit(prev.stat.cpu, cur.stat.cpu),
+    load: cur.load,
+    runQueue: cur.stat.procsRunning,
+    blocked: cur.stat.procsBlocked,
+    contextSwitchesPerSec: rate(prev.stat.contextSwitches, cur.stat.contextSwitches),
+    interruptsPerSec: rate(prev.interrupts, cur.interrupts),
+    // vmstat's pgfault counts every fault, major ones included.
+    minorFaultsPerSec: Math.max(0, pgfault - pgmaj),
+    majorFaultsPerSec: pgmaj,
+    memory: memoryView(cur.meminfo),
+    pressure: hasPsi
+      ? { cpu: p.cpu?.some.avg10 ?? null, memory: p.memory?.some.avg10 ?? null, io: p.io?.some.avg10 ?? null }
+      : null,
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * `oslens watch PID`'s collector: the process's stat/status and its smaps regions each tick (smaps
+ * only for this one process: it walks page tables), per-region RSS deltas, rates, histories.
+ */
+import { classifyRegions, parseSmaps, type Region, type RegionKind } from '../../proc/maps.js';
+import { kernelUnits, readProcessStat, readProcessStatus } from '../../proc/process.js';
+import { ProcessGoneError, readProcText, type Pid } from '../../proc/read.js';
+import { stateName, type ProcessStat } from '../../proc/stat.js';
+import type { ProcessStatus } from '../../proc/status.js';
+import { pushHistory } from './history.js';
+import type { SyscallRateSource } from './syscall-rates.js';
+
+export const WATCH_HISTORY = 60;
+
+export interface RegionRow {
+  /** Start address in hex: the identity of a region across samples (the heap grows at its end). */
+  key: string;
+  start: number;
+  end: number;
+  kind: RegionKind;
+  path: string;
+  perms: string;
+  size: number;
+  rss: number;
+  /** RSS change since the previous sample, bytes (a new region: its whole RSS). */
+  rssDelta: number;
+  sizeDelta: number;
+  dirty: number;
+  swap: number;
+  /** New, or its size or RSS changed in the last sample. */
+  changed: boolean;
+  isNew: boolean;
+}
+
+export interface WatchHistory {
+  rss: number[];
+  minorFaults: number[];
+  majorFaults: number[];
+  voluntary: number[];
+  nonvoluntary: number[];
+}
+
+export interface WatchModel {
+  time: string;
+  pid: Pid;
+  comm: string;
+  command: string;
+  state: string;
+  stateName: string;
+  threads: number;
+  /** The process is gone (or a zombie): the figures are the last ones seen. */
+  exited: boolean;
+  exitNote: string;
+  cpuPercent: number;
+  /** Sum of the regions' RSS (smaps), bytes. */
+  rss: number;
+  rssDelta: number;
+  virtualSize: number;
+  minorFaultsPerSec: number;
+  majorFaultsPerSec: number;
+  voluntaryPerSec: number;
+  nonvoluntaryPerSec: number;
+  /** Largest RSS first. */
+  regions: RegionRow[];
+  /** Top syscalls/s of this process (eBPF), or null with syscallsNote saying why. */
+  syscalls: { name: string; perSec: number }[] | null;
+  syscallsNote: string;
+  history: WatchHistory;
+}
+
+export function regionKey(r: Pick<Region, 'start'>): string {
+  return r.start.toString(16);
+}
+
+/** Per-region deltas against the previous sample (pure). */
+export function regionDeltas(prev: readonly Region[] | null, cur: readonly Region[]): RegionRow[] {
+  const before = new Map((prev ?? []).map((r) => [regionKey(r), r]));
+  return cur.map((r) => {
+    const key = regionKey(r);
+    const p = before.get(key);
+    const rssDelta = prev === null ? 0 : r.rss - (p?.rss ?? 0);
+    const sizeDelta = prev === null ? 0 : r.size - (p?.size ?? 0);
+    const isNew = prev !== null && p === undefined;
+    return {
+      key,
+      start: r.start,
+      end: r.end,
+      kind: r.kind,
+      path: r.path,
+      perms: r.perms,
+      size: r.size,
+      rss: r.rss,
+      rssDelta,
+      sizeDelta,
+      dirty: r.dirty,
+      swap: r.swap,
+      changed: isNew || rssDelta !== 0 || sizeDelta !== 0,
+      isNew,
+    };
+  });
+}
+
+/** Largest RSS first; ties by address. */
+export function sortRegions(rows: readonly RegionRow[]): RegionRow[] {
+  return [...rows].sort((a, b) => b.rss - a.rss || a.start - b.start);
+}
+
+/** The name a person knows a region by: its file's base name, [heap], or anon@address. */
+export function regionName(r: Pick<RegionRow, 'path' | 'start'>): string {
+  if (r.path === '') return `anon@${r.start.toString(16)}`;
+  if (r.path.startsWith('[')) return r.path;
+  return r.path.slice(r.path.lastIndexOf('/') + 1);
+}
+
+interface Sample {
+  t: number;
+  stat: ProcessStat;
+  status: ProcessStatus;
+  regions: Region[];
+}
+
+export class WatchCollector {
+  private prev: Sample | null = null;
+  private last: WatchModel | null = null;
+  readonly history: WatchHistory = { rss: [], minorFaults: [], majorFaults: [], voluntary: [], nonvoluntary: [] };
+
+  constructor(
+    readonly pid: Pid,
+    private readonly command: string,
+    private readonly syscalls: SyscallRateSource,
+  ) {}
+
+  private sample(): Sample {
+    const stat = readProcessStat(this.pid);
+    const status = readProcessStatus(this.pid);
+    const regions = stat.kernelThread ? [] : parseSmaps(readProcText(this.pid, 'smaps'));
+    classifyRegions(regions, { pageSize: kernelUnits().pageSize });
+    return { t: performance.now() / 1000, stat, status, regions };
+  }
+
+  /** The first sample (rates start from it); throws ProcessGoneError if the pid does not exist. */
+  start(): void {
+    this.prev = this.sample();
+    this.syscalls.take();
+  }
+
+  tick(): WatchModel {
+    if (this.last?.exited) return this.last;
+    let cur: Sample;
+    try {
+      cur = this.sample();
+    } catch (err) {
+      if (!(err instanceof ProcessGoneError) || !this.last) throw err;
+      this.last = { ...this.last, exited: true, exitNote: `process ${this.pid} exited; last figures kept` };
+      return this.last;
+    }
+    const prev = this.prev ?? cur;
+    const dt = Math.max(1e-3, cur.t - prev.t);
+    const rate = (a: number, b: number) => Math.max(0, (b - a) / dt);
+    const rows = sortRegions(regionDeltas(this.prev === null ? null : prev.regions, cur.regions));
+    const rss = rows.reduce((s, r) => s + r.rss, 0);
+    const prevRss = prev.regions.reduce((s, r) => s + r.rss, 0);
+    const h = this.history;
+    const model: WatchModel = {
+      time: new Date().toISOString(),
+      pid: this.pid,
+      comm: cur.stat.comm,
+      command: this.command || cur.stat.comm,
+      state: cur.stat.state,
+      stateName: stateName(cur.stat.state),
+      threads: cur.stat.threads,
+      exited: cur.stat.state === 'Z' || cur.stat.state === 'X',
+      exitNote: cur.stat.state === 'Z' ? `process ${this.pid} exited (zombie, not yet reaped); last figures kept` : '',
+      cpuPercent: rate(prev.stat.utime + prev.stat.stime, cur.stat.utime + cur.stat.stime) * 100,
+      rss,
+      rssDelta: rss - prevRss,
+      virtualSize: cur.stat.vsize,
+      minorFaultsPerSec: rate(prev.stat.minflt, cur.stat.minflt),
+      majorFaultsPerSec: rate(prev.stat.majflt, cur.stat.majflt),
+      voluntaryPerSec: rate(prev.status.voluntaryCtxt, cur.status.voluntaryCtxt),
+      nonvoluntaryPerSec: rate(prev.status.nonvoluntaryCtxt, cur.status.nonvoluntaryCtxt),
+      regions: rows,
+      syscalls: null,
+      syscallsNote: this.syscalls.available ? '' : this.syscalls.reason,
+      history: h,
+    };
+    const counts = this.syscalls.take();
+    if (counts) {
+      model.syscalls = [...counts.byName.entries()]
+        .map(([name, n]) => ({ name, perSec: n / dt }))
+        .sort((a, b) => b.perSec - a.perSec)
+        .slice(0, 10);
+    }
+    pushHistory(h.rss, rss, WATCH_HISTORY);
+    pushHistory(h.minorFaults, model.minorFaultsPerSec, WATCH_HISTORY);
+    pushHistory(h.majorFaults, model.majorFaultsPerSec, WATCH_HISTORY);
+    pushHistory(h.voluntary, model.voluntaryPerSec, WATCH_HISTORY);
+    pushHistory(h.nonvoluntary, model.nonvoluntaryPerSec, WATCH_HISTORY);
+    this.prev = cur;
+    this.last = model;
+    return model;
+  }
+}

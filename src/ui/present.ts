@@ -1,0 +1,196 @@
+/**
+ * Presenter mode (`oslens learn LESSON --present`): full screen, one step per screen, the
+ * explanation on the left in large spacing and the step's live panel (its command's output, or
+ * a /proc file) on the right. n/→/space next, p/← previous, r re-runs the panel, q quits and
+ * restores the terminal. Made for a projector: little text per screen, high contrast.
+ */
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { markdownToText } from '../lessons/text.js';
+import { runStep, stepCommand, stopLessonProcess, type Lesson, type StepOutput } from '../lessons/steps.js';
+import type { Step } from '../lessons/content.js';
+import { UserError } from '../util/errors.js';
+
+export interface PresentOptions {
+  run: boolean;
+  registered: readonly string[];
+}
+
+/** The screens of a lesson: a title screen, then its steps. */
+export function presenterSlides(lesson: Lesson): Step[] {
+  const intro: Step = {
+    title: lesson.title,
+    text:
+      lesson.kind === 'model'
+        ? `${lesson.summary}\n\n${firstSection(lesson.model.body)}`
+        : lesson.kind === 'mistake'
+          ? `${lesson.summary}`
+          : `${lesson.summary}`,
+  };
+  return [intro, ...lesson.steps];
+}
+
+function firstSection(body: string): string {
+  const m = /## What it is\n([\s\S]*?)(\n## |$)/.exec(body);
+  return markdownToText(m?.[1] ?? '').trim();
+}
+
+/** Spreads text for a projector: a blank line between sentences' paragraphs. */
+function airy(text: string): string {
+  return text.replace(/\n(?!\n)/g, '\n\n');
+}
+
+export async function present(lesson: Lesson, opts: PresentOptions): Promise<void> {
+  if (!process.stdout.isTTY) {
+    throw new UserError(
+      'presenter mode needs a terminal (run it in a terminal or tmux; use --no-run or --json otherwise)',
+    );
+  }
+  const slides = presenterSlides(lesson);
+  const results = new Map<number, StepOutput | 'running'>();
+  let index = 0;
+  const screen = blessed.screen({
+    smartCSR: true,
+    fullUnicode: true,
+    forceUnicode: true,
+    title: `oslens: ${lesson.title}`,
+    warnings: false,
+  });
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const top = blessed.box({
+    parent: screen,
+    top: 0,
+    left: 0,
+    width: '100%',
+    height: 3,
+    tags: true,
+    style: { fg: 'black', bg: 'cyan' },
+    padding: { left: 2, top: 1 },
+  });
+  const left: Widgets.BoxElement = blessed.box({
+    parent: screen,
+    top: 3,
+    left: 0,
+    width: '45%',
+    height: '100%-4',
+    tags: true,
+    padding: { left: 2, right: 2, top: 1 },
+    wrap: true,
+    scrollable: true,
+    style: { fg: 'white' },
+  });
+  const right: Widgets.BoxElement = blessed.box({
+    parent: screen,
+    top: 3,
+    left: '45%',
+    width: '55%',
+    height: '100%-4',
+    label: ' live ',
+    tags: true,
+    border: { type: 'line' },
+    style: { border: { fg: 'green' } },
+    padding: { left: 1, right: 1 },
+    scrollable: true,
+    alwaysScroll: true,
+    keys: true,
+    wrap: false,
+  });
+  const keys = blessed.box({
+    parent: screen,
+    bottom: 0,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    style: { fg: 'black', bg: 'white' },
+  });
+  keys.setContent(
+    ' {bold}n{/bold}/→/space next   {bold}p{/bold}/← previous   {bold}r{/bold} run again   {bold}↑↓{/bold} scroll panel   {bold}q{/bold} quit',
+  );
+
+  const esc = (s: string): string => blessed.escape(s);
+
+  const drawPanel = (): void => {
+    const step = slides[index]!;
+    const cmd = stepCommand(step);
+    if (!cmd) {
+      right.setLabel(' live ');
+      right.setContent(
+        step.lesson
+          ? `\n  next: oslens learn ${esc(step.lesson)}`
+          : step.mistake
+            ? `\n  next: oslens learn ${esc(step.mistake)}`
+            : '',
+      );
+      return;
+    }
+    const r = results.get(index);
+    right.setLabel(` $ ${esc(r && r !== 'running' ? r.shown : cmd)} `);
+    if (!opts.run) right.setContent(`{yellow-fg}(text only: --no-run){/}\n\n$ ${esc(cmd)}`);
+    else if (!r || r === 'running') right.setContent('{yellow-fg}running…{/}');
+    else if (r.unavailable) right.setContent(`{yellow-fg}${esc(r.unavailable)}{/}`);
+    else right.setContent(esc(r.output || '(no output)'));
+  };
+
+  const draw = (): void => {
+    const step = slides[index]!;
+    top.setContent(`{bold}${esc(lesson.title)}{/bold}    step ${index + 1} / ${slides.length}`);
+    const parts = [`{bold}{underline}${esc(step.title)}{/underline}{/bold}`, '', esc(airy(step.text))];
+    if (step.notice) parts.push('', `{green-fg}{bold}Notice:{/bold} ${esc(step.notice)}{/green-fg}`);
+    left.setContent(parts.join('\n'));
+    left.setScroll(0);
+    drawPanel();
+    right.setScroll(0);
+    screen.render();
+  };
+
+  const runCurrent = (force = false): void => {
+    const i = index;
+    const step = slides[i]!;
+    if (!opts.run || !stepCommand(step) || (results.has(i) && !force)) return;
+    results.set(i, 'running');
+    void runStep(step, opts.registered).then((r) => {
+      if (r) results.set(i, r);
+      if (i === index) {
+        drawPanel();
+        screen.render();
+      }
+    });
+  };
+
+  const go = (delta: number): void => {
+    index = Math.max(0, Math.min(slides.length - 1, index + delta));
+    runCurrent();
+    draw();
+  };
+
+  await new Promise<void>((resolve) => {
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      process.off('SIGTERM', close);
+      screen.destroy();
+      stopLessonProcess();
+      resolve();
+    };
+    process.on('SIGTERM', close);
+    screen.key(['q', 'C-c', 'escape'], close);
+    screen.key(['n', 'right', 'space', 'pagedown', 'enter'], () => go(1));
+    screen.key(['p', 'left', 'pageup', 'backspace'], () => go(-1));
+    screen.key(['r'], () => {
+      runCurrent(true);
+      draw();
+    });
+    screen.key(['up', 'k'], () => {
+      right.scroll(-1);
+      screen.render();
+    });
+    screen.key(['down', 'j'], () => {
+      right.scroll(1);
+      screen.render();
+    });
+    screen.on('resize', draw);
+    go(0);
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * `oslens top`: drives the TopCollector every -d seconds and hands each TopModel to the dashboard,
+ * or prints plain lines (no TTY), one snapshot (--once) or JSON Lines (--json).
+ */
+import { TopCollector, type TopModel } from './collect/top.js';
+import { openSyscallRates } from './collect/syscall-rates.js';
+import { sampleLoop, type LiveOptions } from './live.js';
+import { topPlainLine, topSnapshot } from './plain.js';
+import { Shell } from './views/shell.js';
+import { TOP_KEYS, TopView } from './views/top.js';
+
+export interface TopOptions extends LiveOptions {
+  ebpf: boolean;
+  /** Plain mode: how many processes --once lists. */
+  limit: number;
+}
+
+/** What the user asked for on leaving: nothing, or to watch a process. */
+export type TopExit = { watch: number } | null;
+
+/** The record --json streams: the model without the chart histories. */
+export function topRecord(m: TopModel): object {
+  return { time: m.time, system: m.system, sort: m.sort, syscallsNote: m.syscallsNote, processes: m.processes };
+}
+
+export async function runTop(opts: TopOptions): Promise<TopExit> {
+  // eBPF syscount is attached only for the dashboard and --json: plain lines do not show it.
+  const syscalls = await openSyscallRates({ enabled: opts.ebpf });
+  const collector = new TopCollector(syscalls);
+  try {
+    if (!opts.dashboard) {
+      const loop = sampleLoop(opts.intervalMs, () => {
+        const m = collector.tick();
+        if (opts.json) process.stdout.write(JSON.stringify(topRecord(m)) + '\n');
+        else if (opts.once) process.stdout.write(topSnapshot(m, opts.limit).join('\n') + '\n');
+        else process.stdout.write(topPlainLine(m) + '\n');
+        return !opts.once;
+      });
+      await loop.done;
+      return null;
+    }
+    return await dashboard(collector, opts);
+  } finally {
+    syscalls.close();
+  }
+}
+
+async function dashboard(collector: TopCollector, opts: TopOptions): Promise<TopExit> {
+  const shell = new Shell({ title: 'oslens top', keys: TOP_KEYS });
+  const view = new TopView(shell, opts.bench);
+  let last: TopModel | null = null;
+  let exit: TopExit = null;
+  const loop = sampleLoop(opts.intervalMs, () => {
+    last = collector.tick();
+    view.draw(last);
+  });
+  shell.onClose(() => loop.stop());
+  // sampleLoop's SIGINT handler stops sampling; the shell must close too.
+  void loop.done.then(() => shell.close());
+  view.onSort = (key) => {
+    collector.sort = key;
+    if (last) {
+      last = collector.resort(last, key);
+      view.draw(last);
+    }
+  };
+  view.onWatch = (pid) => {
+    exit = { watch: pid };
+    shell.close();
+  };
+  shell.setKeyLine(`sampling every ${opts.intervalMs / 1000}s…`);
+  shell.render();
+  await shell.closedPromise;
+  return exit;
+}

@@ -1,0 +1,324 @@
+/** `oslens top`: draws a TopModel — CPU, load, switches, faults, memory/PSI, the process table. */
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import contrib from 'blessed-contrib';
+import { formatBytes } from '../../proc/format.js';
+import { sparkText } from '../collect/history.js';
+import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../collect/lens.js';
+import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
+import type { TopModel } from '../collect/top.js';
+import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
+import { Shell, cell, type Panel } from './shell.js';
+
+const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
+
+export const TOP_KEYS = [
+  '↑/↓, j/k   select a process (the lens explains its figures)',
+  'Enter      details of the selected process',
+  'w          watch the selected process (oslens watch PID)',
+  'c m f s y p  sort by CPU, RSS (memory), faults/s, switches/s, syscalls/s, PID',
+];
+
+const SORT_LETTER: Record<string, ProcessSortKey> = {
+  c: 'cpu',
+  m: 'rss',
+  f: 'faults',
+  s: 'ctxsw',
+  y: 'syscalls',
+  p: 'pid',
+};
+
+function box(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
+  return blessed.box({
+    parent: shell.screen,
+    ...pos,
+    label: ` ${label} `,
+    tags: true,
+    border: { type: 'line' },
+    style: { border: { fg: 'cyan' } },
+    padding: { left: 1 },
+  });
+}
+
+export class TopView {
+  private readonly chart: contrib.LineChart;
+  private readonly split: Widgets.BoxElement;
+  private readonly load: Widgets.BoxElement;
+  private readonly switches: Widgets.BoxElement;
+  private readonly faults: Widgets.BoxElement;
+  private readonly memory: Widgets.BoxElement;
+  private readonly tableFrame: Widgets.BoxElement;
+  private readonly header: Widgets.BoxElement;
+  private readonly table: Widgets.ListElement;
+  private readonly detail: Widgets.BoxElement;
+  private model: TopModel | null = null;
+  private shownPids: number[] = [];
+  onSort: (key: ProcessSortKey) => void = () => {};
+  onWatch: (pid: number) => void = () => {};
+
+  constructor(
+    private readonly shell: Shell,
+    private readonly bench: SavedBench | null,
+  ) {
+    const G = (r: number, c: number, rs: number, cs: number) => cell(12, 4, r, c, rs, cs);
+    this.chart = contrib.line({
+      ...G(0, 0, 4, 2),
+      label: ' CPU per core (% busy, last 60 samples) ',
+      border: { type: 'line' },
+      style: { line: 'yellow', text: 'white', baseline: 'white', border: { fg: 'cyan' } },
+      showLegend: true,
+      legend: { width: 8 },
+      maxY: 100,
+      xPadding: 4,
+      wholeNumbersOnly: true,
+    });
+    shell.screen.append(this.chart);
+    this.split = box(shell, G(0, 2, 4, 2), 'CPU time split: user / system / iowait');
+    this.load = box(shell, G(4, 0, 3, 1), 'Load & run queue');
+    this.switches = box(shell, G(4, 1, 3, 1), 'Switches/s');
+    this.faults = box(shell, G(4, 2, 3, 1), 'Faults/s');
+    this.memory = box(shell, G(4, 3, 3, 1), 'Memory & PSI');
+    this.tableFrame = box(shell, G(7, 0, 5, 4), 'Processes');
+    this.header = blessed.box({ parent: this.tableFrame, top: 0, left: 0, right: 1, height: 1, tags: true });
+    this.table = blessed.list({
+      parent: this.tableFrame,
+      top: 1,
+      left: 0,
+      right: 1,
+      bottom: 0,
+      keys: true,
+      vi: true,
+      mouse: true,
+      tags: false,
+      style: { selected: { bg: 'blue', fg: 'white' } },
+      items: [],
+    });
+    this.detail = blessed.box({
+      parent: shell.screen,
+      top: 'center',
+      left: 'center',
+      width: '60%',
+      height: '50%',
+      label: ' Process ',
+      tags: true,
+      border: { type: 'line' },
+      style: { border: { fg: 'yellow' } },
+      padding: { left: 1, right: 1 },
+      hidden: true,
+    });
+
+    const panel = (element: Widgets.BlessedElement, focus: () => LensFocus, frame?: Widgets.BlessedElement): Panel => ({
+      element,
+      frame,
+      lens: (): LensContent => lensFor(focus(), this.bench),
+    });
+    // Focus order: the process table first (what people come for), then the system panels.
+    shell.add(panel(this.table, () => this.processFocus(), this.tableFrame));
+    shell.add(
+      panel(this.chart, () => ({
+        label: 'CPU per core',
+        model: 'scheduling',
+        row: 'ctxsw-same-process',
+        detail: ['Busy = user + system + irq/softirq + steal, per core, from /proc/stat (two samples apart).'],
+      })),
+    );
+    shell.add(
+      panel(this.split, () => ({
+        label: 'CPU time split',
+        model: 'syscall-boundary',
+        row: 'syscall',
+        detail: [
+          'user: your code. system: the kernel working for it (syscalls, faults). iowait: idle while I/O was pending.',
+        ],
+      })),
+    );
+    shell.add(
+      panel(this.load, () => ({
+        label: 'Load & run queue',
+        model: 'scheduling',
+        detail: ['Load = runnable + uninterruptible (D) tasks, averaged over 1/5/15 min; run queue = runnable now.'],
+      })),
+    );
+    shell.add(
+      panel(this.switches, () => ({
+        label: 'Context switches & interrupts /s',
+        model: 'scheduling',
+        row: 'ctxsw-cross-process',
+        detail: ['/proc/stat ctxt and intr counters, per second.'],
+      })),
+    );
+    shell.add(
+      panel(this.faults, () => ({
+        label: 'Page faults /s',
+        model: 'virtual-memory',
+        row: 'minor-vs-major-fault',
+        detail: ['/proc/vmstat pgfault - pgmajfault (minor: page in RAM) and pgmajfault (major: read from disk).'],
+      })),
+    );
+    shell.add(
+      panel(this.memory, () => ({
+        label: 'Memory & pressure',
+        model: 'page-cache',
+        row: 'major-fault',
+        detail: ['/proc/meminfo; PSI = /proc/pressure/*: % of the last 10 s some task stalled on CPU, memory, I/O.'],
+      })),
+    );
+
+    this.table.on('select item', () => {
+      if (this.shell.focused?.element === this.table) this.shell.updateLens();
+      this.shell.render();
+    });
+    this.table.key(['enter'], () => this.toggleDetail());
+    shell.screen.key(['escape'], () => {
+      if (!this.detail.hidden) {
+        this.detail.hide();
+        this.shell.render();
+      }
+    });
+    shell.screen.key(['w'], () => {
+      const r = this.selectedRow();
+      if (r) this.onWatch(r.pid);
+    });
+    shell.screen.key(Object.keys(SORT_LETTER), (ch: string) => {
+      const key = SORT_LETTER[ch];
+      if (key) this.onSort(key);
+    });
+    shell.onResize(() => {
+      this.chart.emit('attach');
+      if (this.model) this.draw(this.model);
+    });
+  }
+
+  private selectedRow(): ProcessRateRow | undefined {
+    const i = (this.table as unknown as { selected: number }).selected;
+    const pid = this.shownPids[i];
+    return this.model?.processes.find((p) => p.pid === pid);
+  }
+
+  private processFocus(): LensFocus {
+    const r = this.selectedRow();
+    if (!r) return { label: 'Processes', model: 'process' };
+    return {
+      label: `${r.comm} (pid ${r.pid})`,
+      model: r.threads > 1 ? 'thread' : 'process',
+      row: 'ctxsw-cross-process',
+      detail: [
+        `${pct(r.cpuPercent)} CPU, RSS ${formatBytes(r.rss)}, ${r.threads} thread${r.threads === 1 ? '' : 's'}, state ${r.state}`,
+        `${num(r.minorFaultsPerSec)} minor + ${num(r.majorFaultsPerSec)} major faults/s, ${num(r.contextSwitchesPerSec)} switches/s`,
+      ],
+    };
+  }
+
+  private toggleDetail(): void {
+    const r = this.selectedRow();
+    if (!this.detail.hidden || !r) {
+      this.detail.hide();
+      this.shell.render();
+      return;
+    }
+    this.detail.setLabel(` Process ${r.pid} `);
+    this.detail.setContent(
+      [
+        `{bold}${blessed.escape(r.command)}{/bold}`,
+        '',
+        `pid ${r.pid}  user ${r.user}  state ${r.state}  threads ${r.threads}${r.kernelThread ? '  (kernel thread)' : ''}`,
+        `CPU ${pct(r.cpuPercent)}   RSS ${formatBytes(r.rss)}`,
+        `faults/s: minor ${num(r.minorFaultsPerSec)}  major ${num(r.majorFaultsPerSec)}`,
+        `context switches/s: ${num(r.contextSwitchesPerSec)}`,
+        `syscalls/s: ${r.syscallsPerSec === null ? (this.model?.syscallsNote ?? '-') : num(r.syscallsPerSec)}`,
+        '',
+        'w: watch this process (regions, RSS, faults)   Esc/Enter: close',
+      ].join('\n'),
+    );
+    this.detail.show();
+    this.detail.setFront();
+    this.shell.render();
+  }
+
+  draw(m: TopModel): void {
+    this.model = m;
+    const s = m.system;
+    const h = m.history;
+    const x = (h.cpuBusy[0] ?? []).map((_, i, a) => String(i - a.length + 1));
+    this.chart.setData(
+      h.cpuBusy.map((y, i) => ({
+        title: `cpu${i}`,
+        x,
+        y: [...y],
+        style: { line: SERIES_COLORS[i % SERIES_COLORS.length] },
+      })),
+    );
+
+    const barW = Math.max(10, (this.split.width as number) - 24);
+    const bar = (c: { user: number; system: number; iowait: number }) => {
+      const n = (p: number) => Math.round((p / 100) * barW);
+      const u = n(c.user);
+      const sy = Math.min(barW - u, n(c.system));
+      const w = Math.min(barW - u - sy, n(c.iowait));
+      return `{green-fg}${'u'.repeat(u)}{/}{red-fg}${'s'.repeat(sy)}{/}{blue-fg}${'w'.repeat(w)}{/}${' '.repeat(barW - u - sy - w)}`;
+    };
+    const splitLines = s.cpus.map(
+      (c, i) =>
+        `cpu${i} [${bar(c)}] ${pct(c.busy).padStart(6)}\n      us ${c.user.toFixed(1)}  sy ${c.system.toFixed(1)}  wa ${c.iowait.toFixed(1)}`,
+    );
+    splitLines.push(`all  [${bar(s.total)}] ${pct(s.total.busy).padStart(6)}`);
+    this.split.setContent(splitLines.join('\n'));
+
+    const l = s.load;
+    this.load.setContent(
+      [
+        l ? `1m  ${l.load1.toFixed(2)}` : 'no /proc/loadavg',
+        l ? `5m  ${l.load5.toFixed(2)}` : '',
+        l ? `15m ${l.load15.toFixed(2)}` : '',
+        `runnable ${s.runQueue}`,
+        `blocked  ${s.blocked}`,
+        l ? `tasks    ${l.total}` : '',
+      ].join('\n'),
+    );
+    const sw = Math.max(5, (this.switches.width as number) - 4);
+    this.switches.setContent(
+      [
+        `ctxsw ${num(s.contextSwitchesPerSec)}`,
+        `{cyan-fg}${sparkText(h.contextSwitches, sw)}{/}`,
+        `intr  ${num(s.interruptsPerSec)}`,
+        `{cyan-fg}${sparkText(h.interrupts, sw)}{/}`,
+      ].join('\n'),
+    );
+    this.faults.setContent(
+      [
+        `minor ${num(s.minorFaultsPerSec)}`,
+        `{green-fg}${sparkText(h.minorFaults, sw)}{/}`,
+        `major ${num(s.majorFaultsPerSec)}`,
+        `{red-fg}${sparkText(h.majorFaults, sw)}{/}`,
+      ].join('\n'),
+    );
+    const mem = s.memory;
+    const p = s.pressure;
+    const psi = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
+    this.memory.setContent(
+      [
+        `used  ${formatBytes(mem.used)}/${formatBytes(mem.total)}`,
+        `cache ${formatBytes(mem.pageCache)}`,
+        `dirty ${formatBytes(mem.dirty)}`,
+        `swap  ${formatBytes(mem.swapUsed)}/${formatBytes(mem.swapTotal)}`,
+        p ? `PSI cpu ${psi(p.cpu)}` : 'PSI: not in this kernel',
+        p ? `mem ${psi(p.memory)} io ${psi(p.io)}` : '',
+      ].join('\n'),
+    );
+
+    const width = Math.max(20, (this.table.width as number) - 1);
+    const cmdWidth = Math.max(8, width - PROCESS_HEADER.indexOf('COMMAND'));
+    this.header.setContent(`{bold}${processHeader(m.sort)}{/bold}`);
+    this.tableFrame.setLabel(
+      ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `,
+    );
+    const selectedPid = this.selectedRow()?.pid;
+    this.shownPids = m.processes.map((r) => r.pid);
+    this.table.setItems(m.processes.map((r) => processLine(r, cmdWidth)) as unknown as Widgets.BlessedElement[]);
+    // Keep the selection on the same process when the order changes.
+    const at = selectedPid === undefined ? 0 : Math.max(0, this.shownPids.indexOf(selectedPid));
+    this.table.select(at);
+    this.shell.updateLens();
+    this.shell.render();
+  }
+}

@@ -211,7 +211,12 @@ export function parseGlossary(doc: Raw, file: string): GlossaryEntry[] {
     if (!['proc-file', 'proc-field', 'state'].includes(kind)) fail(where, `unknown kind "${kind}"`);
     const names = strList(e, 'names', where);
     if (names.length === 0) fail(where, '"names" is empty');
-    const entry: GlossaryEntry = { names, kind: kind as GlossaryKind, model: model(e.model, where), text: str(e, 'text', where) };
+    const entry: GlossaryEntry = {
+      names,
+      kind: kind as GlossaryKind,
+      model: model(e.model, where),
+      text: str(e, 'text', where),
+    };
     for (const k of ['latencyRow', 'file', 'command'] as const) {
       const v = optStr(e, k, where);
       if (v) entry[k] = v;
@@ -220,7 +225,13 @@ export function parseGlossary(doc: Raw, file: string): GlossaryEntry[] {
   });
 }
 
-let cache: { mistakes?: Mistake[]; quiz?: QuizCard[]; paths?: LearnPath[]; live?: Map<ModelId, Step[]>; glossary?: GlossaryEntry[] } = {};
+let cache: {
+  mistakes?: Mistake[];
+  quiz?: QuizCard[];
+  paths?: LearnPath[];
+  live?: Map<ModelId, Step[]>;
+  glossary?: GlossaryEntry[];
+} = {};
 
 /** Drops the caches (tests that load a different directory). */
 export function resetContentCache(): void {

@@ -54,7 +54,8 @@ export function closestMatches(query: string, candidates: readonly string[], max
   const scored = candidates.map((c) => {
     const l = c.toLowerCase();
     const d = editDistance(q, l);
-    const score = l === q ? -2 : l.startsWith(q) || q.startsWith(l) ? -1 + d / 100 : l.includes(q) ? d / 100 : d;
+    const score =
+      l === q ? -2 : l.startsWith(q) || (l.length > 2 && q.startsWith(l)) ? -1 + d / 100 : l.includes(q) ? d / 100 : d;
     return { c, score };
   });
   const limit = Math.max(2, Math.floor(q.length / 3));

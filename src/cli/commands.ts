@@ -14,10 +14,7 @@ import { register as demo } from './demo.js';
 import { register as learn } from './learn.js';
 import { register as explain } from './explain.js';
 import { register as quiz } from './quiz.js';
-import { register as learn } from './learn.js';
-import { register as explain } from './explain.js';
-import { register as quiz } from './quiz.js';
 import { register as top } from './top.js';
 import { register as watch } from './watch.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, demo, learn, explain, quiz, learn, explain, quiz, top, watch];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, demo, learn, explain, quiz, top, watch];

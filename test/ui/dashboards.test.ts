@@ -1,0 +1,138 @@
+/**
+ * End to end, in a real terminal (tmux 120×40): top, watch and bench --live as a person sees them.
+ * Children are the test's own; tmux sessions and children are killed after each test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { skipUnlessCapable } from '../helpers/env.js';
+import { HAS_TMUX, TmuxSession } from './tmux.js';
+
+const sessions: TmuxSession[] = [];
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+function session(args: string[], env: Record<string, string> = {}): TmuxSession {
+  const s = new TmuxSession(args, env);
+  sessions.push(s);
+  return s;
+}
+
+function child(cmd: string, args: string[]): ChildProcess {
+  const c = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+function home(): string {
+  const d = mkdtempSync(join(tmpdir(), 'oslens-ui-home-'));
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill();
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A child that grows by 32 MiB (touching every page) per line on stdin. */
+const GROWER = `
+import sys
+blocks = []
+for line in sys.stdin:
+    b = bytearray(32 * 1024 * 1024)
+    for i in range(0, len(b), 4096):
+        b[i] = 1
+    blocks.append(b)
+`;
+
+describe('dashboards in a terminal (tmux)', () => {
+  it('top: panel titles, a row for our child, the lens follows the focus, q restores the terminal', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    // A busy child so it sorts near the top by CPU.
+    const busy = child('sh', ['-c', 'while :; do :; done']);
+    const s = session(['top', '-d', '0.5'], { HOME: home() });
+    let screen = await s.waitFor((t) => t.includes(` ${busy.pid} `), 20_000, `a row for pid ${busy.pid}`);
+    for (const title of [
+      'CPU per core',
+      'CPU time split',
+      'Load & run queue',
+      'Switches/s',
+      'Faults/s',
+      'Memory & PSI',
+      'Processes',
+      'Lens',
+    ])
+      expect(screen).toContain(title);
+    const row = screen.split('\n').find((l) => l.includes(` ${busy.pid} `)) ?? '';
+    expect(row).toMatch(/while/);
+    // The process table has focus first: the lens explains processes.
+    expect(screen).toMatch(/Model: \d+\. (Process|Thread)/);
+    // Tab ×5: the page-fault panel; the lens shows the virtual-memory model and its latency row.
+    s.keys('Tab', 'Tab', 'Tab', 'Tab', 'Tab');
+    screen = await s.waitFor((t) => t.includes('Focus: Page faults /s'), 5000, 'the fault panel focused');
+    expect(screen).toContain('Model: 3. Virtual memory');
+    expect(screen).toMatch(/Latency row: Minor vs major/i);
+    s.keys('?');
+    screen = await s.waitFor((t) => t.includes('sort by CPU'), 5000, 'the keys help');
+    s.keys('Escape');
+    s.keys('q');
+    screen = await s.waitFor((t) => t.includes('EXIT='), 5000, 'exit');
+    expect(screen).toContain('EXIT=0');
+    // The alternate screen is gone: nothing of the dashboard is left.
+    expect(screen).not.toContain('Lens');
+    expect(screen).not.toContain('Processes');
+  });
+
+  it('watch: a region whose RSS grows after the child touches memory; exit is reported', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const grower = child('python3', ['-c', GROWER]);
+    await new Promise((r) => setTimeout(r, 300));
+    const s = session(['watch', String(grower.pid), '-d', '0.5'], { HOME: home() });
+    let screen = await s.waitFor((t) => t.includes('REGION') && /RSS \S+ \(/.test(t), 15_000, 'the regions table');
+    for (const title of ['Process', 'Regions (smaps)', 'RSS', 'Faults/s', 'Switches/s', 'Syscalls /s', 'Lens'])
+      expect(screen).toContain(title);
+    expect(screen).toContain('[heap]');
+    expect(screen).toContain('Model: 3. Virtual memory');
+    const rssOf = (t: string) => /RSS (\d+(?:\.\d)?)M/.exec(t)?.[1];
+    const before = Number(rssOf(screen));
+    grower.stdin?.write('grow\n');
+    // The region that took the 32 MiB shows a ΔRSS of about +32M (highlighted as changed).
+    screen = await s.waitFor(
+      (t) => /anon@[0-9a-f]+\s+anon\s.*\+3\d(\.\d)?M/.test(t),
+      15_000,
+      'a region growing by ~32M',
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    screen = s.capture();
+    expect(Number(rssOf(screen))).toBeGreaterThan(before + 25);
+    grower.stdin?.end();
+    screen = await s.waitFor((t) => t.includes('exited; last figures kept'), 15_000, 'the exit note');
+    s.keys('q');
+    screen = await s.waitFor((t) => t.includes('EXIT='), 5000, 'exit');
+    expect(screen).toContain('EXIT=0');
+    expect(screen).not.toContain('Regions');
+  });
+
+  it('bench --live: a bar per result against its range, the lens, saved for the other lenses', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const h = home();
+    const s = session(['bench', '--live', '--quick', 'counter-inc', 'syscall-getpid'], { HOME: h });
+    let screen = await s.waitFor((t) => t.includes('press q to quit'), 60_000, 'the run to finish');
+    expect(screen).toContain('Benchmarks (log scale');
+    expect(screen).toMatch(/syscall-getpid\s+\d[\d.]* ns\s+~100-300 ns\s+█/);
+    expect(screen).toMatch(/counter-inc\s+\d[\d.]* ns\s+~1 ns/);
+    expect(screen).toContain('1µs');
+    expect(screen).toContain('Model: 6. Syscall boundary');
+    expect(screen).toMatch(/this machine: \d/);
+    expect(existsSync(join(h, '.oslens', 'last-bench.json'))).toBe(true);
+    s.keys('q');
+    screen = await s.waitFor((t) => t.includes('EXIT='), 5000, 'exit');
+    expect(screen).toContain('EXIT=0');
+    // After the dashboard, the usual table is printed.
+    expect(screen).toContain('syscall-getpid');
+  });
+});

@@ -19,7 +19,10 @@ export function buildProgram(): Command {
   const program = new Command('oslens')
     .description('see what the Linux kernel really does: measure, trace, inspect, watch, learn')
     .version(packageVersion(), '-V, --version')
-    .configureOutput({ outputError: oneLineError });
+    .configureOutput({ outputError: oneLineError })
+    // Options after a subcommand belong to it; commands that run a program (time, trace, watch)
+    // add passThroughOptions() so `oslens time ls -la` leaves -la to ls.
+    .enablePositionalOptions();
   for (const register of COMMANDS) register(program);
   // Subcommands report bad flags the same way as the root.
   for (const sub of program.commands) sub.exitOverride().configureOutput({ outputError: oneLineError });

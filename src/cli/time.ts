@@ -23,7 +23,8 @@ export function register(program: Command): void {
   program
     .command('time')
     .description('run a command and report wall/user/sys time, max RSS, faults and context switches (wait4 rusage)')
-    .argument('<command...>', 'the command and its arguments (put -- before it)')
+    .argument('<command...>', 'the command and its arguments (options after it are its own)')
+    .passThroughOptions()
     .option('--json', 'write the report as JSON (to stderr, or to -o FILE)')
     .option('-o, --output <file>', 'write the report to FILE instead of stderr')
     .addHelpText(

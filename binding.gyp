@@ -10,7 +10,9 @@
         "native/bench/sched.c",
         "native/bench/memory.c",
         "native/bench/io.c",
-        "native/bench/net.c"
+        "native/bench/net.c",
+        "native/ptrace/tracer.c",
+        "native/ptrace/ptrace_addon.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],

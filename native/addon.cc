@@ -10,6 +10,8 @@ extern "C" {
 #include "bench/bench.h"
 }
 
+Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
+
 namespace {
 
 volatile int g_bench_cancel = 0;
@@ -129,6 +131,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports["benchIds"] = Napi::Function::New(env, BenchIds);
   exports["runBench"] = Napi::Function::New(env, RunBench);
   exports["cancelBench"] = Napi::Function::New(env, CancelBench);
+  InitPtrace(env, exports);
   return exports;
 }
 

@@ -16,5 +16,6 @@ import { register as explain } from './explain.js';
 import { register as quiz } from './quiz.js';
 import { register as top } from './top.js';
 import { register as watch } from './watch.js';
+import { register as trace } from './trace.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, demo, learn, explain, quiz, top, watch];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, demo, learn, explain, quiz, top, watch, trace];

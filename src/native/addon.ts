@@ -33,10 +33,41 @@ export interface RawBenchOptions {
   helperPath: string;
 }
 
+/** Options of the ptrace engine (native/ptrace/tracer.h); records are decoded by src/trace/records.ts. */
+export interface RawTraceOptions {
+  /** Spawn: the resolved executable, its argv and environment. */
+  path?: string;
+  argv?: string[];
+  env?: string[];
+  /** Attach: thread-group ids. */
+  pids?: number[];
+  follow: boolean;
+  strsize: number;
+  emitSyscalls: boolean;
+  count: boolean;
+  /** Wanted syscall numbers (seccomp-bpf filter when spawning); all when absent. */
+  filter?: number[];
+  /** What to read from tracee memory: 512 x 6 capture specs. */
+  capture?: Uint32Array;
+  spinUs?: number;
+}
+
+export interface RawTraceResult {
+  rc: number;
+  /** Wait status of the spawned command (-1 when attached). */
+  status: number;
+  spawnedPid: number;
+  seccomp: boolean;
+  error: string | null;
+}
+
 export interface Addon {
   benchIds(): string[];
   runBench(id: string, options: Omit<RawBenchOptions, 'quick'> & { quick: number }): Promise<RawBenchResult>;
   cancelBench(): void;
+  /** Runs the tracer on its own thread: callback(batch) per batch of records, then callback(null, result). */
+  traceStart(options: RawTraceOptions, callback: (batch: Buffer | null, result?: RawTraceResult) => void): void;
+  traceStop(how: 'detach' | 'kill'): void;
 }
 
 let cached: Addon | undefined;

@@ -1,0 +1,190 @@
+// Glue for the ptrace engine: traceStart() runs tracer_run() on a dedicated native thread
+// (ptrace requests must all come from one thread) and hands batches of binary records to JS
+// through a thread-safe function; traceStop() asks it to detach or to kill.
+#include <napi.h>
+
+#include <pthread.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "tracer.h"
+}
+
+namespace {
+
+struct Message {
+  uint8_t* batch = nullptr;
+  size_t len = 0;
+  bool done = false;
+  int rc = 0;
+  tracer_result result{};
+};
+
+using Tsfn = Napi::ThreadSafeFunction;
+
+struct Session {
+  std::string path;
+  std::vector<std::string> argv_s, envp_s;
+  std::vector<char*> argv, envp;
+  std::vector<int> pids;
+  std::vector<uint32_t> capture;
+  tracer_opts opts{};
+  Tsfn tsfn;
+};
+
+bool g_active = false;
+
+void CallJs(Napi::Env env, Napi::Function cb, std::nullptr_t*, Message* m) {
+  if (env != nullptr && cb != nullptr) {
+    if (m->done) {
+      Napi::Object r = Napi::Object::New(env);
+      r["rc"] = m->rc;
+      r["status"] = m->result.status;
+      r["spawnedPid"] = m->result.spawned_pid;
+      r["seccomp"] = m->result.seccomp != 0;
+      r["error"] = m->rc != 0 ? Napi::Value(Napi::String::New(env, m->result.err)) : env.Null();
+      g_active = false;
+      cb.Call({env.Null(), r});
+    } else {
+      Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(
+          env, m->batch, m->len, [](Napi::Env, uint8_t* p) { free(p); });
+      m->batch = nullptr;
+      cb.Call({buf});
+    }
+  }
+  if (m->batch) free(m->batch);
+  delete m;
+}
+
+using TsfnT = Napi::TypedThreadSafeFunction<std::nullptr_t, Message, CallJs>;
+
+struct Runner {
+  Session s;
+  TsfnT fn;
+};
+
+void Emit(void* ctx, uint8_t* batch, size_t len) {
+  auto* r = static_cast<Runner*>(ctx);
+  auto* m = new Message();
+  m->batch = batch;
+  m->len = len;
+  if (r->fn.BlockingCall(m) != napi_ok) {
+    free(batch);
+    delete m;
+  }
+}
+
+void* ThreadMain(void* arg) {
+  auto* r = static_cast<Runner*>(arg);
+  auto* m = new Message();
+  m->done = true;
+  m->rc = tracer_run(&r->s.opts, Emit, r, &m->result);
+  if (r->fn.BlockingCall(m) != napi_ok) delete m;
+  r->fn.Release();
+  delete r;
+  return nullptr;
+}
+
+std::vector<std::string> Strings(Napi::Value v) {
+  std::vector<std::string> out;
+  if (!v.IsArray()) return out;
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).ToString().Utf8Value());
+  return out;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// traceStart(options, callback): callback(batch: Buffer) per batch, then callback(null, result).
+Napi::Value TraceStart(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    Napi::TypeError::New(env, "traceStart(options: object, callback: function)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (g_active) {
+    Napi::Error::New(env, "a trace is already running").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Object o = info[0].As<Napi::Object>();
+  auto* r = new Runner();
+  Session& s = r->s;
+  if (o.Get("path").IsString()) s.path = o.Get("path").As<Napi::String>().Utf8Value();
+  s.argv_s = Strings(o.Get("argv"));
+  s.envp_s = Strings(o.Get("env"));
+  s.argv = Pointers(s.argv_s);
+  s.envp = Pointers(s.envp_s);
+  Napi::Value pids = o.Get("pids");
+  if (pids.IsArray()) {
+    Napi::Array a = pids.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) s.pids.push_back(a.Get(i).ToNumber().Int32Value());
+  }
+  Napi::Value cap = o.Get("capture");
+  if (cap.IsTypedArray()) {
+    Napi::Uint32Array c = cap.As<Napi::Uint32Array>();
+    if (c.ElementLength() == TRACER_MAX_NR * 6) s.capture.assign(c.Data(), c.Data() + c.ElementLength());
+  }
+  tracer_opts& t = s.opts;
+  t.path = s.path.empty() ? nullptr : s.path.c_str();
+  t.argv = s.argv.data();
+  t.envp = s.envp.data();
+  t.pids = s.pids.data();
+  t.npids = static_cast<int>(s.pids.size());
+  t.follow = o.Get("follow").ToBoolean();
+  t.strsize = o.Get("strsize").IsNumber() ? o.Get("strsize").ToNumber().Int32Value() : 32;
+  if (t.strsize < 0) t.strsize = 0;
+  if (t.strsize > 1 << 20) t.strsize = 1 << 20;
+  t.emit_syscalls = o.Get("emitSyscalls").ToBoolean();
+  t.count = o.Get("count").ToBoolean();
+  t.spin_us = o.Get("spinUs").IsNumber() ? o.Get("spinUs").ToNumber().Int32Value() : 0;
+  t.capture = s.capture.empty() ? nullptr : s.capture.data();
+  Napi::Value filter = o.Get("filter");
+  if (filter.IsArray()) {
+    t.use_filter = 1;
+    Napi::Array a = filter.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      int nr = a.Get(i).ToNumber().Int32Value();
+      if (nr >= 0 && nr < TRACER_MAX_NR) t.filter[nr / 8] |= static_cast<uint8_t>(1 << (nr % 8));
+    }
+  }
+  if (!t.path && t.npids == 0) {
+    delete r;
+    Napi::TypeError::New(env, "traceStart: give path+argv or pids").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  r->fn = TsfnT::New(env, info[1].As<Napi::Function>(), "oslens-trace", 64, 1);
+  g_active = true;
+  pthread_t th;
+  if (pthread_create(&th, nullptr, ThreadMain, r) != 0) {
+    g_active = false;
+    r->fn.Release();
+    delete r;
+    Napi::Error::New(env, "cannot start the tracer thread").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  pthread_detach(th);
+  return env.Undefined();
+}
+
+// traceStop(how): 'detach' leaves every tracee running; 'kill' kills spawned tracees.
+Napi::Value TraceStop(const Napi::CallbackInfo& info) {
+  std::string how = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "detach";
+  tracer_request_stop(how == "kill" ? 2 : 1);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Object InitPtrace(Napi::Env env, Napi::Object exports) {
+  exports["traceStart"] = Napi::Function::New(env, TraceStart);
+  exports["traceStop"] = Napi::Function::New(env, TraceStop);
+  return exports;
+}

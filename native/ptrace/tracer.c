@@ -1,0 +1,836 @@
+/*
+ * The ptrace tracer loop (see tracer.h). Design notes:
+ * - Tracees are SEIZEd (also the spawned child, which stops itself first), so group-stops are
+ *   told apart from signal-delivery-stops (PTRACE_EVENT_STOP) and parked with PTRACE_LISTEN.
+ * - PTRACE_GET_SYSCALL_INFO says whether a stop is an entry, an exit or a seccomp stop; no
+ *   parity bookkeeping that a missed stop could invert.
+ * - With a filter, the spawned child installs a seccomp-bpf program (RET_TRACE for the wanted
+ *   numbers) after the tracer set TRACESECCOMP: tasks then run with PTRACE_CONT and stop only
+ *   for wanted syscalls (seccomp stop, then PTRACE_SYSCALL for the exit).
+ * - waitpid uses __WNOTHREAD: only our tracees and our own child, never Node's children.
+ */
+#include "tracer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAKE_SIGNAL (SIGRTMAX - 3)
+#define BATCH_FLUSH_BYTES (60 * 1024)
+#define BATCH_FLUSH_RECORDS 256
+#define BATCH_FLUSH_NS (5 * 1000 * 1000ull)
+#define MAX_ARRAY 64
+#define MAX_ARGV 64
+#define MAX_IOV 16
+#define TASK_SLOTS 16384
+
+typedef struct {
+  int tid;           /* 0 = free slot, -1 = tombstone */
+  uint8_t in_syscall;
+  uint8_t hidden;    /* the spawned child before its execve: not the user's program yet */
+  uint8_t detaching;
+  int nr;
+  uint64_t t_enter;
+  uint64_t args[6];
+} task;
+
+typedef struct {
+  uint64_t calls, errors, ns;
+} counter;
+
+typedef struct {
+  const tracer_opts *o;
+  tracer_emit_fn emit;
+  void *ctx;
+  uint8_t *buf;
+  size_t len, cap;
+  int nrec;
+  uint64_t first_ns;
+  task *tasks;
+  int ntasks;
+  int seccomp;
+  int vm_readv_ok;
+  int spawned;
+  counter counts[TRACER_MAX_NR];
+} tracer;
+
+static atomic_int g_stop_request;
+static atomic_int g_stop_handled;
+static pthread_t g_thread;
+static atomic_int g_running;
+
+static void wake_handler(int sig) { (void)sig; }
+
+void tracer_request_stop(int how) {
+  atomic_store(&g_stop_request, how);
+  if (atomic_load(&g_running)) pthread_kill(g_thread, WAKE_SIGNAL);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- tasks ---------------------------------------------------------------------------------- */
+
+static task *task_find(tracer *t, int tid) {
+  unsigned h = ((unsigned)tid * 2654435761u) & (TASK_SLOTS - 1);
+  for (int i = 0; i < TASK_SLOTS; i++) {
+    task *k = &t->tasks[(h + i) & (TASK_SLOTS - 1)];
+    if (k->tid == tid) return k;
+    if (k->tid == 0) return NULL;
+  }
+  return NULL;
+}
+
+static task *task_add(tracer *t, int tid) {
+  task *k = task_find(t, tid);
+  if (k) return k;
+  unsigned h = ((unsigned)tid * 2654435761u) & (TASK_SLOTS - 1);
+  for (int i = 0; i < TASK_SLOTS; i++) {
+    k = &t->tasks[(h + i) & (TASK_SLOTS - 1)];
+    if (k->tid <= 0) {
+      memset(k, 0, sizeof *k);
+      k->tid = tid;
+      t->ntasks++;
+      return k;
+    }
+  }
+  return NULL;
+}
+
+static void task_del(tracer *t, task *k) {
+  k->tid = -1;
+  t->ntasks--;
+}
+
+/* ---- batches -------------------------------------------------------------------------------- */
+
+static void flush(tracer *t) {
+  if (t->len == 0) return;
+  t->emit(t->ctx, t->buf, t->len);
+  t->cap = 64 * 1024;
+  t->buf = malloc(t->cap);
+  t->len = 0;
+  t->nrec = 0;
+}
+
+static uint8_t *reserve(tracer *t, size_t n) {
+  if (t->len + n > t->cap) {
+    size_t cap = t->cap;
+    while (t->len + n > cap) cap *= 2;
+    uint8_t *b = realloc(t->buf, cap);
+    if (!b) abort();
+    t->buf = b;
+    t->cap = cap;
+  }
+  uint8_t *p = t->buf + t->len;
+  t->len += n;
+  return p;
+}
+
+#define HDR 24
+
+/* Starts a record; returns its offset (the buffer may move while captures are appended). */
+static size_t rec_begin(tracer *t, int type, int tid, int aux, uint64_t time, size_t extra) {
+  if (t->nrec == 0) t->first_ns = mono_ns();
+  size_t off = t->len;
+  uint8_t *p = reserve(t, HDR + extra);
+  memset(p, 0, HDR + extra);
+  p[0] = (uint8_t)type;
+  memcpy(p + 8, &tid, 4);
+  memcpy(p + 12, &aux, 4);
+  memcpy(p + 16, &time, 8);
+  return off;
+}
+
+static void rec_end(tracer *t, size_t off) {
+  uint32_t size = (uint32_t)(t->len - off);
+  memcpy(t->buf + off + 4, &size, 4);
+  t->nrec++;
+  if (t->len >= BATCH_FLUSH_BYTES || t->nrec >= BATCH_FLUSH_RECORDS ||
+      mono_ns() - t->first_ns >= BATCH_FLUSH_NS)
+    flush(t);
+}
+
+static void emit_simple(tracer *t, int type, int tid, int aux, int flags) {
+  size_t off = rec_begin(t, type, tid, aux, now_ns(), 0);
+  t->buf[off + 1] = (uint8_t)flags;
+  rec_end(t, off);
+}
+
+static void emit_message(tracer *t, int tid, int err, const char *text) {
+  size_t n = strlen(text);
+  size_t off = rec_begin(t, REC_MESSAGE, tid, err, now_ns(), n);
+  memcpy(t->buf + off + HDR, text, n);
+  rec_end(t, off);
+}
+
+/* ---- tracee memory -------------------------------------------------------------------------- */
+
+/* Reads up to len bytes; returns how many were readable from the start (0 on a fault). */
+static size_t vm_read(tracer *t, int tid, uint64_t addr, void *dst, size_t len) {
+  if (len == 0 || addr == 0) return 0;
+  if (t->vm_readv_ok) {
+    size_t done = 0;
+    while (done < len) {
+      /* Page by page after a short read: process_vm_readv stops at the first unmapped page. */
+      struct iovec local = {(char *)dst + done, len - done};
+      struct iovec remote = {(void *)(uintptr_t)(addr + done), len - done};
+      ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+      if (n > 0) {
+        done += (size_t)n;
+        continue;
+      }
+      if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+        t->vm_readv_ok = 0;
+        break;
+      }
+      return done;
+    }
+    if (t->vm_readv_ok) return done;
+  }
+  size_t done = 0;
+  while (done < len) {
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)(addr + done), 0);
+    if (errno) break;
+    size_t n = len - done < sizeof word ? len - done : sizeof word;
+    memcpy((char *)dst + done, &word, n);
+    done += n;
+  }
+  return done;
+}
+
+/* Reads a NUL-terminated string of at most max bytes; *trunc when no NUL within max. */
+static size_t vm_read_str(tracer *t, int tid, uint64_t addr, char *dst, size_t max, int *trunc,
+                          int *fault) {
+  size_t done = 0;
+  *trunc = 0;
+  *fault = 0;
+  while (done < max) {
+    size_t to_page = 4096 - ((addr + done) & 4095);
+    size_t want = max - done < to_page ? max - done : to_page;
+    size_t n = vm_read(t, tid, addr + done, dst + done, want);
+    void *nul = memchr(dst + done, 0, n);
+    if (nul) return done + (size_t)((char *)nul - (dst + done));
+    done += n;
+    if (n < want) {
+      *fault = done == 0;
+      return done;
+    }
+  }
+  *trunc = 1;
+  return done;
+}
+
+/* Appends one capture; the data is read straight into the batch buffer. */
+static size_t cap_begin(tracer *t, int arg, int phase, int kind) {
+  size_t off = t->len;
+  uint8_t *p = reserve(t, 8);
+  p[0] = (uint8_t)arg;
+  p[1] = (uint8_t)phase;
+  p[2] = (uint8_t)kind;
+  p[3] = 0;
+  memset(p + 4, 0, 4);
+  return off;
+}
+
+static void cap_end(tracer *t, size_t off, int flags) {
+  uint32_t n = (uint32_t)(t->len - off - 8);
+  t->buf[off + 3] = (uint8_t)flags;
+  memcpy(t->buf + off + 4, &n, 4);
+}
+
+static int cap_bytes(tracer *t, int tid, uint64_t addr, size_t n) {
+  size_t at = t->len;
+  reserve(t, n);
+  size_t got = vm_read(t, tid, addr, t->buf + at, n);
+  t->len = at + got;
+  return got < n;
+}
+
+static void cap_string_item(tracer *t, int tid, uint64_t addr, size_t max) {
+  size_t at = t->len;
+  reserve(t, 4 + max);
+  int trunc, fault;
+  size_t n = vm_read_str(t, tid, addr, (char *)t->buf + at + 4, max, &trunc, &fault);
+  uint32_t word = (uint32_t)n | (trunc ? 0x80000000u : 0);
+  memcpy(t->buf + at, &word, 4);
+  t->len = at + 4 + n;
+}
+
+static size_t clampsz(uint64_t v, size_t max) { return v > max ? max : (size_t)v; }
+
+static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
+  if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
+  const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
+  size_t strsize = (size_t)t->o->strsize;
+  for (int a = 0; a < 6; a++) {
+    uint32_t s = spec[a];
+    int kind = (int)(s & 0xff), ref = (int)((s >> 8) & 0xff) % 6;
+    size_t size = s >> 16;
+    uint64_t addr = k->args[a];
+    if (kind == CAP_NONE || addr == 0) continue;
+    int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
+                    kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
+                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG;
+    if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
+    if (exit_kind != phase) continue;
+    if (phase == 1 && ret < 0) continue;
+    size_t off = cap_begin(t, a, phase, kind);
+    int flags = 0;
+    switch (kind) {
+      case CAP_PATH:
+      case CAP_STR: {
+        size_t max = kind == CAP_PATH ? 4096 : strsize;
+        reserve(t, max);
+        t->len -= max;
+        int trunc, fault;
+        size_t n = vm_read_str(t, k->tid, addr, (char *)t->buf + t->len, max, &trunc, &fault);
+        t->len += n;
+        flags = (trunc ? 1 : 0) | (fault ? 2 : 0);
+        break;
+      }
+      case CAP_BUF_IN:
+      case CAP_BUF_OUT_RET:
+      case CAP_BUF_OUT_ARG: {
+        uint64_t n = kind == CAP_BUF_IN || kind == CAP_BUF_OUT_ARG ? k->args[ref] : (uint64_t)ret;
+        if (kind == CAP_BUF_OUT_ARG && (int64_t)n < 0) n = 0;
+        flags = (n > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz(n, strsize)) ? 2 : 0);
+        break;
+      }
+      case CAP_STRUCT_IN:
+      case CAP_STRUCT_OUT:
+      case CAP_STRUCT_INOUT:
+        flags = cap_bytes(t, k->tid, addr, size) ? 2 : 0;
+        break;
+      case CAP_RAW_IN:
+        flags = cap_bytes(t, k->tid, addr, clampsz(k->args[ref], size)) ? 2 : 0;
+        break;
+      case CAP_SOCKADDR_OUT: {
+        uint32_t alen = 0;
+        if (vm_read(t, k->tid, k->args[ref], &alen, 4) == 4)
+          flags = cap_bytes(t, k->tid, addr, clampsz(alen, size)) ? 2 : 0;
+        else
+          flags = 2;
+        break;
+      }
+      case CAP_ARRAY_IN:
+      case CAP_ARRAY_OUT_ARG:
+      case CAP_ARRAY_OUT_RET: {
+        uint64_t n = kind == CAP_ARRAY_OUT_RET ? (uint64_t)ret : k->args[ref];
+        flags = (n > MAX_ARRAY ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz(n, MAX_ARRAY) * size) ? 2 : 0);
+        break;
+      }
+      case CAP_ARGV:
+      case CAP_ARGC: {
+        uint64_t ptrs[MAX_ARGV];
+        uint32_t count = 0, ncap = 0;
+        size_t at = t->len;
+        reserve(t, 8);
+        for (;;) {
+          uint64_t p;
+          if (vm_read(t, k->tid, addr + 8ull * count, &p, 8) != 8) {
+            flags = 2;
+            break;
+          }
+          if (p == 0 || count >= 65536) break;
+          if (count < MAX_ARGV) ptrs[count] = p;
+          count++;
+        }
+        if (kind == CAP_ARGV) {
+          ncap = count < MAX_ARGV ? count : MAX_ARGV;
+          for (uint32_t i = 0; i < ncap; i++) cap_string_item(t, k->tid, ptrs[i], strsize);
+        }
+        memcpy(t->buf + at, &count, 4);
+        memcpy(t->buf + at + 4, &ncap, 4);
+        break;
+      }
+      case CAP_IOV_IN:
+      case CAP_IOV_OUT: {
+        uint64_t n = k->args[ref];
+        uint32_t count = (uint32_t)clampsz(n, 1024), ncap = (uint32_t)clampsz(n, MAX_IOV);
+        struct {
+          uint64_t base, len;
+        } iov[MAX_IOV];
+        size_t got = vm_read(t, k->tid, addr, iov, ncap * sizeof iov[0]);
+        if (got < ncap * sizeof iov[0]) {
+          ncap = (uint32_t)(got / sizeof iov[0]);
+          flags = 2;
+        }
+        size_t at = t->len;
+        reserve(t, 8);
+        memcpy(t->buf + at, &count, 4);
+        memcpy(t->buf + at + 4, &ncap, 4);
+        uint64_t left = kind == CAP_IOV_OUT ? (uint64_t)ret : UINT64_MAX;
+        for (uint32_t i = 0; i < ncap; i++) {
+          uint64_t avail = iov[i].len < left ? iov[i].len : left;
+          left -= avail;
+          size_t take = clampsz(avail, strsize);
+          size_t h = t->len;
+          reserve(t, 20);
+          memcpy(t->buf + h, &iov[i].base, 8);
+          memcpy(t->buf + h + 8, &iov[i].len, 8);
+          size_t d = t->len;
+          reserve(t, take);
+          size_t rd = vm_read(t, k->tid, iov[i].base, t->buf + d, take);
+          t->len = d + rd;
+          uint32_t word = (uint32_t)rd | (avail > take ? 0x80000000u : 0);
+          memcpy(t->buf + h + 16, &word, 4);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    cap_end(t, off, flags);
+    (*ncap)++;
+  }
+}
+
+/* ---- stops ---------------------------------------------------------------------------------- */
+
+static int wanted(tracer *t, int nr) {
+  if (!t->o->use_filter) return 1;
+  if (nr < 0 || nr >= TRACER_MAX_NR) return 0;
+  return (t->o->filter[nr / 8] >> (nr % 8)) & 1;
+}
+
+static void resume(tracer *t, task *k, int sig) {
+  int req = (t->seccomp && !k->in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+  ptrace(req, k->tid, 0, (void *)(uintptr_t)sig);
+}
+
+static void syscall_entry(tracer *t, task *k, int nr, const uint64_t *args, uint64_t time) {
+  k->in_syscall = 1;
+  k->nr = nr;
+  k->t_enter = time;
+  memcpy(k->args, args, sizeof k->args);
+  if (k->hidden && nr == SYS_execve) k->hidden = 0;
+  if (k->hidden || !wanted(t, nr) || !t->o->emit_syscalls) return;
+  size_t off = rec_begin(t, REC_ENTER, k->tid, 0, time, 56);
+  uint32_t unr = (uint32_t)nr;
+  memcpy(t->buf + off + HDR, &unr, 4);
+  memcpy(t->buf + off + HDR + 8, args, 48);
+  uint16_t ncap = 0;
+  capture(t, k, 0, 0, &ncap);
+  memcpy(t->buf + off + 2, &ncap, 2);
+  rec_end(t, off);
+}
+
+static void syscall_exit(tracer *t, task *k, int64_t ret, uint64_t time) {
+  int unseen = !k->in_syscall;
+  if (unseen) {
+    errno = 0;
+    long orig = ptrace(PTRACE_PEEKUSER, k->tid, (void *)offsetof(struct user_regs_struct, orig_rax), 0);
+    k->nr = errno ? -1 : (int)orig;
+    k->t_enter = time;
+  }
+  k->in_syscall = 0;
+  int nr = k->nr;
+  if (k->hidden || !wanted(t, nr)) return;
+  if (t->o->count && nr >= 0 && nr < TRACER_MAX_NR) {
+    counter *c = &t->counts[nr];
+    c->calls++;
+    if (ret < 0 && ret >= -4095) c->errors++;
+    c->ns += time - k->t_enter;
+  }
+  if (!t->o->emit_syscalls) return;
+  size_t off = rec_begin(t, REC_EXIT, k->tid, 0, time, 16);
+  t->buf[off + 1] = (uint8_t)unseen;
+  uint32_t unr = (uint32_t)nr;
+  memcpy(t->buf + off + HDR, &unr, 4);
+  memcpy(t->buf + off + HDR + 8, &ret, 8);
+  uint16_t ncap = 0;
+  if (!unseen) capture(t, k, 1, ret, &ncap);
+  memcpy(t->buf + off + 2, &ncap, 2);
+  rec_end(t, off);
+}
+
+static void syscall_stop(tracer *t, task *k, uint64_t time) {
+  struct __ptrace_syscall_info info;
+  memset(&info, 0, sizeof info);
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, k->tid, (void *)sizeof info, &info) <= 0) return;
+  if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+    syscall_entry(t, k, (int)info.entry.nr, (const uint64_t *)info.entry.args, time);
+  } else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+    syscall_entry(t, k, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args, time);
+  } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+    syscall_exit(t, k, info.exit.rval, time);
+  }
+}
+
+static void emit_signal(tracer *t, task *k, int sig, uint64_t time) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  ptrace(PTRACE_GETSIGINFO, k->tid, 0, &si);
+  size_t off = rec_begin(t, REC_SIGNAL, k->tid, sig, time, 32);
+  int32_t v[6] = {si.si_code, si.si_errno, si.si_pid, (int32_t)si.si_uid, 0, 0};
+  if (sig == SIGCHLD) v[4] = si.si_status;
+  uint64_t addr = (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
+                      ? (uint64_t)(uintptr_t)si.si_addr
+                      : 0;
+  memcpy(t->buf + off + HDR, v, 24);
+  memcpy(t->buf + off + HDR + 24, &addr, 8);
+  rec_end(t, off);
+}
+
+static int is_stop_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* A stop of a task being detached: let it go, re-delivering the signal it was stopped for. */
+static void detach_at_stop(tracer *t, task *k, int status) {
+  int sig = WSTOPSIG(status), event = (unsigned)status >> 16, deliver = 0;
+  if (sig != (SIGTRAP | 0x80) && event == 0) deliver = sig; /* signal-delivery-stop */
+  ptrace(PTRACE_DETACH, k->tid, 0, (void *)(uintptr_t)deliver);
+  emit_simple(t, REC_DETACHED, k->tid, 0, 0);
+  task_del(t, k);
+}
+
+static void handle_stop_request(tracer *t) {
+  int how = atomic_load(&g_stop_request);
+  atomic_store(&g_stop_handled, how);
+  for (int i = 0; i < TASK_SLOTS; i++) {
+    task *k = &t->tasks[i];
+    if (k->tid <= 0) continue;
+    if (how == 2 && t->spawned) {
+      kill(k->tid, SIGKILL);
+    } else if (!k->detaching) {
+      k->detaching = 1;
+      if (ptrace(PTRACE_INTERRUPT, k->tid, 0, 0) < 0 && errno == ESRCH) continue;
+    }
+  }
+}
+
+static void handle(tracer *t, int pid, int status, tracer_result *res) {
+  task *k = task_find(t, pid);
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    if (WIFEXITED(status))
+      emit_simple(t, REC_EXITED, pid, WEXITSTATUS(status), 0);
+    else
+      emit_simple(t, REC_KILLED, pid, WTERMSIG(status), WCOREDUMP(status) ? 1 : 0);
+    if (pid == res->spawned_pid) res->status = status;
+    if (k) task_del(t, k);
+    return;
+  }
+  if (!WIFSTOPPED(status)) return;
+  if (!k) {
+    /* A new task can stop before its parent reports the fork event. */
+    k = task_add(t, pid);
+    if (!k) return;
+    if (atomic_load(&g_stop_handled) == 1) k->detaching = 1;
+  }
+  uint64_t time = now_ns();
+  int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+  if (k->detaching) {
+    detach_at_stop(t, k, status);
+    return;
+  }
+  if (sig == (SIGTRAP | 0x80)) {
+    syscall_stop(t, k, time);
+    resume(t, k, 0);
+    return;
+  }
+  switch (event) {
+    case PTRACE_EVENT_STOP:
+      if (is_stop_signal(sig)) {
+        if (!k->hidden) emit_simple(t, REC_GROUPSTOP, pid, sig, 0);
+        ptrace(PTRACE_LISTEN, pid, 0, 0);
+      } else {
+        resume(t, k, 0);
+      }
+      return;
+    case PTRACE_EVENT_SECCOMP:
+      syscall_stop(t, k, time);
+      ptrace(PTRACE_SYSCALL, pid, 0, 0);
+      return;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      unsigned long child = 0;
+      ptrace(PTRACE_GETEVENTMSG, pid, 0, &child);
+      if (child) {
+        task_add(t, (int)child);
+        int kind = event == PTRACE_EVENT_FORK ? 1 : event == PTRACE_EVENT_VFORK ? 2 : 3;
+        size_t off = rec_begin(t, REC_NEWTASK, (int)child, pid, time, 0);
+        t->buf[off + 1] = (uint8_t)kind;
+        rec_end(t, off);
+      }
+      resume(t, k, 0);
+      return;
+    }
+    case PTRACE_EVENT_EXEC: {
+      unsigned long former = 0;
+      ptrace(PTRACE_GETEVENTMSG, pid, 0, &former);
+      if ((int)former != pid) {
+        /* A non-leader thread exec'd: it now has the leader's tid and its old tid is gone. */
+        task *old = task_find(t, (int)former);
+        if (old) {
+          k->in_syscall = old->in_syscall;
+          k->nr = old->nr;
+          k->t_enter = old->t_enter;
+          memcpy(k->args, old->args, sizeof k->args);
+          task_del(t, old);
+        }
+      }
+      k->hidden = 0;
+      emit_simple(t, REC_EXEC, pid, (int)former, 0);
+      resume(t, k, 0);
+      return;
+    }
+    default:
+      if (event) {
+        resume(t, k, 0);
+        return;
+      }
+  }
+  /* signal-delivery-stop: report, then deliver the signal. */
+  if (!k->hidden) emit_signal(t, k, sig, time);
+  resume(t, k, sig);
+}
+
+/* ---- start: spawn or attach ----------------------------------------------------------------- */
+
+static struct sock_fprog build_filter(const tracer_opts *o) {
+  size_t cap = 8 + 3 * TRACER_MAX_NR, n = 0;
+  struct sock_filter *f = calloc(cap, sizeof *f);
+#define OP(code, k_, jt_, jf_) f[n++] = (struct sock_filter){(code), (jt_), (jf_), (k_)}
+  OP(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
+  OP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+  OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+  OP(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+  for (int lo = 0; lo < TRACER_MAX_NR; lo++) {
+    if (!((o->filter[lo / 8] >> (lo % 8)) & 1)) continue;
+    int hi = lo;
+    while (hi + 1 < TRACER_MAX_NR && ((o->filter[(hi + 1) / 8] >> ((hi + 1) % 8)) & 1)) hi++;
+    if (lo == hi) {
+      OP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)lo, 0, 1);
+    } else {
+      OP(BPF_JMP | BPF_JGE | BPF_K, (unsigned)lo, 0, 2);
+      OP(BPF_JMP | BPF_JGT | BPF_K, (unsigned)hi, 1, 0);
+    }
+    OP(BPF_RET | BPF_K, SECCOMP_RET_TRACE, 0, 0);
+    lo = hi;
+  }
+  OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+#undef OP
+  struct sock_fprog prog = {(unsigned short)n, f};
+  return prog;
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. */
+static void child_exec(const tracer_opts *o, struct sock_fprog *prog) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < 65; s++)
+    if (s != SIGKILL && s != SIGSTOP) sigaction(s, &dfl, NULL);
+  /* Node may have marked its stdio close-on-exec; the command must inherit them. */
+  for (int fd = 0; fd < 3; fd++) fcntl(fd, F_SETFD, 0);
+  raise(SIGSTOP); /* the tracer seizes us now, then sends SIGCONT */
+  if (prog) {
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0) {
+      /* Without CAP_SYS_ADMIN a filter needs no_new_privs (which disables setuid on exec). */
+      prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog);
+    }
+  }
+  execve(o->path, o->argv, o->envp);
+  int err = errno;
+  static const char msg[] = "oslens: exec failed: ";
+  (void)!write(2, msg, sizeof msg - 1);
+  const char *s = strerror(err);
+  (void)!write(2, s, strlen(s));
+  (void)!write(2, "\n", 1);
+  _exit(127);
+}
+
+static long base_options(const tracer_opts *o) {
+  long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
+  if (o->follow) opts |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+  return opts;
+}
+
+static int spawn(tracer *t, tracer_result *res) {
+  const tracer_opts *o = t->o;
+  struct sock_fprog prog = {0, NULL};
+  if (o->use_filter) prog = build_filter(o);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(res->err, sizeof res->err, "fork: %s", strerror(errno));
+    free(prog.filter);
+    return -1;
+  }
+  if (pid == 0) child_exec(o, o->use_filter ? &prog : NULL);
+  free(prog.filter);
+  int st;
+  if (waitpid(pid, &st, WSTOPPED | __WNOTHREAD) < 0 || !WIFSTOPPED(st)) {
+    snprintf(res->err, sizeof res->err, "the child did not stop for the tracer");
+    kill(pid, SIGKILL);
+    return -1;
+  }
+  long opts = base_options(o) | PTRACE_O_EXITKILL | (o->use_filter ? PTRACE_O_TRACESECCOMP : 0);
+  if (ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
+    snprintf(res->err, sizeof res->err, "PTRACE_SEIZE: %s", strerror(errno));
+    kill(pid, SIGKILL);
+    return -1;
+  }
+  t->seccomp = o->use_filter;
+  res->seccomp = o->use_filter;
+  res->spawned_pid = pid;
+  t->spawned = 1;
+  task *k = task_add(t, pid);
+  k->hidden = 1;
+  kill(pid, SIGCONT);
+  return 0;
+}
+
+static int attach_process(tracer *t, int pid, tracer_result *res) {
+  long opts = base_options(t->o);
+  char path[64];
+  int added = 1, attached = 0;
+  /* Threads can be created while we attach: rescan until a pass finds nothing new. */
+  while (added) {
+    added = 0;
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    DIR *d = opendir(path);
+    if (!d) {
+      if (attached) break;
+      snprintf(res->err, sizeof res->err, "attach %d: %s", pid, strerror(errno));
+      return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      int tid = atoi(e->d_name);
+      if (tid <= 0 || task_find(t, tid)) continue;
+      if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) < 0) {
+        int err = errno;
+        if (err == ESRCH) continue;
+        if (!attached) {
+          closedir(d);
+          snprintf(res->err, sizeof res->err, "attach: ptrace(PTRACE_SEIZE, %d): %s", tid, strerror(err));
+          return -1;
+        }
+        emit_message(t, tid, err, "cannot attach to a thread");
+        continue;
+      }
+      task_add(t, tid);
+      ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+      emit_simple(t, REC_ATTACHED, tid, pid, 0);
+      attached++;
+      added = 1;
+    }
+    closedir(d);
+  }
+  return 0;
+}
+
+int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_result *res) {
+  memset(res, 0, sizeof *res);
+  res->status = -1;
+  tracer *t = calloc(1, sizeof *t);
+  t->o = o;
+  t->emit = emit;
+  t->ctx = ctx;
+  t->cap = 64 * 1024;
+  t->buf = malloc(t->cap);
+  t->tasks = calloc(TASK_SLOTS, sizeof(task));
+  t->vm_readv_ok = 1;
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = wake_handler; /* no SA_RESTART: the signal interrupts waitpid */
+  sigaction(WAKE_SIGNAL, &sa, NULL);
+  sigset_t wake;
+  sigemptyset(&wake);
+  sigaddset(&wake, WAKE_SIGNAL);
+  pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+  atomic_store(&g_stop_request, 0);
+  atomic_store(&g_stop_handled, 0);
+  g_thread = pthread_self();
+  atomic_store(&g_running, 1);
+
+  int rc = 0;
+  if (o->path) {
+    rc = spawn(t, res);
+  } else {
+    for (int i = 0; i < o->npids && rc == 0; i++) rc = attach_process(t, o->pids[i], res);
+    if (rc != 0) {
+      /* Leave nothing half-attached. */
+      for (int i = 0; i < TASK_SLOTS; i++)
+        if (t->tasks[i].tid > 0) t->tasks[i].detaching = 1;
+      atomic_store(&g_stop_handled, 1);
+    }
+  }
+
+  while (t->ntasks > 0) {
+    if (atomic_load(&g_stop_request) != atomic_load(&g_stop_handled)) handle_stop_request(t);
+    int status;
+    int pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+    if (pid == 0 && o->spin_us > 0) {
+      uint64_t until = mono_ns() + (uint64_t)o->spin_us * 1000;
+      while (pid == 0 && mono_ns() < until) pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+    }
+    if (pid == 0) {
+      flush(t);
+      if (atomic_load(&g_stop_request) != atomic_load(&g_stop_handled)) continue;
+      pid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+    }
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break; /* ECHILD: nothing left */
+    }
+    handle(t, pid, status, res);
+  }
+
+  if (o->count) {
+    int n = 0;
+    for (int i = 0; i < TRACER_MAX_NR; i++) n += t->counts[i].calls > 0;
+    size_t off = rec_begin(t, REC_COUNTS, 0, n, now_ns(), (size_t)n * 32);
+    uint8_t *p = t->buf + off + HDR;
+    for (int i = 0; i < TRACER_MAX_NR; i++) {
+      if (!t->counts[i].calls) continue;
+      uint32_t nr = (uint32_t)i;
+      memcpy(p, &nr, 4);
+      memcpy(p + 8, &t->counts[i], 24);
+      p += 32;
+    }
+    rec_end(t, off);
+  }
+  flush(t);
+  free(t->buf);
+  atomic_store(&g_running, 0);
+  free(t->tasks);
+  free(t);
+  return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * The ptrace tracer engine. One call, tracer_run(), drives every tracee from the calling thread
+ * (ptrace requests must come from the thread that attached) until all of them are gone, and
+ * hands events to the caller in batches of compact binary records (layout below; the decoder
+ * is src/trace/records.ts). Capture specs (what to read from tracee memory for each syscall
+ * argument) come from the caller, so the engine knows nothing about syscall semantics.
+ */
+#ifndef OSLENS_TRACER_H
+#define OSLENS_TRACER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACER_MAX_NR 512
+#define TRACER_ERR_LEN 256
+
+/* Record types. Every record starts with a 24-byte header:
+ *   u8 type, u8 flags, u16 ncap, u32 size (whole record), i32 tid, i32 aux, u64 time_ns (realtime) */
+enum {
+  REC_ENTER = 1,     /* u32 nr, u32 pad, u64 args[6], then ncap captures */
+  REC_EXIT = 2,      /* u32 nr, u32 pad, i64 ret, then ncap captures; flags&1: entry was not seen */
+  REC_EXEC = 3,      /* aux = former tid */
+  REC_EXITED = 4,    /* aux = exit code */
+  REC_KILLED = 5,    /* aux = signal; flags&1: core dumped */
+  REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr */
+  REC_NEWTASK = 7,   /* aux = parent tid; flags = 1 fork, 2 vfork, 3 clone */
+  REC_GROUPSTOP = 8, /* aux = stop signal */
+  REC_ATTACHED = 9,
+  REC_DETACHED = 10,
+  REC_MESSAGE = 11,  /* aux = errno; then text */
+  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
+};
+
+/* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault),
+ * u32 len, then len bytes. Capture specs: one u32 per (nr, arg) = kind | argref << 8 | size << 16. */
+enum {
+  CAP_NONE = 0,
+  CAP_PATH = 1,          /* entry: NUL-terminated string, up to 4096 */
+  CAP_STR = 2,           /* entry: NUL-terminated string, up to strsize */
+  CAP_BUF_IN = 3,        /* entry: min(arg[argref], strsize) bytes */
+  CAP_BUF_OUT_RET = 4,   /* exit: min(ret, strsize) bytes */
+  CAP_STRUCT_IN = 5,     /* entry: size bytes */
+  CAP_STRUCT_OUT = 6,    /* exit (ret >= 0): size bytes */
+  CAP_ARGV = 7,          /* entry: string array: u32 count, u32 ncap, ncap * {u32 len|trunc<<31, bytes} */
+  CAP_IOV_IN = 8,        /* entry: iovec array of arg[argref] entries: u32 n, u32 ncap, ncap * {u64 base, u64 len, u32 caplen|trunc<<31, bytes} */
+  CAP_IOV_OUT = 9,       /* exit: same, data bounded by ret */
+  CAP_ARRAY_IN = 10,     /* entry: arg[argref] elements of size bytes (at most 64) */
+  CAP_ARRAY_OUT_RET = 11,/* exit: ret elements of size bytes (at most 64) */
+  CAP_ARRAY_OUT_ARG = 12,/* exit: arg[argref] elements of size bytes (at most 64) */
+  CAP_RAW_IN = 13,       /* entry: min(arg[argref], size) bytes */
+  CAP_SOCKADDR_OUT = 14, /* exit: *(u32 *)arg[argref] (at most size) bytes */
+  CAP_STRUCT_INOUT = 15, /* entry and exit: size bytes */
+  CAP_ARGC = 16,         /* entry: u32 count of a NULL-terminated pointer array */
+  CAP_BUF_OUT_ARG = 17,  /* exit (ret >= 0): min(arg[argref], strsize) bytes */
+};
+
+typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */
+
+typedef struct {
+  const char *path;         /* spawn: resolved executable; NULL to attach */
+  char *const *argv;
+  char *const *envp;
+  const int *pids;          /* attach: thread-group ids */
+  int npids;
+  int follow;               /* -f: follow forks, vforks and clones */
+  int strsize;              /* -s */
+  int emit_syscalls;        /* send syscall records (not with plain -c) */
+  int count;                /* keep per-syscall counts in native (-c/-C) */
+  int use_filter;
+  uint8_t filter[TRACER_MAX_NR / 8]; /* wanted syscall numbers */
+  const uint32_t *capture;  /* TRACER_MAX_NR * 6 specs, or NULL */
+  int spin_us;              /* busy-poll for this long before blocking in waitpid */
+} tracer_opts;
+
+typedef struct {
+  int spawned_pid;
+  int status;               /* wait status of the spawned command, -1 when attached */
+  int seccomp;              /* 1 when the seccomp-bpf filter was installed */
+  char err[TRACER_ERR_LEN]; /* set when tracing could not start */
+} tracer_result;
+
+/* Runs to completion on the calling thread. Returns 0, or -1 with result->err set. */
+int tracer_run(const tracer_opts *opts, tracer_emit_fn emit, void *ctx, tracer_result *result);
+
+/* From any thread: 1 = detach from every tracee (leave them running), 2 = kill spawned tracees. */
+void tracer_request_stop(int how);
+
+#endif

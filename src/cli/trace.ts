@@ -1,0 +1,217 @@
+/** `oslens trace`: a ptrace syscall tracer with strace's output, JSON Lines and mental models. */
+import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Command } from 'commander';
+import { buildCaptureTable } from '../trace/decode.js';
+import { startTrace } from '../trace/ptrace.js';
+import type { EngineRecord } from '../trace/records.js';
+import { TraceRenderer, renderSummary } from '../trace/render.js';
+import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
+import type { TraceRecord } from '../trace/types.js';
+import { ExitCode, UserError } from '../util/errors.js';
+
+interface TraceFlags {
+  follow?: boolean;
+  summary?: boolean;
+  summaryAndLines?: boolean;
+  pid?: string;
+  expr?: string[];
+  strsize: string;
+  durations?: boolean;
+  timestamps: number;
+  showPaths?: boolean;
+  output?: string;
+  json?: boolean;
+  model?: boolean;
+}
+
+export function register(program: Command): void {
+  program.enablePositionalOptions();
+  program
+    .command('trace')
+    .description('trace the syscalls of a command or of running processes (ptrace), strace-style')
+    .argument('[command...]', 'the command to run and trace (after --)')
+    .option('-f, --follow', 'follow forks, vforks and threads')
+    .option('-c, --summary', 'count time, calls and errors per syscall; print the table at the end')
+    .option('-C, --summary-and-lines', 'like -c, and print the lines too')
+    .option('-p, --pid <pids>', 'attach to running processes (comma-separated); Ctrl-C detaches')
+    .option(
+      '-e, --expr <expr>',
+      'trace=SET: names, %file %process %network %memory %signal %ipc %desc %creds, model:<id>',
+      collect,
+      [],
+    )
+    .option('-s, --strsize <n>', 'maximum string size to print', '32')
+    .option('-T, --durations', 'show the time spent in each syscall')
+    .option(
+      '-t, --timestamps',
+      'prefix lines with the time (-tt: microseconds, -ttt: epoch seconds)',
+      (_v: string, prev: number) => prev + 1,
+      0,
+    )
+    .option('-y, --show-paths', 'print the paths behind file descriptors')
+    .option('-o, --output <file>', 'write the trace to FILE instead of stderr')
+    .option('--json', 'JSON Lines: one object per syscall and process event, a summary last')
+    .option('--model', "add a column naming each syscall's mental model")
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      '\nExamples:\n  oslens trace -- ls /\n  oslens trace -f -e trace=%file,model:virtual-memory -- make\n  oslens trace -c -f -- dd if=/dev/zero of=/dev/null count=1000\n  oslens trace -p 1234,1240 --json -o trace.jsonl',
+    )
+    .action(async (command: string[], flags: TraceFlags) => {
+      const code = await traceCommand(command, flags);
+      process.exit(code);
+    });
+}
+
+function collect(value: string, prev: string[]): string[] {
+  return [...prev, value];
+}
+
+// -t, -tt and -ttt: commander sees `-tt` as `-t -t`, which the counter above handles.
+
+/** PATH lookup as execvp does it; strace-like error when the command does not exist. */
+export function resolveCommand(cmd: string): string {
+  const candidates = cmd.includes('/')
+    ? [cmd]
+    : (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).map((d) => join(d || '.', cmd));
+  for (const c of candidates) {
+    try {
+      if (statSync(c).isFile()) {
+        accessSync(c, constants.X_OK);
+        return c;
+      }
+    } catch {
+      // next candidate
+    }
+  }
+  throw new UserError(`Can't stat '${cmd}': No such file or directory`, 127);
+}
+
+function parsePids(text: string): number[] {
+  const pids = text.split(/[,\s]+/).filter(Boolean);
+  if (pids.length === 0) throw new UserError('-p: give a process id', ExitCode.usage);
+  return pids.map((p) => {
+    if (!/^\d+$/.test(p) || Number(p) <= 0) throw new UserError(`-p: invalid process id '${p}'`, ExitCode.usage);
+    const pid = Number(p);
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      throw new UserError(`attach: ptrace(PTRACE_SEIZE, ${pid}): No such process`, ExitCode.noSuchProcess);
+    }
+    if (pid === process.pid) throw new UserError(`-p ${pid}: that is oslens itself`, ExitCode.usage);
+    const tracer = /^TracerPid:\s*(\d+)/m.exec(status)?.[1];
+    if (tracer && tracer !== '0')
+      throw new UserError(`attach: process ${pid} is already traced (TracerPid ${tracer})`, ExitCode.permissionDenied);
+    return pid;
+  });
+}
+
+function parseFilter(exprs: string[]): number[] | undefined {
+  let filter: number[] | undefined;
+  for (const e of exprs) {
+    const m = /^(?:trace=)?(.*)$/.exec(e)!;
+    if (/^(signal|status|read|write|abbrev|verbose|raw)=/.test(e))
+      throw new UserError(`-e ${e}: only trace=SET is supported`, ExitCode.usage);
+    try {
+      filter = [...resolveSyscallSet(m[1]!)];
+    } catch (err) {
+      throw new UserError(`-e ${e}: ${(err as Error).message}`, ExitCode.usage);
+    }
+  }
+  return filter;
+}
+
+async function traceCommand(command: string[], flags: TraceFlags): Promise<number> {
+  const strsize = Number(flags.strsize);
+  if (!Number.isInteger(strsize) || strsize < 0)
+    throw new UserError(`-s: invalid string size '${flags.strsize}'`, ExitCode.usage);
+  const filter = parseFilter(flags.expr ?? []);
+  const pids = flags.pid !== undefined ? parsePids(flags.pid) : undefined;
+  if (!pids && command.length === 0)
+    throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
+  if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
+  const path = pids ? undefined : resolveCommand(command[0]!);
+
+  const counting = Boolean(flags.summary || flags.summaryAndLines);
+  const lines = !flags.summary || Boolean(flags.summaryAndLines);
+  const json = Boolean(flags.json);
+  let out: WriteStream | NodeJS.WriteStream = process.stderr;
+  if (flags.output) {
+    out = createWriteStream(flags.output);
+    await new Promise<void>((resolve, reject) => {
+      (out as WriteStream).once('open', () => resolve());
+      (out as WriteStream).once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
+    });
+  }
+  const renderer = new TraceRenderer({
+    follow: Boolean(flags.follow),
+    json,
+    timestamps: flags.timestamps ?? 0,
+    durations: Boolean(flags.durations),
+    showPaths: Boolean(flags.showPaths),
+    model: Boolean(flags.model),
+    toFile: Boolean(flags.output),
+    lines,
+  });
+  let counts: { nr: number; calls: number; errors: number; ns: number }[] = [];
+  const write = (items: (string | TraceRecord)[]) => {
+    if (items.length === 0) return;
+    const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
+    (json && !flags.output ? process.stdout : out).write(text);
+  };
+  const onRecords = (records: EngineRecord[]) => {
+    for (const r of records) {
+      if (r.type === 'counts') counts = r.rows;
+      else if (r.type === 'message') process.stderr.write(`oslens: ${r.text} (tid ${r.tid})\n`);
+      else if (r.type === 'attached' && !json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
+      else if (r.type === 'detached' && !json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
+      else write(renderer.push(r));
+    }
+  };
+  const handle = startTrace(
+    {
+      path,
+      argv: command,
+      env: Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`),
+      pids,
+      follow: Boolean(flags.follow),
+      strsize,
+      emitSyscalls: lines || json,
+      count: true,
+      filter,
+      capture: lines || json ? buildCaptureTable() : undefined,
+      spinUs: 20,
+    },
+    onRecords,
+  );
+  const onSignal = () => handle.stop(pids ? 'detach' : 'kill');
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  const result = await handle.done;
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+  if (result.rc !== 0)
+    throw new UserError(
+      result.error ?? 'tracing failed',
+      /EPERM|Operation not permitted/.test(result.error ?? '') ? ExitCode.permissionDenied : ExitCode.failure,
+    );
+
+  const rows = counts.map((c) => ({
+    name: syscallName(c.nr),
+    calls: c.calls,
+    errors: c.errors,
+    seconds: c.ns / 1e9,
+    model: syscallByNr(c.nr)?.model,
+  }));
+  if (json) {
+    write([
+      { type: 'summary', syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })) },
+    ]);
+  }
+  if (counting && !json) out.write(renderSummary(rows, Boolean(flags.model)));
+  await new Promise<void>((resolve) => (out === process.stderr ? resolve() : (out as WriteStream).end(resolve)));
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  if (result.status < 0) return 0;
+  const sig = result.status & 0x7f;
+  return sig === 0 ? (result.status >> 8) & 0xff : 128 + sig;
+}

@@ -1,0 +1,321 @@
+/** Flag and constant tables of the x86_64 ABI, and the helpers that render them strace-style. */
+
+export type FlagTable = ReadonlyArray<readonly [number, string]>;
+
+/** `A|B|0x40` for the set bits of value; `zero` when value is 0. */
+export function renderFlags(value: number | bigint, table: FlagTable, zero = '0'): string {
+  let v = BigInt.asUintN(64, BigInt(value));
+  if (v === 0n) return zero;
+  const out: string[] = [];
+  for (const [bit, name] of table) {
+    const b = BigInt(bit);
+    if (b !== 0n && (v & b) === b) {
+      out.push(name);
+      v &= ~b;
+    }
+  }
+  if (v !== 0n) out.push(`0x${v.toString(16)}`);
+  return out.join('|');
+}
+
+/** The name of a value, or its decimal text. */
+export function renderEnum(value: number, table: FlagTable, fallback?: string): string {
+  for (const [v, name] of table) if (v === value) return name;
+  return fallback ?? String(value);
+}
+
+export const OPEN_FLAGS: FlagTable = [
+  [0o20200000, 'O_TMPFILE'],
+  [0o4010000, 'O_SYNC'],
+  [0o100, 'O_CREAT'],
+  [0o200, 'O_EXCL'],
+  [0o400, 'O_NOCTTY'],
+  [0o1000, 'O_TRUNC'],
+  [0o2000, 'O_APPEND'],
+  [0o4000, 'O_NONBLOCK'],
+  [0o10000, 'O_DSYNC'],
+  [0o20000, 'O_ASYNC'],
+  [0o40000, 'O_DIRECT'],
+  [0o100000, 'O_LARGEFILE'],
+  [0o200000, 'O_DIRECTORY'],
+  [0o400000, 'O_NOFOLLOW'],
+  [0o1000000, 'O_NOATIME'],
+  [0o2000000, 'O_CLOEXEC'],
+  [0o10000000, 'O_PATH'],
+];
+
+export function renderOpenFlags(v: number): string {
+  const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'][v & 3]!;
+  const rest = renderFlags(v & ~3, OPEN_FLAGS, '');
+  return rest ? `${acc}|${rest}` : acc;
+}
+
+export const AT_FLAGS: FlagTable = [
+  [0x100, 'AT_SYMLINK_NOFOLLOW'],
+  [0x200, 'AT_REMOVEDIR'],
+  [0x400, 'AT_SYMLINK_FOLLOW'],
+  [0x800, 'AT_NO_AUTOMOUNT'],
+  [0x1000, 'AT_EMPTY_PATH'],
+  [0x2000, 'AT_STATX_FORCE_SYNC'],
+  [0x4000, 'AT_STATX_DONT_SYNC'],
+  [0x8000, 'AT_RECURSIVE'],
+];
+
+export const PROT_FLAGS: FlagTable = [
+  [1, 'PROT_READ'],
+  [2, 'PROT_WRITE'],
+  [4, 'PROT_EXEC'],
+  [8, 'PROT_SEM'],
+  [0x01000000, 'PROT_GROWSDOWN'],
+  [0x02000000, 'PROT_GROWSUP'],
+];
+
+export const MAP_FLAGS: FlagTable = [
+  [0x10, 'MAP_FIXED'],
+  [0x20, 'MAP_ANONYMOUS'],
+  [0x40, 'MAP_32BIT'],
+  [0x100, 'MAP_GROWSDOWN'],
+  [0x800, 'MAP_DENYWRITE'],
+  [0x1000, 'MAP_EXECUTABLE'],
+  [0x2000, 'MAP_LOCKED'],
+  [0x4000, 'MAP_NORESERVE'],
+  [0x8000, 'MAP_POPULATE'],
+  [0x10000, 'MAP_NONBLOCK'],
+  [0x20000, 'MAP_STACK'],
+  [0x40000, 'MAP_HUGETLB'],
+  [0x80000, 'MAP_SYNC'],
+  [0x100000, 'MAP_FIXED_NOREPLACE'],
+  [0x4000000, 'MAP_UNINITIALIZED'],
+];
+
+export function renderMapFlags(v: number): string {
+  const type = ['0', 'MAP_SHARED', 'MAP_PRIVATE', 'MAP_SHARED_VALIDATE'][v & 0xf] ?? `0x${(v & 0xf).toString(16)}`;
+  const rest = renderFlags(v & ~0xf, MAP_FLAGS, '');
+  return rest ? `${type}|${rest}` : type;
+}
+
+export const CLONE_FLAGS: FlagTable = [
+  [0x100, 'CLONE_VM'],
+  [0x200, 'CLONE_FS'],
+  [0x400, 'CLONE_FILES'],
+  [0x800, 'CLONE_SIGHAND'],
+  [0x1000, 'CLONE_PIDFD'],
+  [0x2000, 'CLONE_PTRACE'],
+  [0x4000, 'CLONE_VFORK'],
+  [0x8000, 'CLONE_PARENT'],
+  [0x10000, 'CLONE_THREAD'],
+  [0x20000, 'CLONE_NEWNS'],
+  [0x40000, 'CLONE_SYSVSEM'],
+  [0x80000, 'CLONE_SETTLS'],
+  [0x100000, 'CLONE_PARENT_SETTID'],
+  [0x200000, 'CLONE_CHILD_CLEARTID'],
+  [0x400000, 'CLONE_DETACHED'],
+  [0x800000, 'CLONE_UNTRACED'],
+  [0x1000000, 'CLONE_CHILD_SETTID'],
+  [0x2000000, 'CLONE_NEWCGROUP'],
+  [0x4000000, 'CLONE_NEWUTS'],
+  [0x8000000, 'CLONE_NEWIPC'],
+  [0x10000000, 'CLONE_NEWUSER'],
+  [0x20000000, 'CLONE_NEWPID'],
+  [0x40000000, 'CLONE_NEWNET'],
+  [0x80000000, 'CLONE_IO'],
+];
+
+export const SA_FLAGS: FlagTable = [
+  [1, 'SA_NOCLDSTOP'],
+  [2, 'SA_NOCLDWAIT'],
+  [4, 'SA_SIGINFO'],
+  [0x04000000, 'SA_RESTORER'],
+  [0x08000000, 'SA_ONSTACK'],
+  [0x10000000, 'SA_RESTART'],
+  [0x40000000, 'SA_NODEFER'],
+  [0x80000000, 'SA_RESETHAND'],
+];
+
+export const FUTEX_OPS: FlagTable = [
+  [0, 'FUTEX_WAIT'],
+  [1, 'FUTEX_WAKE'],
+  [2, 'FUTEX_FD'],
+  [3, 'FUTEX_REQUEUE'],
+  [4, 'FUTEX_CMP_REQUEUE'],
+  [5, 'FUTEX_WAKE_OP'],
+  [6, 'FUTEX_LOCK_PI'],
+  [7, 'FUTEX_UNLOCK_PI'],
+  [8, 'FUTEX_TRYLOCK_PI'],
+  [9, 'FUTEX_WAIT_BITSET'],
+  [10, 'FUTEX_WAKE_BITSET'],
+  [11, 'FUTEX_WAIT_REQUEUE_PI'],
+  [12, 'FUTEX_CMP_REQUEUE_PI'],
+  [13, 'FUTEX_LOCK_PI2'],
+];
+
+export function renderFutexOp(v: number): string {
+  let s = renderEnum(v & 0x7f, FUTEX_OPS);
+  if (v & 128) s += '_PRIVATE';
+  if (v & 256) s = `FUTEX_CLOCK_REALTIME|${s}`;
+  return s;
+}
+
+export const EPOLL_EVENTS: FlagTable = [
+  [0x1, 'EPOLLIN'],
+  [0x2, 'EPOLLPRI'],
+  [0x4, 'EPOLLOUT'],
+  [0x8, 'EPOLLERR'],
+  [0x10, 'EPOLLHUP'],
+  [0x20, 'EPOLLNVAL'],
+  [0x40, 'EPOLLRDNORM'],
+  [0x80, 'EPOLLRDBAND'],
+  [0x100, 'EPOLLWRNORM'],
+  [0x200, 'EPOLLWRBAND'],
+  [0x400, 'EPOLLMSG'],
+  [0x2000, 'EPOLLRDHUP'],
+  [1 << 28, 'EPOLLEXCLUSIVE'],
+  [1 << 29, 'EPOLLWAKEUP'],
+  [1 << 30, 'EPOLLONESHOT'],
+  [2 ** 31, 'EPOLLET'],
+];
+
+export const POLL_EVENTS: FlagTable = EPOLL_EVENTS.slice(0, 11).map(([v, n]) => [v, n.replace('EPOLL', 'POLL')]);
+
+export const EPOLL_CTL_OPS: FlagTable = [
+  [1, 'EPOLL_CTL_ADD'],
+  [2, 'EPOLL_CTL_DEL'],
+  [3, 'EPOLL_CTL_MOD'],
+];
+
+export const SIGPROCMASK_HOW: FlagTable = [
+  [0, 'SIG_BLOCK'],
+  [1, 'SIG_UNBLOCK'],
+  [2, 'SIG_SETMASK'],
+];
+
+export const SEEK_WHENCE: FlagTable = [
+  [0, 'SEEK_SET'],
+  [1, 'SEEK_CUR'],
+  [2, 'SEEK_END'],
+  [3, 'SEEK_DATA'],
+  [4, 'SEEK_HOLE'],
+];
+
+export const ACCESS_MODES: FlagTable = [
+  [4, 'R_OK'],
+  [2, 'W_OK'],
+  [1, 'X_OK'],
+];
+
+export const ADDRESS_FAMILIES: FlagTable = [
+  [0, 'AF_UNSPEC'],
+  [1, 'AF_UNIX'],
+  [2, 'AF_INET'],
+  [10, 'AF_INET6'],
+  [16, 'AF_NETLINK'],
+  [17, 'AF_PACKET'],
+];
+
+export const SOCK_TYPES: FlagTable = [
+  [1, 'SOCK_STREAM'],
+  [2, 'SOCK_DGRAM'],
+  [3, 'SOCK_RAW'],
+  [5, 'SOCK_SEQPACKET'],
+];
+
+export function renderSockType(v: number): string {
+  let s = renderEnum(v & 0xf, SOCK_TYPES);
+  if (v & 0o4000) s += '|SOCK_NONBLOCK';
+  if (v & 0o2000000) s += '|SOCK_CLOEXEC';
+  return s;
+}
+
+export const FCNTL_CMDS: FlagTable = [
+  [0, 'F_DUPFD'],
+  [1, 'F_GETFD'],
+  [2, 'F_SETFD'],
+  [3, 'F_GETFL'],
+  [4, 'F_SETFL'],
+  [5, 'F_GETLK'],
+  [6, 'F_SETLK'],
+  [7, 'F_SETLKW'],
+  [1030, 'F_DUPFD_CLOEXEC'],
+  [1031, 'F_SETPIPE_SZ'],
+  [1032, 'F_GETPIPE_SZ'],
+  [1033, 'F_ADD_SEALS'],
+  [1034, 'F_GET_SEALS'],
+];
+
+export const ARCH_PRCTL: FlagTable = [
+  [0x1001, 'ARCH_SET_GS'],
+  [0x1002, 'ARCH_SET_FS'],
+  [0x1003, 'ARCH_GET_FS'],
+  [0x1004, 'ARCH_GET_GS'],
+  [0x1011, 'ARCH_GET_CPUID'],
+  [0x1012, 'ARCH_SET_CPUID'],
+  [0x3001, 'ARCH_CET_STATUS'],
+  [0x5001, 'ARCH_SHSTK_ENABLE'],
+];
+
+export const MADVISE: FlagTable = [
+  [0, 'MADV_NORMAL'],
+  [1, 'MADV_RANDOM'],
+  [2, 'MADV_SEQUENTIAL'],
+  [3, 'MADV_WILLNEED'],
+  [4, 'MADV_DONTNEED'],
+  [8, 'MADV_FREE'],
+  [9, 'MADV_REMOVE'],
+  [10, 'MADV_DONTFORK'],
+  [11, 'MADV_DOFORK'],
+  [12, 'MADV_MERGEABLE'],
+  [14, 'MADV_HUGEPAGE'],
+  [15, 'MADV_NOHUGEPAGE'],
+  [16, 'MADV_DONTDUMP'],
+  [18, 'MADV_WIPEONFORK'],
+  [20, 'MADV_COLD'],
+  [21, 'MADV_PAGEOUT'],
+  [25, 'MADV_COLLAPSE'],
+];
+
+export const RLIMITS: FlagTable = [
+  [0, 'RLIMIT_CPU'],
+  [1, 'RLIMIT_FSIZE'],
+  [2, 'RLIMIT_DATA'],
+  [3, 'RLIMIT_STACK'],
+  [4, 'RLIMIT_CORE'],
+  [5, 'RLIMIT_RSS'],
+  [6, 'RLIMIT_NPROC'],
+  [7, 'RLIMIT_NOFILE'],
+  [8, 'RLIMIT_MEMLOCK'],
+  [9, 'RLIMIT_AS'],
+  [10, 'RLIMIT_LOCKS'],
+  [11, 'RLIMIT_SIGPENDING'],
+  [12, 'RLIMIT_MSGQUEUE'],
+  [13, 'RLIMIT_NICE'],
+  [14, 'RLIMIT_RTPRIO'],
+  [15, 'RLIMIT_RTTIME'],
+];
+
+export const CLOCKS: FlagTable = [
+  [0, 'CLOCK_REALTIME'],
+  [1, 'CLOCK_MONOTONIC'],
+  [2, 'CLOCK_PROCESS_CPUTIME_ID'],
+  [3, 'CLOCK_THREAD_CPUTIME_ID'],
+  [4, 'CLOCK_MONOTONIC_RAW'],
+  [5, 'CLOCK_REALTIME_COARSE'],
+  [6, 'CLOCK_MONOTONIC_COARSE'],
+  [7, 'CLOCK_BOOTTIME'],
+];
+
+export const S_IFMT: FlagTable = [
+  [0o140000, 'S_IFSOCK'],
+  [0o120000, 'S_IFLNK'],
+  [0o100000, 'S_IFREG'],
+  [0o60000, 'S_IFBLK'],
+  [0o40000, 'S_IFDIR'],
+  [0o20000, 'S_IFCHR'],
+  [0o10000, 'S_IFIFO'],
+];
+
+export function renderMode(mode: number, withType: boolean): string {
+  const perm = `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+  if (!withType) return perm;
+  const type = S_IFMT.find(([v]) => (mode & 0o170000) === v)?.[1];
+  return type ? `${type}|${perm}` : perm;
+}

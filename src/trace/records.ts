@@ -1,0 +1,206 @@
+/**
+ * Decodes the binary records of the ptrace engine (layout: native/ptrace/tracer.h) into plain
+ * objects. Pure: a Buffer in, records out.
+ */
+
+export const RecordType = {
+  enter: 1,
+  exit: 2,
+  exec: 3,
+  exited: 4,
+  killed: 5,
+  signal: 6,
+  newTask: 7,
+  groupStop: 8,
+  attached: 9,
+  detached: 10,
+  message: 11,
+  counts: 12,
+} as const;
+
+/** Capture kinds (CAP_* in tracer.h). */
+export const Cap = {
+  none: 0,
+  path: 1,
+  str: 2,
+  bufIn: 3,
+  bufOutRet: 4,
+  structIn: 5,
+  structOut: 6,
+  argv: 7,
+  iovIn: 8,
+  iovOut: 9,
+  arrayIn: 10,
+  arrayOutRet: 11,
+  arrayOutArg: 12,
+  rawIn: 13,
+  sockaddrOut: 14,
+  structInOut: 15,
+  argc: 16,
+  bufOutArg: 17,
+} as const;
+
+export interface Capture {
+  arg: number;
+  phase: 0 | 1;
+  kind: number;
+  truncated: boolean;
+  fault: boolean;
+  data: Buffer;
+}
+
+export interface EnterRecord {
+  type: 'enter';
+  tid: number;
+  timeNs: bigint;
+  nr: number;
+  args: bigint[];
+  captures: Capture[];
+}
+
+export interface ExitRecord {
+  type: 'exit';
+  tid: number;
+  timeNs: bigint;
+  nr: number;
+  ret: bigint;
+  /** The entry was never seen (attached mid-syscall). */
+  unseen: boolean;
+  captures: Capture[];
+}
+
+export interface TaskRecord {
+  type: 'exec' | 'exited' | 'killed' | 'newTask' | 'groupStop' | 'attached' | 'detached';
+  tid: number;
+  timeNs: bigint;
+  /** exec: former tid; exited: code; killed/groupStop: signal; newTask: parent; attached: tgid. */
+  aux: number;
+  /** killed: core dumped; newTask: 1 fork, 2 vfork, 3 clone. */
+  flags: number;
+}
+
+export interface SignalRecord {
+  type: 'signal';
+  tid: number;
+  timeNs: bigint;
+  signo: number;
+  code: number;
+  errno: number;
+  pid: number;
+  uid: number;
+  status: number;
+  addr: bigint;
+}
+
+export interface MessageRecord {
+  type: 'message';
+  tid: number;
+  timeNs: bigint;
+  errno: number;
+  text: string;
+}
+
+export interface CountsRecord {
+  type: 'counts';
+  rows: { nr: number; calls: number; errors: number; ns: number }[];
+}
+
+export type EngineRecord = EnterRecord | ExitRecord | TaskRecord | SignalRecord | MessageRecord | CountsRecord;
+
+const TASK_TYPES: Record<number, TaskRecord['type']> = {
+  3: 'exec',
+  4: 'exited',
+  5: 'killed',
+  7: 'newTask',
+  8: 'groupStop',
+  9: 'attached',
+  10: 'detached',
+};
+
+function readCaptures(buf: Buffer, at: number, end: number, n: number): Capture[] {
+  const out: Capture[] = [];
+  for (let i = 0; i < n && at + 8 <= end; i++) {
+    const len = buf.readUInt32LE(at + 4);
+    const flags = buf[at + 3]!;
+    out.push({
+      arg: buf[at]!,
+      phase: buf[at + 1] === 1 ? 1 : 0,
+      kind: buf[at + 2]!,
+      truncated: (flags & 1) !== 0,
+      fault: (flags & 2) !== 0,
+      data: buf.subarray(at + 8, at + 8 + len),
+    });
+    at += 8 + len;
+  }
+  return out;
+}
+
+export function parseRecords(buf: Buffer): EngineRecord[] {
+  const out: EngineRecord[] = [];
+  let at = 0;
+  while (at + 24 <= buf.length) {
+    const type = buf[at]!;
+    const flags = buf[at + 1]!;
+    const ncap = buf.readUInt16LE(at + 2);
+    const size = buf.readUInt32LE(at + 4);
+    if (size < 24 || at + size > buf.length) break;
+    const tid = buf.readInt32LE(at + 8);
+    const aux = buf.readInt32LE(at + 12);
+    const timeNs = buf.readBigUInt64LE(at + 16);
+    const body = at + 24;
+    const end = at + size;
+    if (type === RecordType.enter) {
+      const args: bigint[] = [];
+      for (let i = 0; i < 6; i++) args.push(buf.readBigUInt64LE(body + 8 + 8 * i));
+      out.push({
+        type: 'enter',
+        tid,
+        timeNs,
+        nr: buf.readUInt32LE(body),
+        args,
+        captures: readCaptures(buf, body + 56, end, ncap),
+      });
+    } else if (type === RecordType.exit) {
+      out.push({
+        type: 'exit',
+        tid,
+        timeNs,
+        nr: buf.readInt32LE(body),
+        ret: buf.readBigInt64LE(body + 8),
+        unseen: (flags & 1) !== 0,
+        captures: readCaptures(buf, body + 16, end, ncap),
+      });
+    } else if (type === RecordType.signal) {
+      out.push({
+        type: 'signal',
+        tid,
+        timeNs,
+        signo: aux,
+        code: buf.readInt32LE(body),
+        errno: buf.readInt32LE(body + 4),
+        pid: buf.readInt32LE(body + 8),
+        uid: buf.readUInt32LE(body + 12),
+        status: buf.readInt32LE(body + 16),
+        addr: buf.readBigUInt64LE(body + 24),
+      });
+    } else if (type === RecordType.message) {
+      out.push({ type: 'message', tid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });
+    } else if (type === RecordType.counts) {
+      const rows = [];
+      for (let i = 0; i < aux; i++) {
+        const p = body + 32 * i;
+        rows.push({
+          nr: buf.readUInt32LE(p),
+          calls: Number(buf.readBigUInt64LE(p + 8)),
+          errors: Number(buf.readBigUInt64LE(p + 16)),
+          ns: Number(buf.readBigUInt64LE(p + 24)),
+        });
+      }
+      out.push({ type: 'counts', rows });
+    } else if (TASK_TYPES[type]) {
+      out.push({ type: TASK_TYPES[type], tid, timeNs, aux, flags });
+    }
+    at = end;
+  }
+  return out;
+}

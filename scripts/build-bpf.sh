@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Rebuilds the committed BPF objects native/bpf/*.bpf.o from native/bpf/*.bpf.c (CO-RE).
+# Needs clang and libbpf-dev (apt-get install clang libbpf-dev); installing oslens does not:
+# the objects are committed, as cilium/ebpf's bpf2go does. `--vmlinux` also regenerates
+# native/bpf/vmlinux.h from this kernel's BTF (needs bpftool).
+set -euo pipefail
+cd "$(dirname "$0")/../native/bpf"
+if [ "${1:-}" = "--vmlinux" ]; then
+  bpftool btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+fi
+command -v clang >/dev/null || { echo "build:bpf: clang is missing (apt-get install clang libbpf-dev)" >&2; exit 1; }
+[ -e /usr/include/bpf/bpf_helpers.h ] || { echo "build:bpf: libbpf headers are missing (apt-get install libbpf-dev)" >&2; exit 1; }
+for src in *.bpf.c; do
+  obj="${src%.c}.o"
+  clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I. -c "$src" -o "$obj"
+  # Debug info paths would make the object differ per checkout: strip DWARF, keep BTF.
+  llvm-strip -g "$obj" 2>/dev/null || true
+  echo "build:bpf: $obj"
+done

@@ -1,0 +1,141 @@
+/**
+ * Thin libbpf calls through koffi, against the system's runtime libbpf.so.1 (no libbpf-dev, no
+ * clang needed). Control-path only: open, load, attach, map reads, ring-buffer polling. Loaded
+ * lazily so that commands which never touch BPF never load it.
+ */
+import koffi from 'koffi';
+import { UserError } from '../util/errors.js';
+
+/** An opaque C pointer (koffi hands them over as external objects). */
+export type Ptr = unknown;
+
+export interface Libbpf {
+  bpf_object__open_file(path: string, opts: null): Ptr;
+  bpf_object__load(obj: Ptr): number;
+  bpf_object__close(obj: Ptr): void;
+  bpf_object__next_map(obj: Ptr, prev: Ptr): Ptr;
+  bpf_object__next_program(obj: Ptr, prev: Ptr): Ptr;
+  bpf_object__find_map_by_name(obj: Ptr, name: string): Ptr;
+  bpf_object__find_program_by_name(obj: Ptr, name: string): Ptr;
+  bpf_map__name(map: Ptr): string;
+  bpf_map__fd(map: Ptr): number;
+  bpf_map__set_initial_value(map: Ptr, data: Buffer, size: number): number;
+  bpf_map__initial_value(map: Ptr, psize: Buffer): Ptr;
+  bpf_map__set_max_entries(map: Ptr, n: number): number;
+  bpf_program__name(prog: Ptr): string;
+  bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
+  bpf_program__autoload(prog: Ptr): boolean;
+  bpf_program__attach(prog: Ptr): Ptr;
+  bpf_link__destroy(link: Ptr): number;
+  bpf_map_lookup_elem(fd: number, key: Buffer, value: Buffer): number;
+  bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: number): number;
+  bpf_map_delete_elem(fd: number, key: Buffer): number;
+  bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
+  ring_buffer__new(fd: number, cb: unknown, ctx: null, opts: null): Ptr;
+  ring_buffer__poll(rb: Ptr, timeoutMs: number): number;
+  ring_buffer__consume(rb: Ptr): number;
+  ring_buffer__free(rb: Ptr): void;
+  libbpf_num_possible_cpus(): number;
+  libbpf_set_print(fn: unknown): unknown;
+  vsnprintf(buf: Buffer, size: number, fmt: unknown, args: unknown): number;
+}
+
+let lib: Libbpf | undefined;
+/** Every line libbpf printed (the verifier log among them), for --verbose and error reports. */
+const logLines: string[] = [];
+let printCallback: unknown;
+
+export const RingBufferSample = koffi.proto('int oslens_rb_sample(void *ctx, void *data, size_t size)');
+const PrintFn = koffi.proto('int oslens_libbpf_print(int level, void *fmt, void *args)');
+
+export function libbpf(): Libbpf {
+  if (lib) return lib;
+  let so: ReturnType<typeof koffi.load>;
+  try {
+    so = koffi.load('libbpf.so.1');
+  } catch {
+    throw new UserError('libbpf.so.1 is not installed (Debian/Ubuntu: apt-get install libbpf1)');
+  }
+  const libc = koffi.load('libc.so.6');
+  const f = (decl: string) => so.func(decl);
+  lib = {
+    bpf_object__open_file: f('void *bpf_object__open_file(const char *path, void *opts)'),
+    bpf_object__load: f('int bpf_object__load(void *obj)'),
+    bpf_object__close: f('void bpf_object__close(void *obj)'),
+    bpf_object__next_map: f('void *bpf_object__next_map(void *obj, void *prev)'),
+    bpf_object__next_program: f('void *bpf_object__next_program(void *obj, void *prev)'),
+    bpf_object__find_map_by_name: f('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
+    bpf_object__find_program_by_name: f('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
+    bpf_map__name: f('const char *bpf_map__name(void *map)'),
+    bpf_map__fd: f('int bpf_map__fd(void *map)'),
+    bpf_map__set_initial_value: f('int bpf_map__set_initial_value(void *map, const void *data, size_t size)'),
+    bpf_map__initial_value: f('void *bpf_map__initial_value(void *map, void *psize)'),
+    bpf_map__set_max_entries: f('int bpf_map__set_max_entries(void *map, uint32_t n)'),
+    bpf_program__name: f('const char *bpf_program__name(void *prog)'),
+    bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    bpf_program__autoload: f('bool bpf_program__autoload(void *prog)'),
+    bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
+    bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
+    bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
+    bpf_map_update_elem: f('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
+    bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, const void *key)'),
+    bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next)'),
+    ring_buffer__new: f('void *ring_buffer__new(int fd, oslens_rb_sample *cb, void *ctx, void *opts)'),
+    ring_buffer__poll: f('int ring_buffer__poll(void *rb, int timeout_ms)'),
+    ring_buffer__consume: f('int ring_buffer__consume(void *rb)'),
+    ring_buffer__free: f('void ring_buffer__free(void *rb)'),
+    libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
+    libbpf_set_print: f('void *libbpf_set_print(oslens_libbpf_print *fn)'),
+    vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, void *fmt, void *args)'),
+  } as unknown as Libbpf;
+  captureLog(lib);
+  return lib;
+}
+
+/** libbpf prints through a va_list: format it with libc's vsnprintf and keep the text. */
+function captureLog(l: Libbpf): void {
+  const buf = Buffer.alloc(8192);
+  printCallback = koffi.register((_level: number, fmt: unknown, args: unknown) => {
+    const n = l.vsnprintf(buf, buf.length, fmt, args);
+    const text = buf.toString('utf8', 0, Math.max(0, Math.min(n, buf.length - 1)));
+    for (const line of text.split('\n')) if (line.length > 0) logLines.push(line);
+    if (logLines.length > 50_000) logLines.splice(0, logLines.length - 50_000);
+    return 0;
+  }, koffi.pointer(PrintFn));
+  l.libbpf_set_print(printCallback);
+}
+
+export function libbpfLog(): string[] {
+  return logLines;
+}
+
+export function clearLibbpfLog(): void {
+  logLines.length = 0;
+}
+
+/** errno of the last failing libbpf call (libbpf 1.x returns NULL and sets errno). */
+export function lastErrno(): number {
+  return koffi.errno();
+}
+
+export function isNull(p: Ptr): boolean {
+  return p === null || p === undefined || koffi.address(p) === 0n;
+}
+
+export function registerRingBufferCallback(fn: (ctx: unknown, data: unknown, size: number) => number): unknown {
+  return koffi.register(fn, koffi.pointer(RingBufferSample));
+}
+
+export function unregisterCallback(cb: unknown): void {
+  koffi.unregister(cb as bigint);
+}
+
+/** Copies `size` bytes at a C pointer (a ring-buffer sample) into a Buffer. */
+export function copyBytes(ptr: unknown, size: number): Buffer {
+  return Buffer.from(new Uint8Array(koffi.view(ptr, size)));
+}
+
+/** A zero-copy view of `size` bytes at a C pointer, valid only inside the callback. */
+export function viewBytes(ptr: unknown, size: number): Buffer {
+  return Buffer.from(koffi.view(ptr, size));
+}

@@ -1,0 +1,90 @@
+/** `oslens snoop open|exec|exit|connect|signal`: one line per event, from eBPF. */
+import type { Command } from 'commander';
+import { ExitCode, UserError } from '../util/errors.js';
+import { SNOOP_TYPES, Snoop, type SnoopRecord, type SnoopType } from '../ebpf/snoop.js';
+import { addTargetOptions, endTarget, resolveTarget, runSession, timing, type TargetFlags } from '../ebpf/target.js';
+import { printVerboseLog } from './ebpf-common.js';
+
+export function register(program: Command): void {
+  addTargetOptions(
+    program
+      .command('snoop')
+      .description('print one line per open, exec, exit, connect or signal (opensnoop, execsnoop... in eBPF)')
+      .argument('<types>', `comma-separated: ${SNOOP_TYPES.join(', ')} (or "all")`)
+      .argument('[command...]', 'run COMMAND (after --) and snoop on it and its children'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  oslens snoop open\n  oslens snoop exec,exit --json\n  oslens snoop open -- make\n  oslens snoop signal --comm bash',
+    )
+    .action(async (types: string, command: string[], flags: TargetFlags) => {
+      await printVerboseLog(flags, 'snoop', () => snoopCommand(types, command, flags));
+    });
+}
+
+function parseTypes(text: string): SnoopType[] {
+  if (text === 'all') return [...SNOOP_TYPES];
+  const types = text.split(',').filter(Boolean);
+  const bad = types.filter((t) => !(SNOOP_TYPES as readonly string[]).includes(t));
+  if (bad.length > 0 || types.length === 0) {
+    throw new UserError(
+      `snoop: unknown event type "${bad.join(',')}"; valid: ${SNOOP_TYPES.join(', ')}, all`,
+      ExitCode.usage,
+    );
+  }
+  return types as SnoopType[];
+}
+
+async function snoopCommand(typesText: string, command: string[], flags: TargetFlags): Promise<void> {
+  const types = parseTypes(typesText);
+  const { duration } = timing(flags);
+  const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
+  const write = flags.json
+    ? (r: SnoopRecord) => process.stdout.write(`${JSON.stringify(r)}\n`)
+    : (r: SnoopRecord) => process.stdout.write(`${renderLine(r)}\n`);
+  let snoop: Snoop;
+  try {
+    snoop = new Snoop(types, target.filter, write);
+  } catch (err) {
+    endTarget(target, 'interrupted');
+    throw err;
+  }
+  try {
+    if (!flags.json) {
+      process.stderr.write(`snoop: ${types.join(',')} events of ${target.describe}; Ctrl-C to stop\n`);
+      process.stdout.write(
+        `${'TIME'.padEnd(12)} ${'TYPE'.padEnd(7)} ${'PID'.padStart(7)} ${'COMM'.padEnd(16)} DETAILS\n`,
+      );
+    }
+    // Events are printed as they are drained (every 20 ms); an interval just marks time.
+    const why = await runSession(snoop.session, target, { duration });
+    snoop.drain();
+    endTarget(target, why);
+  } finally {
+    snoop.close();
+  }
+}
+
+function renderLine(r: SnoopRecord): string {
+  const time =
+    new Date(r.time * 1000).toTimeString().slice(0, 8) + `.${String(Math.floor((r.time % 1) * 1000)).padStart(3, '0')}`;
+  let details: string;
+  switch (r.type) {
+    case 'open':
+      details = `${r.path} ${r.flags} = ${r.errno ? `-1 ${r.errno}` : r.ret}`;
+      break;
+    case 'exec':
+      details = r.argv.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ') + (r.truncated ? ' ...' : '');
+      break;
+    case 'exit':
+      details = `${r.signal ? `killed by ${r.signal}` : `code ${r.code}`} after ${r.runtime.toFixed(3)} s`;
+      break;
+    case 'connect':
+      details = `${r.family} ${r.address}${r.port ? `:${r.port}` : ''} = ${r.errno ? `-1 ${r.errno}` : r.ret}`;
+      break;
+    case 'signal':
+      details = `${r.signal} -> ${r.targetPid} (${r.targetComm}) = ${r.ret}`;
+      break;
+  }
+  return `${time.padEnd(12)} ${r.type.padEnd(7)} ${String(r.pid).padStart(7)} ${r.comm.padEnd(16)} ${details}`;
+}

@@ -1,0 +1,175 @@
+/**
+ * snoop: decodes the events of native/bpf/snoop.bpf.c (open, exec, exit, connect, signal) into
+ * the records `oslens snoop` prints (README: "eBPF tools"). Layouts mirror the C structs.
+ */
+import { errnoName, MAX_ERRNO } from '../trace/errno.js';
+import { signalName } from '../trace/signals.js';
+import { monotonicToEpochSeconds } from './clock.js';
+import type { BpfFilter } from './config.js';
+import { BpfSession } from './loader.js';
+import { cString } from './syscount.js';
+
+export const SNOOP_TYPES = ['open', 'exec', 'exit', 'connect', 'signal'] as const;
+export type SnoopType = (typeof SNOOP_TYPES)[number];
+const TYPE_CODE: Record<SnoopType, number> = { open: 1, exec: 2, exit: 3, connect: 4, signal: 5 };
+
+interface Common {
+  time: number;
+  pid: number;
+  tid: number;
+  ppid: number;
+  comm: string;
+}
+export type OpenRecord = Common & { type: 'open'; path: string; flags: string; ret: number; errno: string | null };
+export type ExecRecord = Common & { type: 'exec'; argv: string[]; truncated: boolean };
+export type ExitRecord = Common & { type: 'exit'; code: number; signal: string | null; runtime: number };
+export type ConnectRecord = Common & {
+  type: 'connect';
+  family: string;
+  address: string;
+  port: number;
+  ret: number;
+  errno: string | null;
+};
+export type SignalRecord = Common & {
+  type: 'signal';
+  signal: string;
+  targetPid: number;
+  targetComm: string;
+  ret: number;
+};
+export type SnoopRecord = OpenRecord | ExecRecord | ExitRecord | ConnectRecord | SignalRecord;
+
+const HDR = 40; // struct hdr: type, pid, tid, ppid, ts, comm[16]
+
+const ACCMODE = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
+// x86_64 open flags (octal in <asm-generic/fcntl.h>); O_TMPFILE includes O_DIRECTORY.
+const OPEN_FLAGS: [number, string][] = [
+  [0o100, 'O_CREAT'],
+  [0o200, 'O_EXCL'],
+  [0o400, 'O_NOCTTY'],
+  [0o1000, 'O_TRUNC'],
+  [0o2000, 'O_APPEND'],
+  [0o4000, 'O_NONBLOCK'],
+  [0o10000, 'O_DSYNC'],
+  [0o20000, 'O_ASYNC'],
+  [0o40000, 'O_DIRECT'],
+  [0o200000, 'O_DIRECTORY'],
+  [0o400000, 'O_NOFOLLOW'],
+  [0o1000000, 'O_NOATIME'],
+  [0o2000000, 'O_CLOEXEC'],
+  [0o4000000, 'O_SYNC'],
+  [0o10000000, 'O_PATH'],
+  [0o20000000, 'O_TMPFILE'],
+];
+
+/** `O_RDONLY|O_CLOEXEC`, as strace writes open flags. */
+export function openFlagsText(flags: number): string {
+  const parts = [ACCMODE[flags & 3] ?? 'O_RDONLY'];
+  let rest = flags & ~3 & ~0o100000; // O_LARGEFILE is implied on 64-bit
+  for (const [bit, name] of OPEN_FLAGS) {
+    if (rest & bit) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) parts.push(`0${rest.toString(8)}`);
+  return parts.join('|');
+}
+
+function retErrno(ret: number): string | null {
+  return ret < 0 && ret >= -MAX_ERRNO ? errnoName(-ret) : null;
+}
+
+function ipText(family: number, addr: Buffer): string {
+  if (family === 2) return `${addr[0]}.${addr[1]}.${addr[2]}.${addr[3]}`;
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(addr.readUInt16BE(i).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+}
+
+export function decodeSnoopEvent(b: Buffer): SnoopRecord | undefined {
+  const code = b.readUInt32LE(0);
+  const common: Common = {
+    time: monotonicToEpochSeconds(b.readBigUInt64LE(16)),
+    pid: b.readUInt32LE(4),
+    tid: b.readUInt32LE(8),
+    ppid: b.readUInt32LE(12),
+    comm: cString(b, 24, 40),
+  };
+  switch (code) {
+    case 1: {
+      const ret = Number(b.readBigInt64LE(HDR));
+      const flags = Number(b.readBigUInt64LE(HDR + 8) & 0xffffffffn);
+      const path = cString(b, HDR + 24, HDR + 24 + 256);
+      return { type: 'open', ...common, path, flags: openFlagsText(flags), ret, errno: retErrno(ret) };
+    }
+    case 2: {
+      const len = b.readUInt32LE(HDR);
+      const truncated = b.readUInt32LE(HDR + 4) !== 0;
+      const raw = b.toString('utf8', HDR + 8, HDR + 8 + len);
+      const argv = raw.split('\0');
+      if (argv.length > 0 && argv[argv.length - 1] === '') argv.pop();
+      return { type: 'exec', ...common, argv, truncated };
+    }
+    case 3: {
+      const sig = b.readInt32LE(HDR + 4);
+      return {
+        type: 'exit',
+        ...common,
+        code: b.readInt32LE(HDR),
+        signal: sig ? signalName(sig) : null,
+        runtime: Number(b.readBigUInt64LE(HDR + 8)) / 1e9,
+      };
+    }
+    case 4: {
+      const ret = Number(b.readBigInt64LE(HDR));
+      const family = b.readUInt16LE(HDR + 8);
+      const port = b.readUInt16BE(HDR + 10);
+      const familyName = family === 2 ? 'AF_INET' : family === 10 ? 'AF_INET6' : family === 1 ? 'AF_UNIX' : `${family}`;
+      const address = family === 2 || family === 10 ? ipText(family, b.subarray(HDR + 16, HDR + 32)) : '';
+      return { type: 'connect', ...common, family: familyName, address, port, ret, errno: retErrno(ret) };
+    }
+    case 5:
+      return {
+        type: 'signal',
+        ...common,
+        signal: signalName(b.readInt32LE(HDR)),
+        targetPid: b.readInt32LE(HDR + 4),
+        targetComm: cString(b, HDR + 16, HDR + 32),
+        ret: b.readInt32LE(HDR + 8),
+      };
+    default:
+      return undefined;
+  }
+}
+
+const PROGRAMS: Record<SnoopType, string[]> = {
+  open: ['snoop_sys_enter', 'snoop_sys_exit'],
+  connect: ['snoop_sys_enter', 'snoop_sys_exit'],
+  exec: ['snoop_exec'],
+  exit: ['snoop_exit'],
+  signal: ['snoop_signal'],
+};
+
+export class Snoop {
+  readonly session: BpfSession;
+  /** Drains the ring buffer now. */
+  readonly drain: () => void;
+
+  constructor(types: SnoopType[], filter: BpfFilter, onRecord: (r: SnoopRecord) => void) {
+    const flags = types.reduce((f, t) => f | (1 << TYPE_CODE[t]), 0);
+    this.session = new BpfSession('snoop', {
+      filter: { ...filter, flags },
+      programs: [...new Set(types.flatMap((t) => PROGRAMS[t]))],
+    });
+    this.drain = this.session.onRingBuffer('events', (data) => {
+      const r = decodeSnoopEvent(data);
+      if (r) onRecord(r);
+    });
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}

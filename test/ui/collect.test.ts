@@ -101,19 +101,18 @@ const proc = (pid: number, over: Partial<ProcessSample> = {}): ProcessSample => 
   rss: 0,
   minflt: 0,
   majflt: 0,
-  voluntaryCtxt: 0,
-  nonvoluntaryCtxt: 0,
+  timeslices: 0,
   ...over,
 });
 
 describe('process table', () => {
   it('computes per-process rates and ignores a reused pid', () => {
     const prev = new Map([
-      [1, proc(1, { cpuSeconds: 1, minflt: 10, voluntaryCtxt: 5 })],
+      [1, proc(1, { cpuSeconds: 1, minflt: 10, timeslices: 5 })],
       [2, proc(2, { cpuSeconds: 50, startTime: 1 })],
     ]);
     const cur = new Map([
-      [1, proc(1, { cpuSeconds: 1.5, minflt: 30, voluntaryCtxt: 9, nonvoluntaryCtxt: 2 })],
+      [1, proc(1, { cpuSeconds: 1.5, minflt: 30, timeslices: 8 })],
       [2, proc(2, { cpuSeconds: 0.1, startTime: 99 })],
     ]);
     const rows = processRates(prev, cur, 2, new Map([[1, 400]]));

@@ -1,8 +1,10 @@
 /**
- * The process table of `oslens top`: one sample per process from src/proc's readers (stat and
- * status; cmdline only for processes not seen before), rates from two samples, sorting.
+ * The process table of `oslens top`: one sample per process from src/proc's readers, rates from
+ * two samples, sorting. Cost matters (top must stay below htop): every tick reads only stat and
+ * schedstat; status (for the user) and cmdline are read once per process, when it is first seen —
+ * the kernel builds /proc/PID/status at several times the cost of stat.
  */
-import { readCmdline, readProcessStat, readProcessStatus, userName } from '../../proc/process.js';
+import { readCmdline, readProcessStat, readProcessStatus, readSchedstat, userName } from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, type Pid } from '../../proc/read.js';
 
 export interface ProcessSample {
@@ -20,8 +22,8 @@ export interface ProcessSample {
   rss: number;
   minflt: number;
   majflt: number;
-  voluntaryCtxt: number;
-  nonvoluntaryCtxt: number;
+  /** Times the scheduler put it on a CPU (schedstat timeslices): one per switch in. */
+  timeslices: number;
 }
 
 export interface ProcessRateRow {
@@ -51,19 +53,23 @@ export type ProcessSampleSet = Map<Pid, ProcessSample>;
 export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | undefined {
   try {
     const stat = readProcessStat(pid);
-    const status = readProcessStatus(pid);
-    const kernelThread = status.kthread ?? stat.kernelThread;
-    let command = known && known.startTime === stat.startTime ? known.command : undefined;
-    if (command === undefined) {
+    const sched = readField(() => readSchedstat(pid));
+    const kernelThread = stat.kernelThread;
+    const same = known && known.startTime === stat.startTime ? known : undefined;
+    let command = same?.command;
+    let user = same?.user;
+    if (command === undefined || user === undefined) {
       const argv = readField(() => readCmdline(pid));
       command = Array.isArray(argv) && argv.length > 0 ? argv.join(' ') : kernelThread ? `[${stat.comm}]` : stat.comm;
+      const status = readField(() => readProcessStatus(pid));
+      user = 'uid' in status ? userName(status.uid.real) : '?';
     }
     return {
       pid,
       startTime: stat.startTime,
       comm: stat.comm,
       command,
-      user: userName(status.uid.real),
+      user,
       state: stat.state,
       threads: stat.threads,
       kernelThread,
@@ -71,8 +77,7 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
       rss: stat.rss,
       minflt: stat.minflt,
       majflt: stat.majflt,
-      voluntaryCtxt: status.voluntaryCtxt,
-      nonvoluntaryCtxt: status.nonvoluntaryCtxt,
+      timeslices: 'timeslices' in sched ? sched.timeslices : 0,
     };
   } catch (err) {
     if (err instanceof ProcessGoneError) return undefined;
@@ -106,8 +111,7 @@ export function processRates(
   for (const s of cur.values()) {
     const p0 = prev.get(s.pid);
     const p = p0 && p0.startTime === s.startTime ? p0 : undefined;
-    const delta = (k: 'cpuSeconds' | 'minflt' | 'majflt' | 'voluntaryCtxt' | 'nonvoluntaryCtxt') =>
-      p ? Math.max(0, s[k] - p[k]) : 0;
+    const delta = (k: 'cpuSeconds' | 'minflt' | 'majflt' | 'timeslices') => (p ? Math.max(0, s[k] - p[k]) : 0);
     rows.push({
       pid: s.pid,
       user: s.user,
@@ -120,7 +124,7 @@ export function processRates(
       rss: s.rss,
       minorFaultsPerSec: delta('minflt') / dt,
       majorFaultsPerSec: delta('majflt') / dt,
-      contextSwitchesPerSec: (delta('voluntaryCtxt') + delta('nonvoluntaryCtxt')) / dt,
+      contextSwitchesPerSec: delta('timeslices') / dt,
       syscallsPerSec: syscalls ? (syscalls.get(s.pid) ?? 0) / dt : null,
     });
   }

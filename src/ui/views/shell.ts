@@ -53,6 +53,7 @@ export class Shell {
   private readonly helpBox: Widgets.BoxElement;
   private readonly panels: Panel[] = [];
   private focusIndex = 0;
+  private lensMarkup = '';
   private closed = false;
   private resolveClosed: () => void = () => {};
   readonly closedPromise: Promise<void>;
@@ -198,7 +199,12 @@ export class Shell {
   updateLens(): void {
     const p = this.panels[this.focusIndex];
     if (!p) return;
-    this.lensBox.setContent(lensMarkup(p.lens()));
+    // Only when it changed: re-wrapping the lens text every tick is most of a redraw's cost.
+    const markup = lensMarkup(p.lens());
+    if (markup !== this.lensMarkup) {
+      this.lensMarkup = markup;
+      this.lensBox.setContent(markup);
+    }
   }
 
   setKeyLine(status: string): void {

@@ -144,7 +144,9 @@ export class TopView {
         label: 'Context switches & interrupts /s',
         model: 'scheduling',
         row: 'ctxsw-cross-process',
-        detail: ['/proc/stat ctxt and intr counters, per second.'],
+        detail: [
+          '/proc/stat ctxt and intr counters, per second. A process row counts its switches in (/proc/PID/schedstat).',
+        ],
       })),
     );
     shell.add(
@@ -313,8 +315,11 @@ export class TopView {
       ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `,
     );
     const selectedPid = this.selectedRow()?.pid;
-    this.shownPids = m.processes.map((r) => r.pid);
-    this.table.setItems(m.processes.map((r) => processLine(r, cmdWidth)) as unknown as Widgets.BlessedElement[]);
+    // Only the rows that fit (like top): blessed makes an element per list item, every tick.
+    const fit = Math.max(1, (this.table.height as number) || 20);
+    const shown = m.processes.slice(0, fit);
+    this.shownPids = shown.map((r) => r.pid);
+    this.table.setItems(shown.map((r) => processLine(r, cmdWidth)) as unknown as Widgets.BlessedElement[]);
     // Keep the selection on the same process when the order changes.
     const at = selectedPid === undefined ? 0 : Math.max(0, this.shownPids.indexOf(selectedPid));
     this.table.select(at);

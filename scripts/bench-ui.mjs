@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// npm run bench:ui — the cost of `oslens top -d 1` against htop's (-d 10 = 1 s) on this machine.
+// Both run side by side under tmux (120×40) for the same time; their CPU time (utime + stime from
+// /proc/PID/stat) is compared over the same window, after a warm-up that leaves out start-up.
+// Installs htop from Debian when missing. Exit 1 when top costs more than htop.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 20);
+const WARMUP = 3;
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+if (!have('tmux')) {
+  console.error('bench:ui needs tmux (apt-get install -y tmux)');
+  process.exit(2);
+}
+if (!have('htop')) {
+  console.log('bench:ui: installing htop from Debian (apt-get install -y htop)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'htop'], { stdio: 'inherit', env });
+  if (r.status !== 0 || !have('htop')) {
+    console.error('bench:ui: could not install htop (run as root, with the network)');
+    process.exit(2);
+  }
+}
+if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) {
+  console.error('bench:ui: dist/ is missing: run npm run build first');
+  process.exit(2);
+}
+
+const sessions = [];
+function start(name, command) {
+  // exec: the pane's process is the tool itself, so pane_pid is the pid to measure.
+  execFileSync('tmux', ['new', '-d', '-s', name, '-x', '120', '-y', '40', `exec ${command}`], { cwd: ROOT });
+  sessions.push(name);
+  return Number(execFileSync('tmux', ['list-panes', '-t', name, '-F', '#{pane_pid}'], { encoding: 'utf8' }).trim());
+}
+function cleanup() {
+  for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
+}
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+/** utime + stime of pid, seconds (the comm field may hold spaces: split after the last ')'). */
+function cpuSeconds(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS;
+}
+
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+const tag = process.pid;
+let topPid, htopPid;
+try {
+  topPid = start(`oslens-bench-top-${tag}`, `${process.execPath} bin/oslens top -d 1`);
+  htopPid = start(`oslens-bench-htop-${tag}`, 'htop -d 10');
+  await sleep(WARMUP);
+  const top0 = cpuSeconds(topPid);
+  const htop0 = cpuSeconds(htopPid);
+  const t0 = performance.now();
+  await sleep(SECONDS);
+  const wall = (performance.now() - t0) / 1000;
+  const top = cpuSeconds(topPid) - top0;
+  const htop = cpuSeconds(htopPid) - htop0;
+  const totalTop = cpuSeconds(topPid);
+  const totalHtop = cpuSeconds(htopPid);
+  const row = (name, cpu, total) =>
+    `${name.padEnd(22)} ${cpu.toFixed(2).padStart(6)} s  ${((cpu / wall) * 100).toFixed(2).padStart(6)} % of one core   (with start-up: ${total.toFixed(2)} s)`;
+  console.log(`bench:ui: ${SECONDS} s side by side under tmux 120x40, after ${WARMUP} s warm-up; 1 s refresh each`);
+  console.log(row('oslens top -d 1', top, totalTop));
+  console.log(row('htop -d 10', htop, totalHtop));
+  const ok = top < htop;
+  console.log(
+    ok
+      ? `oslens top used ${htop > 0 ? (top / htop).toFixed(2) : '?'}× htop's CPU: below htop`
+      : `oslens top used ${htop > 0 ? (top / htop).toFixed(2) : '?'}× htop's CPU: NOT below htop`,
+  );
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  cleanup();
+}

@@ -4,6 +4,8 @@
 // /proc/PID/stat) is compared over the same window, after a warm-up that leaves out start-up.
 // Installs htop from Debian when missing. Exit 1 when top costs more than htop.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { setTimeout } from 'node:timers';
+import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -112,7 +112,7 @@ describe('process table', () => {
       [2, proc(2, { cpuSeconds: 50, startTime: 1 })],
     ]);
     const cur = new Map([
-      [1, proc(1, { cpuSeconds: 1.5, minflt: 30, timeslices: 8 })],
+      [1, proc(1, { cpuSeconds: 1.5, minflt: 30, timeslices: 11 })],
       [2, proc(2, { cpuSeconds: 0.1, startTime: 99 })],
     ]);
     const rows = processRates(prev, cur, 2, new Map([[1, 400]]));

@@ -13,6 +13,7 @@ import { register as syscount } from './syscount.js';
 import { register as snoop } from './snoop.js';
 import { register as faults } from './faults.js';
 import { register as runqlat } from './runqlat.js';
+import { register as doctor } from './doctor.js';
 import { register as demo } from './demo.js';
 import { register as learn } from './learn.js';
 import { register as explain } from './explain.js';
@@ -21,4 +22,4 @@ import { register as top } from './top.js';
 import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, snoop, faults, runqlat, demo, learn, explain, quiz, top, watch, trace];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, snoop, faults, runqlat, doctor, demo, learn, explain, quiz, top, watch, trace];

@@ -69,7 +69,7 @@ export class BpfSession {
     readonly tool: string,
     opts: OpenOptions,
   ) {
-    requireBpf(`oslens ${tool}`);
+    requireBpf(tool);
     const l = libbpf();
     this.possibleCpus = l.libbpf_num_possible_cpus();
     const path = resolve(BPF_DIR, `${tool}.bpf.o`);

@@ -22,4 +22,23 @@ import { register as top } from './top.js';
 import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [bench, ps, maps, why, inspect, time, syscount, snoop, faults, runqlat, doctor, demo, learn, explain, quiz, top, watch, trace];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  bench,
+  ps,
+  maps,
+  why,
+  inspect,
+  time,
+  syscount,
+  snoop,
+  faults,
+  runqlat,
+  doctor,
+  demo,
+  learn,
+  explain,
+  quiz,
+  top,
+  watch,
+  trace,
+];

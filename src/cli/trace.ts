@@ -9,6 +9,7 @@ import { TraceRenderer, renderSummary } from '../trace/render.js';
 import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
 import type { TraceRecord } from '../trace/types.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { traceEbpf } from './trace-ebpf.js';
 
 interface TraceFlags {
   follow?: boolean;
@@ -23,6 +24,7 @@ interface TraceFlags {
   output?: string;
   json?: boolean;
   model?: boolean;
+  ebpf?: boolean;
 }
 
 export function register(program: Command): void {
@@ -53,6 +55,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write the trace to FILE instead of stderr')
     .option('--json', 'JSON Lines: one object per syscall and process event, a summary last')
     .option('--model', "add a column naming each syscall's mental model")
+    .option('--ebpf', 'trace with eBPF instead of ptrace (needs root); -c counts in kernel')
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -133,6 +136,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
   if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
   const path = pids ? undefined : resolveCommand(command[0]!);
+  if (flags.ebpf) return traceEbpf(command, pids, filter, strsize, flags);
 
   const counting = Boolean(flags.summary || flags.summaryAndLines);
   const lines = !flags.summary || Boolean(flags.summaryAndLines);

@@ -110,9 +110,24 @@ export async function resolveTarget(
   return { filter, describe: parts.length > 0 ? parts.join(', ') : 'system-wide' };
 }
 
+function whichPath(cmd: string): string {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const full = resolve(dir || '.', cmd);
+    try {
+      if (statSync(full).isFile()) return full;
+    } catch {
+      // next
+    }
+  }
+  throw new UserError(`${cmd}: command not found`, 127);
+}
+
 /** Spawns `sh -c 'kill -STOP $$; exec CMD'` and waits until it is stopped. */
 async function spawnStopped(command: string[], quiet: boolean): Promise<ChildProcess> {
-  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$ && exec "$@"', 'oslens', ...command], {
+  // Resolved here, so the traced exec is the command's own (no PATH search by the shell).
+  const [file, ...rest] = command as [string, ...string[]];
+  const path = file.includes('/') ? file : whichPath(file);
+  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$ && exec "$@"', 'oslens', path, ...rest], {
     // With --json our stdout is the document: the command's output goes to stderr.
     stdio: ['inherit', quiet ? process.stderr : 'inherit', 'inherit'],
   });

@@ -1,0 +1,116 @@
+/**
+ * The `--ebpf` branch of `oslens trace` (src/cli/trace.ts owns the command): the same lines, JSON
+ * and -c table, from eBPF instead of ptrace. Lower overhead; the trade-offs: arguments captured at
+ * entry only (output buffers are shown as addresses), strings up to 255 bytes.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { countEbpf, startEbpfTrace } from '../ebpf/trace.js';
+import { requireBpf } from '../ebpf/caps.js';
+import { closeAllSessions } from '../ebpf/loader.js';
+import { TraceRenderer, renderSummary } from '../trace/render.js';
+import { syscallName } from '../trace/syscalls.js';
+import type { TraceRecord } from '../trace/types.js';
+import { UserError } from '../util/errors.js';
+
+export interface EbpfTraceFlags {
+  follow?: boolean;
+  summary?: boolean;
+  summaryAndLines?: boolean;
+  durations?: boolean;
+  timestamps?: number;
+  showPaths?: boolean;
+  output?: string;
+  json?: boolean;
+  model?: boolean;
+}
+
+export async function traceEbpf(
+  command: string[],
+  pids: number[] | undefined,
+  filter: number[] | undefined,
+  strsize: number,
+  flags: EbpfTraceFlags,
+): Promise<number> {
+  requireBpf('trace --ebpf');
+  try {
+    return await run(command, pids, filter, strsize, flags);
+  } finally {
+    closeAllSessions();
+  }
+}
+
+async function run(
+  command: string[],
+  pids: number[] | undefined,
+  filter: number[] | undefined,
+  strsize: number,
+  flags: EbpfTraceFlags,
+): Promise<number> {
+  const json = Boolean(flags.json);
+  let out: WriteStream | NodeJS.WriteStream = process.stderr;
+  if (flags.output) {
+    out = createWriteStream(flags.output);
+    await new Promise<void>((resolve, reject) => {
+      (out as WriteStream).once('open', () => resolve());
+      (out as WriteStream).once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
+    });
+  }
+  const write = (items: (string | TraceRecord)[]) => {
+    if (items.length === 0) return;
+    const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
+    (json && !flags.output ? process.stdout : out).write(text);
+  };
+  const opts = { command, pids, follow: Boolean(flags.follow), filter, strsize, quietChild: json && !flags.output };
+  if (flags.summary && !flags.summaryAndLines) {
+    // Counted in kernel: nothing crosses to user space per syscall.
+    const { rows } = await countEbpf(opts);
+    if (json)
+      write([
+        {
+          type: 'summary',
+          syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })),
+        },
+      ]);
+    else out.write(renderSummary(rows, Boolean(flags.model)));
+  } else {
+    const renderer = new TraceRenderer({
+      follow: Boolean(flags.follow),
+      json,
+      timestamps: flags.timestamps ?? 0,
+      durations: Boolean(flags.durations),
+      showPaths: Boolean(flags.showPaths),
+      model: Boolean(flags.model),
+      toFile: Boolean(flags.output),
+      lines: true,
+    });
+    // -C: lines and the table; the table is then counted here from the same records.
+    const counts = new Map<string, { name: string; calls: number; errors: number; seconds: number }>();
+    const entered = new Map<number, bigint>();
+    const handle = await startEbpfTrace(opts, (records) => {
+      for (const r of records) {
+        if (flags.summaryAndLines && r.type === 'enter') entered.set(r.tid, r.timeNs);
+        if (flags.summaryAndLines && r.type === 'exit') {
+          const name = syscallName(r.nr);
+          const row = counts.get(name) ?? { name, calls: 0, errors: 0, seconds: 0 };
+          row.calls++;
+          if (r.ret < 0n && r.ret >= -4095n) row.errors++;
+          row.seconds += Number(r.timeNs - (entered.get(r.tid) ?? r.timeNs)) / 1e9;
+          counts.set(name, row);
+        }
+        write(renderer.push(r));
+      }
+    });
+    const onSignal = () => handle.stop();
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+    await handle.done;
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+    if (flags.summaryAndLines) {
+      const rows = [...counts.values()].sort((a, b) => b.seconds - a.seconds);
+      if (json) write([{ type: 'summary', syscalls: rows }]);
+      else out.write(renderSummary(rows, Boolean(flags.model)));
+    }
+  }
+  await new Promise<void>((resolve) => (out === process.stderr ? resolve() : (out as WriteStream).end(resolve)));
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  return 0;
+}

@@ -1,64 +1,6 @@
-/**
- * The oslens CLI: builds the commander program from src/cli/commands.ts and turns every failure
- * into one line on stderr and an exit code (see util/errors.ts). Never a stack trace, unless
- * OSLENS_DEBUG=1.
- */
-import { Command, CommanderError } from 'commander';
-import { ContentError } from '../lessons/load.js';
-import { ExitCode, UserError } from '../util/errors.js';
-import { packageVersion } from '../util/package.js';
-import { COMMANDS } from './commands.js';
-
-/** Commander's "error: unknown option '--x'" becomes "oslens: unknown option '--x' (see --help)". */
-function oneLineError(str: string, write: (s: string) => void): void {
-  const first = (str.split('\n')[0] ?? '').replace(/^error:\s*/, '');
-  write(`oslens: ${first} (see --help)\n`);
-}
-
-export function buildProgram(): Command {
-  const program = new Command('oslens')
-    .description('see what the Linux kernel really does: measure, trace, inspect, watch, learn')
-    .version(packageVersion(), '-V, --version')
-    .configureOutput({ outputError: oneLineError })
-    // Options after a subcommand belong to it; commands that run a program (time, trace, watch)
-    // add passThroughOptions() so `oslens time ls -la` leaves -la to ls.
-    .enablePositionalOptions();
-  for (const register of COMMANDS) register(program);
-  // Subcommands report bad flags the same way as the root.
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ outputError: oneLineError });
-  program.exitOverride();
-  return program;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  if (process.platform !== 'linux') {
-    process.stderr.write(
-      `oslens: Linux only (this is ${process.platform}): it reads /proc and talks to the Linux kernel\n`,
-    );
-    return ExitCode.failure;
-  }
-  try {
-    await buildProgram().parseAsync(argv);
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version are "errors" to commander; their exit code is 0.
-      return err.exitCode === 0 ? 0 : ExitCode.usage;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`oslens: ${err.message}\n`);
-      return err.exitCode;
-    }
-    if (err instanceof ContentError) {
-      process.stderr.write(`oslens: broken lesson content: ${err.message}\n`);
-      return ExitCode.failure;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`oslens: internal error: ${message} (OSLENS_DEBUG=1 shows where)\n`);
-    if (process.env.OSLENS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return ExitCode.failure;
-  }
-}
+/** The oslens entry point (bin/oslens loads this): runs the program from program.ts. */
+import { ExitCode } from '../util/errors.js';
+import { main } from './program.js';
 
 // `oslens ... | head` closes stdout early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

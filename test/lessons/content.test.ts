@@ -70,3 +70,23 @@ describe('benchmark catalog', () => {
     }
   });
 });
+
+describe('the overlay on every command (--explain)', () => {
+  it('every registered command has a lens entry whose models exist', async () => {
+    const { buildProgram } = await import('../../src/cli/program.js');
+    const { loadCommandLenses } = await import('../../src/lessons/commands.js');
+    const names = buildProgram().commands.map((c) => c.name());
+    const lenses = loadCommandLenses().map((l) => l.command);
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(lenses, `lessons/commands.yaml lacks ${name}`).toContain(name);
+  });
+
+  it('--explain prints the models on stderr and leaves --json on stdout intact', async () => {
+    const { oslens } = await import('../helpers/env.js');
+    const r = oslens(['bench', '--list', '--json', '--explain']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^oslens bench shows /);
+    expect(r.stderr).toMatch(/Syscall boundary: .*\(oslens learn syscall-boundary\)/);
+    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+  });
+});

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Tests run against the real kernel, real /proc and real child processes; some take seconds.
@@ -8,5 +10,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Runs remembered by `oslens bench` go to a scratch home, not the user's ~/.oslens.
+    env: { OSLENS_HOME: join(tmpdir(), `oslens-test-home-${process.pid}`) },
   },
 });

@@ -5,6 +5,7 @@ import { BENCHMARKS, BENCH_IDS } from '../bench/catalog.js';
 import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
 import type { BenchRun } from '../bench/types.js';
+import { rememberRun } from '../bench/saved.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
@@ -95,6 +96,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (cancelled)
     throw new UserError('interrupted: benchmark stopped, helpers reaped, temp files removed', ExitCode.interrupted);
 
+  rememberRun(run); // for the lessons and lenses: oslens learn shows this machine's figures
   if (flags.save) {
     try {
       writeFileSync(flags.save, JSON.stringify(run, null, 2) + '\n');

@@ -5,6 +5,8 @@ import { loadLatencyTable, loadModels } from '../lessons/load.js';
 import { findLesson, lessonNames, runStep, stopLessonProcess, type Lesson, type StepOutput } from '../lessons/steps.js';
 import { closestMatches, markdownToText, wrap } from '../lessons/text.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { loadSavedBench, measuredNs } from '../bench/saved.js';
+import { formatNs } from '../bench/compare.js';
 
 interface LearnFlags {
   run: boolean;
@@ -65,6 +67,14 @@ function renderTail(lesson: Lesson): string[] {
   const id = lesson.model.id;
   const out = ['', 'Figures that matter (reference latency table; measure yours with oslens bench):'];
   for (const r of loadLatencyTable().filter((x) => x.model === id)) out.push(`  ${r.title.padEnd(36)} ${r.display}`);
+  const saved = loadSavedBench();
+  const measured = lesson.model.benchmarks.flatMap((b) => {
+    const ns = measuredNs(saved, b);
+    return ns === null ? [] : [`  ${b.padEnd(36)} ${formatNs(ns)}`];
+  });
+  if (saved && measured.length)
+    out.push('', `Measured on this machine (oslens bench, ${saved.date.slice(0, 10)}):`, ...measured);
+  else out.push("  (run `oslens bench` and this lesson will show this machine's figures beside these)");
   const mistakes = loadMistakes().filter((m) => m.models.includes(id));
   if (mistakes.length) {
     out.push('', 'Classic mistakes it explains:');

@@ -176,6 +176,8 @@ export async function runSession(
       process.off('SIGTERM', onSignal);
       done(why);
     };
+    // Signal handlers do not keep Node alive: this timer does, until the end.
+    timers.push(setInterval(() => undefined, 60_000));
     const onSignal = () => finish('interrupted');
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

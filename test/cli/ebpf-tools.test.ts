@@ -1,0 +1,214 @@
+/**
+ * The eBPF tools on the real kernel (CI runs as root): syscount, snoop, faults, runqlat,
+ * trace --ebpf, the capability error, and cleanup on SIGINT.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { loadedBpfProgramIds } from '../helpers/bpf.js';
+
+const ROOT = process.getuid?.() === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts `oslens ARGS` in the background, collecting stdout. */
+function background(args: string[]): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
+  const child = spawn(process.execPath, [OSLENS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', () => undefined);
+  const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, out: () => out, done };
+}
+
+/** Waits until the tool has attached: its process holds BPF link fds. */
+async function attached(pid: number): Promise<void> {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  for (let i = 0; i < 200; i++) {
+    try {
+      const fds = readdirSync(`/proc/${pid}/fdinfo`);
+      const links = fds.filter((fd) => {
+        try {
+          return /^link_type:/m.test(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
+      if (links.length > 0) return;
+    } catch {
+      // not yet
+    }
+    await sleep(50);
+  }
+  throw new Error('the tool never attached');
+}
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('eBPF tools (real kernel)', () => {
+  it('syscount -- dd ... count=N reports at least N writes by dd', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const n = 20000;
+    const r = oslens(['syscount', '--json', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n}`]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      syscalls: { name: string; count: number; errors: number; totalNs: number }[];
+      processes: { pid: number; comm: string; count: number }[];
+    };
+    const write = doc.syscalls.find((s) => s.name === 'write');
+    expect(write?.count).toBeGreaterThanOrEqual(n);
+    expect(write?.totalNs).toBeGreaterThan(0);
+    const dd = doc.processes.find((p) => p.comm === 'dd');
+    expect(dd?.count).toBeGreaterThanOrEqual(2 * n);
+    expect(Object.keys(doc).sort()).toEqual(['processes', 'syscalls']);
+  });
+
+  it('snoop open sees this test opening a unique path, with its pid', async ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const path = join(tmpdir(), `oslens-snoop-${process.pid}-${Date.now()}`);
+    const bg = background(['snoop', 'open', '--json', '--duration', '20']);
+    await attached(bg.child.pid!);
+    closeSync(openSync(path, 'w'));
+    rmSync(path);
+    await sleep(300);
+    bg.child.kill('SIGINT');
+    expect(await bg.done).toBe(0);
+    const hit = jsonLines(bg.out()).find((e) => e.type === 'open' && e.path === path);
+    expect(hit, bg.out().slice(0, 2000)).toBeTruthy();
+    expect(hit!.pid).toBe(process.pid);
+    expect(hit!.ret as number).toBeGreaterThanOrEqual(0);
+    expect(String(hit!.flags)).toMatch(/O_WRONLY.*O_CREAT/);
+    for (const key of ['time', 'tid', 'comm']) expect(hit).toHaveProperty(key);
+  });
+
+  it('snoop exec sees an exec with its argv; snoop exit its code', async ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const marker = `oslens-exec-${Date.now()}`;
+    const bg = background(['snoop', 'exec,exit', '--json', '--duration', '20']);
+    await attached(bg.child.pid!);
+    const child = spawnSync('/bin/sh', ['-c', 'exit 3', marker, 'second arg']);
+    await sleep(300);
+    bg.child.kill('SIGINT');
+    expect(await bg.done).toBe(0);
+    const events = jsonLines(bg.out());
+    const exec = events.find((e) => e.type === 'exec' && (e.argv as string[]).includes(marker));
+    expect(exec, bg.out().slice(0, 2000)).toBeTruthy();
+    expect(exec!.argv).toEqual(['/bin/sh', '-c', 'exit 3', marker, 'second arg']);
+    expect(exec!.pid).toBe(child.pid);
+    const exit = events.find((e) => e.type === 'exit' && e.pid === child.pid);
+    expect(exit?.code).toBe(3);
+    expect(exit?.runtime as number).toBeGreaterThan(0);
+  });
+
+  it('faults -- CMD reports at least the pages the command touches', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    // dd reads 8 MiB into a fresh buffer: 2048 pages of 4 KiB are touched.
+    const r = oslens(['faults', '--json', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=8M', 'count=1']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      processes: {
+        pid: number;
+        comm: string;
+        minor: number;
+        major: number;
+        regions: { path: string; kind: string; faults: number }[];
+      }[];
+    };
+    const dd = doc.processes.find((p) => p.comm === 'dd');
+    expect(dd, r.stdout.slice(0, 1000)).toBeTruthy();
+    expect(dd!.minor + dd!.major).toBeGreaterThanOrEqual(2048);
+    const anon = dd!.regions.filter((g) => g.kind === 'anon').reduce((s, g) => s + g.faults, 0);
+    expect(anon).toBeGreaterThanOrEqual(2048);
+    expect(dd!.regions.some((g) => g.kind === 'file' && g.path.includes('libc'))).toBe(true);
+  });
+
+  it('runqlat has non-zero counts under load', async ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const busy = [0, 1, 2].map(() => spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+    try {
+      const bg = background(['runqlat', '--json', '--duration', '2']);
+      expect(await bg.done).toBe(0);
+      const doc = JSON.parse(bg.out()) as { buckets: { lowUs: number; highUs: number; count: number }[] };
+      const total = doc.buckets.reduce((s, b) => s + b.count, 0);
+      expect(total).toBeGreaterThan(0);
+      expect(doc.buckets[0]).toMatchObject({ lowUs: 0, highUs: 1 });
+      for (const b of doc.buckets.slice(1)) expect(b.highUs).toBe(2 * b.lowUs - 1);
+    } finally {
+      for (const b of busy) b.kill('SIGKILL');
+    }
+  });
+
+  it('trace --ebpf: -c counts in kernel; --json gives SyscallEvent records with captured paths', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const n = 5000;
+    const c = oslens(['trace', '--ebpf', '-c', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n}`]);
+    expect(c.status, c.stderr).toBe(0);
+    const write = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?write$/m.exec(c.stderr);
+    expect(Number(write?.[1])).toBeGreaterThanOrEqual(n);
+    const j = oslens(['trace', '--ebpf', '--json', '--', 'cat', '/etc/hostname']);
+    expect(j.status, j.stderr).toBe(0);
+    const events = jsonLines(j.stdout);
+    const open = events.find(
+      (e) => e.type === 'syscall' && e.name === 'openat' && JSON.stringify(e.args).includes('/etc/hostname'),
+    );
+    expect(open, j.stdout.slice(0, 1500)).toBeTruthy();
+    for (const key of ['tid', 'nr', 'args', 'raw', 'ret', 'errno', 'start', 'end', 'duration', 'model']) {
+      expect(open).toHaveProperty(key);
+    }
+  });
+
+  it('Ctrl-C prints the final report and leaves no BPF program loaded', async ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const before = loadedBpfProgramIds();
+    const bg = background(['syscount', '--json']);
+    await attached(bg.child.pid!);
+    expect(loadedBpfProgramIds().length).toBeGreaterThan(before.length);
+    bg.child.kill('SIGINT');
+    expect(await bg.done).toBe(0);
+    expect(JSON.parse(bg.out()).syscalls.length).toBeGreaterThan(0);
+    // The kernel frees a detached tp_btf program after an RCU-tasks grace period: give it time.
+    let leftover: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      leftover = loadedBpfProgramIds().filter((id) => !before.includes(id));
+      if (leftover.length === 0) break;
+      await sleep(100);
+    }
+    expect(leftover).toEqual([]);
+  });
+
+  it('without privileges: one line naming the missing capability, exit 5', () => {
+    const setpriv = spawnSync('setpriv', ['--version']);
+    if (setpriv.error) throw new Error('setpriv (util-linux) is needed for this test');
+    if (!ROOT) {
+      const r = oslens(['syscount', '--duration', '1']);
+      expect(r.status).toBe(5);
+      return;
+    }
+    const r = spawnSync(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+        process.execPath,
+        OSLENS,
+        'syscount',
+        '--duration',
+        '1',
+      ],
+      { encoding: 'utf8', cwd: '/' },
+    );
+    expect(r.status, r.stderr).toBe(5);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/CAP_BPF/);
+    expect(lines[0]).toMatch(/CAP_PERFMON/);
+  });
+});

@@ -1,0 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { encodeConfig, CFG_SIZE, NO_FILTER } from '../../src/ebpf/config.js';
+import { BpfSession } from '../../src/ebpf/loader.js';
+import { slotRange, toBuckets, renderLog2Hist } from '../../src/ebpf/runqlat.js';
+import { openFlagsText } from '../../src/ebpf/snoop.js';
+import { missingBpfCaps, effectiveCaps } from '../../src/ebpf/caps.js';
+import { skipUnlessCapable } from '../helpers/env.js';
+import { loadedBpfProgramIds } from '../helpers/bpf.js';
+
+const fdCount = () => readdirSync('/proc/self/fd').length;
+
+describe('eBPF loader', () => {
+  it('encodes the filter config as native/bpf/common.h lays it out', () => {
+    const b = encodeConfig({
+      filterPids: true,
+      followChildren: true,
+      cgroupId: 0x1234n,
+      comm: 'a-very-long-command-name',
+      flags: 6,
+    });
+    expect(b.length).toBe(CFG_SIZE);
+    expect(b.readUInt32LE(0)).toBe(1);
+    expect(b.readBigUInt64LE(8)).toBe(0x1234n);
+    expect(b.toString('utf8', 16, 31)).toBe('a-very-long-com');
+    expect(b[31]).toBe(0); // the kernel's comm is 15 bytes + NUL
+    expect(b.readUInt32LE(32)).toBe(6);
+  });
+
+  it('loads, attaches and releases every object: no fd and no program left behind', ({ skip }) => {
+    if (missingBpfCaps(effectiveCaps()).length > 0) skipUnlessCapable(skip, 'eBPF needs CAP_BPF+CAP_PERFMON');
+    const fds = fdCount();
+    const progs = loadedBpfProgramIds().length;
+    for (const tool of ['syscount', 'snoop', 'faults', 'runqlat', 'trace']) {
+      const s = new BpfSession(tool, { filter: { ...NO_FILTER, filterPids: true } });
+      expect(loadedBpfProgramIds().length, tool).toBeGreaterThan(progs);
+      s.close();
+      s.close(); // idempotent
+    }
+    expect(fdCount()).toBe(fds);
+  });
+});
+
+describe('formatting helpers', () => {
+  it('log2 buckets as BCC prints them', () => {
+    expect(slotRange(0)).toEqual({ lowUs: 0, highUs: 1 });
+    expect(slotRange(3)).toEqual({ lowUs: 8, highUs: 15 });
+    const b = toBuckets([1, 0, 4, 0, 0]);
+    expect(b.map((x) => x.count)).toEqual([1, 0, 4]);
+    expect(renderLog2Hist(b)).toMatch(/4 -> 7\s+: 4\s+\|\*{40}\|/);
+  });
+
+  it('open flags as strace writes them', () => {
+    expect(openFlagsText(0o2000000)).toBe('O_RDONLY|O_CLOEXEC');
+    expect(openFlagsText(0o1101)).toBe('O_WRONLY|O_CREAT|O_TRUNC');
+  });
+});

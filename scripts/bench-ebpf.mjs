@@ -5,6 +5,7 @@
 // `strace -c`. Prints the slowdowns. Needs root.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +14,7 @@ const OSLENS = resolve(root, 'bin/oslens');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COUNT = Number(process.env.BENCH_COUNT ?? 500000);
 const TRACE_COUNT = Number(process.env.BENCH_TRACE_COUNT ?? 200000);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => delay(ms);
 
 if (process.getuid() !== 0) {
   console.error('bench:ebpf: needs root (eBPF and bpftrace)');

@@ -60,11 +60,15 @@ function cpuSeconds(pid) {
   return (Number(f[11]) + Number(f[12])) / TICKS;
 }
 
+// The node flags bin/oslens's shebang gives (as a user running `oslens top` gets them).
+const shebang = readFileSync(resolve(ROOT, 'bin/oslens'), 'utf8').split('\n')[0];
+const nodeFlags = (/\bnode\b(.*)$/.exec(shebang)?.[1] ?? '').trim();
+
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const tag = process.pid;
 let topPid, htopPid;
 try {
-  topPid = start(`oslens-bench-top-${tag}`, `${process.execPath} bin/oslens top -d 1`);
+  topPid = start(`oslens-bench-top-${tag}`, `${process.execPath} ${nodeFlags} bin/oslens top -d 1`);
   htopPid = start(`oslens-bench-htop-${tag}`, 'htop -d 10');
   await sleep(WARMUP);
   const top0 = cpuSeconds(topPid);

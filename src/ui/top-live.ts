@@ -42,6 +42,7 @@ export async function runTop(opts: TopOptions): Promise<TopExit> {
     return await dashboard(collector, opts);
   } finally {
     syscalls.close();
+    collector.close();
   }
 }
 

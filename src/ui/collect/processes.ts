@@ -4,7 +4,15 @@
  * schedstat; status (for the user) and cmdline are read once per process, when it is first seen —
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
-import { readCmdline, readProcessStat, readProcessStatus, readSchedstat, userName } from '../../proc/process.js';
+import { OpenProcFiles, parseSchedstatSlices, parseStatBytes } from '../../proc/open-files.js';
+import {
+  kernelUnits,
+  readCmdline,
+  readProcessStat,
+  readProcessStatus,
+  readSchedstat,
+  userName,
+} from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, type Pid } from '../../proc/read.js';
 
 export interface ProcessSample {
@@ -87,11 +95,73 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
   }
 }
 
-export function sampleProcesses(previous?: ProcessSampleSet): ProcessSampleSet {
+/** cmdline and user, read once per process (when first seen, or when its pid was reused). */
+function identity(pid: Pid, comm: string, kernelThread: boolean): { command: string; user: string } {
+  const argv = readField(() => readCmdline(pid));
+  const command = Array.isArray(argv) && argv.length > 0 ? argv.join(' ') : kernelThread ? `[${comm}]` : comm;
+  const status = readField(() => readProcessStatus(pid));
+  return { command, user: 'uid' in status ? userName(status.uid.real) : '?' };
+}
+
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * The per-tick path of `top`: stat and schedstat through files kept open (one pread each, parsed
+ * from the bytes). Same record as sampleProcess; undefined when the process has gone.
+ */
+export function sampleProcessFast(pid: Pid, files: OpenProcFiles, known?: ProcessSample): ProcessSample | undefined {
+  const dir = `/proc/${pid}/`;
+  const n = files.read(dir + 'stat');
+  if (n < 0) return undefined;
+  const st = parseStatBytes(files.buf, n, kernelUnits());
+  if (!st) return undefined;
+  const m = files.read(dir + 'schedstat');
+  const timeslices = m < 0 ? 0 : parseSchedstatSlices(files.buf, m);
+  const kernelThread = (st.flags & PF_KTHREAD) !== 0;
+  const same = known && known.startTime === st.startTime ? known : undefined;
+  let command: string, user: string;
+  if (same) ({ command, user } = same);
+  else {
+    try {
+      ({ command, user } = identity(pid, st.comm, kernelThread));
+    } catch (err) {
+      if (err instanceof ProcessGoneError) return undefined;
+      throw err;
+    }
+  }
+  return {
+    pid,
+    startTime: st.startTime,
+    comm: same && same.comm === st.comm ? same.comm : st.comm,
+    command,
+    user,
+    state: st.state,
+    threads: st.threads,
+    kernelThread,
+    cpuSeconds: st.cpuSeconds,
+    rss: st.rss,
+    minflt: st.minflt,
+    majflt: st.majflt,
+    timeslices,
+  };
+}
+
+/**
+ * Every process now. With `files` (top's per-tick path), stat and schedstat are read through
+ * files kept open, and the files of processes gone are closed.
+ */
+export function sampleProcesses(previous?: ProcessSampleSet, files?: OpenProcFiles): ProcessSampleSet {
   const out: ProcessSampleSet = new Map();
   for (const pid of listPids()) {
-    const s = sampleProcess(pid, previous?.get(pid));
+    const known = previous?.get(pid);
+    const s = files ? sampleProcessFast(pid, files, known) : sampleProcess(pid, known);
     if (s) out.set(pid, s);
+  }
+  if (files && previous && previous.size > 0) {
+    // Close the files of the processes seen last tick that are gone now.
+    let gone = false;
+    for (const pid of previous.keys()) if (!out.has(pid)) gone = true;
+    if (gone) files.prune(new Set(out.keys()));
   }
   return out;
 }

@@ -16,12 +16,16 @@ export interface SyscallRateSource {
   available: boolean;
   /** Why the syscalls/s figures are missing (when !available). */
   reason: string;
-  take(): SyscallTotals | null;
+  /**
+   * Counts since the previous take(). System-wide sources count only `pids` when given (the
+   * processes alive now: a lookup each, instead of walking every pid seen since attach).
+   */
+  take(pids?: Iterable<Pid>): SyscallTotals | null;
   close(): void;
 }
 
 interface SyscountLike {
-  session: { follow(pid: number): void };
+  session: { follow(pid: number): void; mapFd(name: string): number; possibleCpus: number };
   snapshot(): { syscalls: { name: string; count: number }[]; processes: { pid: number; count: number }[] };
   close(): void;
 }
@@ -47,6 +51,45 @@ export function deltaCounts(now: ReadonlyMap<string | number, number>, before: R
     if (d > 0) out.set(k, d);
   }
   return out;
+}
+
+interface LookupLib {
+  bpf_map_lookup_elem(fd: number, key: Buffer, value: Buffer): number;
+  bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
+}
+
+/**
+ * Cumulative syscalls by pid from syscount's per-CPU procs map (struct proc_stat: one u64 per
+ * CPU): one lookup per pid in `pids`, or a walk of the whole map. Buffers are reused.
+ */
+function procCounter(sc: SyscountLike, lib: LookupLib): (pids?: Iterable<Pid>) => Map<string | number, number> {
+  const fd = sc.session.mapFd('procs');
+  const cpus = sc.session.possibleCpus;
+  const key = Buffer.alloc(4);
+  const next = Buffer.alloc(4);
+  const value = Buffer.alloc(8 * cpus);
+  const sum = () => {
+    let count = 0;
+    for (let c = 0; c < cpus; c++) count += Number(value.readBigUInt64LE(c * 8));
+    return count;
+  };
+  return (pids) => {
+    const out = new Map<string | number, number>();
+    if (pids) {
+      for (const pid of pids) {
+        key.writeUInt32LE(pid);
+        if (lib.bpf_map_lookup_elem(fd, key, value) === 0) out.set(pid, sum());
+      }
+      return out;
+    }
+    let prev: Buffer | null = null;
+    while (lib.bpf_map_get_next_key(fd, prev, next) === 0) {
+      next.copy(key);
+      if (lib.bpf_map_lookup_elem(fd, key, value) === 0) out.set(key.readUInt32LE(0), sum());
+      prev = key;
+    }
+    return out;
+  };
 }
 
 /**
@@ -77,12 +120,29 @@ export async function openSyscallRates(opts: { enabled: boolean; pid?: Pid }): P
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return unavailable(`syscalls/s needs eBPF: ${msg}`);
   }
+  let procCounts: ReturnType<typeof procCounter> | undefined;
+  if (opts.pid === undefined) {
+    try {
+      const lib = ['..', '..', 'native', 'libbpf.js'].join('/');
+      procCounts = procCounter(sc, ((await import(lib)) as { libbpf(): LookupLib }).libbpf());
+    } catch {
+      // fall back to the snapshot below
+    }
+  }
   let prevPid = new Map<string | number, number>();
   let prevName = new Map<string | number, number>();
   return {
     available: true,
     reason: '',
-    take() {
+    take(pids) {
+      if (procCounts) {
+        // top needs counts by pid only: reading just the procs map skips the per-syscall array
+        // (hundreds of map lookups through FFI every tick).
+        const pidNow = procCounts(pids);
+        const byPid = deltaCounts(pidNow, prevPid) as Map<Pid, number>;
+        prevPid = pidNow;
+        return { byPid, byName: new Map() };
+      }
       const snap = sc.snapshot();
       const pidNow = new Map<string | number, number>(snap.processes.map((p) => [p.pid, p.count]));
       const nameNow = new Map<string | number, number>(snap.syscalls.map((s) => [s.name, s.count]));

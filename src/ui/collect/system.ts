@@ -2,6 +2,7 @@
  * System panel view models for `oslens top`: per-core CPU split, run queue, switch / interrupt /
  * fault rates, memory, PSI. Samples come from src/proc's parsers; rates are two samples apart.
  */
+import type { OpenProcFiles } from '../../proc/open-files.js';
 import { readSystemText } from '../../proc/read.js';
 import {
   parseLoadAvg,
@@ -82,20 +83,28 @@ function tryParse<T>(text: string | undefined, parse: (t: string) => T): T | nul
   }
 }
 
-/** Reads the system files once (stat, vmstat, meminfo, loadavg, pressure/*). */
-export function sampleSystem(units: KernelUnits, now: number = performance.now() / 1000): SystemSample {
-  const statText = readSystemText('stat') ?? '';
+/**
+ * Reads the system files once (stat, vmstat, meminfo, loadavg, pressure/*). With `files`
+ * (top's per-tick path) they are kept open and re-read in place.
+ */
+export function sampleSystem(
+  units: KernelUnits,
+  now: number = performance.now() / 1000,
+  files?: OpenProcFiles,
+): SystemSample {
+  const read = files ? (f: string) => files.text(`/proc/${f}`) : readSystemText;
+  const statText = read('stat') ?? '';
   return {
     t: now,
     stat: parseSystemStat(statText, units),
     interrupts: parseInterruptTotal(statText),
-    vmstat: parseVmstat(readSystemText('vmstat') ?? ''),
-    meminfo: parseMeminfo(readSystemText('meminfo') ?? ''),
-    load: tryParse(readSystemText('loadavg'), parseLoadAvg),
+    vmstat: parseVmstat(read('vmstat') ?? ''),
+    meminfo: parseMeminfo(read('meminfo') ?? ''),
+    load: tryParse(read('loadavg'), parseLoadAvg),
     pressure: {
-      cpu: tryParse(readSystemText('pressure/cpu'), parsePressure),
-      memory: tryParse(readSystemText('pressure/memory'), parsePressure),
-      io: tryParse(readSystemText('pressure/io'), parsePressure),
+      cpu: tryParse(read('pressure/cpu'), parsePressure),
+      memory: tryParse(read('pressure/memory'), parsePressure),
+      io: tryParse(read('pressure/io'), parsePressure),
     },
   };
 }

@@ -2,6 +2,7 @@
  * `oslens top`'s collector: samples the system and every process each tick (src/proc readers),
  * keeps short histories, and builds the TopModel the views draw. Reading only: no drawing here.
  */
+import { OpenProcFiles } from '../../proc/open-files.js';
 import { kernelUnits } from '../../proc/process.js';
 import { pushHistory } from './history.js';
 import {
@@ -44,20 +45,22 @@ export class TopCollector {
   private prevT: number;
   readonly history: TopHistory = { cpuBusy: [], minorFaults: [], majorFaults: [], contextSwitches: [], interrupts: [] };
   sort: ProcessSortKey = 'cpu';
+  /** stat/schedstat and the system files, kept open between ticks (one pread each per tick). */
+  private readonly files = new OpenProcFiles();
 
   constructor(private readonly syscalls: SyscallRateSource) {
     const units = kernelUnits();
     this.prevT = performance.now() / 1000;
-    this.prevSystem = sampleSystem(units, this.prevT);
-    this.prevProcs = sampleProcesses();
-    syscalls.take();
+    this.prevSystem = sampleSystem(units, this.prevT, this.files);
+    this.prevProcs = sampleProcesses(undefined, this.files);
+    syscalls.take(this.prevProcs.keys());
   }
 
   tick(): TopModel {
     const t = performance.now() / 1000;
-    const sys = sampleSystem(kernelUnits(), t);
-    const procs = sampleProcesses(this.prevProcs);
-    const counts = this.syscalls.take();
+    const sys = sampleSystem(kernelUnits(), t, this.files);
+    const procs = sampleProcesses(this.prevProcs, this.files);
+    const counts = this.syscalls.take(procs.keys());
     const system = systemView(this.prevSystem, sys);
     const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null);
     this.prevSystem = sys;
@@ -77,6 +80,11 @@ export class TopCollector {
       syscallsNote: this.syscalls.available ? '' : this.syscalls.reason,
       history: h,
     };
+  }
+
+  /** Closes the files kept open. */
+  close(): void {
+    this.files.close();
   }
 
   /** Re-sorts a model already taken (a key press between ticks). */

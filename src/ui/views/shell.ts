@@ -46,6 +46,34 @@ export function cell(
   };
 }
 
+/**
+ * Sets an element's content only when it changed: blessed's setContent clears the element's area
+ * and re-parses its tags even for the same text, and a dashboard redraws every second.
+ */
+export function setContentIfChanged(el: Widgets.BlessedElement, text: string): boolean {
+  if ((el as unknown as { content?: string }).content === text) return false;
+  // noClear: the element is redrawn in place right after, over every cell of its box.
+  (el.setContent as (text: string, noClear?: boolean) => void).call(el, text, true);
+  return true;
+}
+
+/** Replaces a list's items, touching only the rows whose text changed. */
+export function setListItems(list: Widgets.ListElement, lines: readonly string[]): boolean {
+  const l = list as unknown as { items: Widgets.BlessedElement[]; ritems: string[] };
+  if (l.items.length !== lines.length) {
+    list.setItems([...lines]);
+    return true;
+  }
+  let changed = false;
+  lines.forEach((line, i) => {
+    if (l.ritems[i] !== line) {
+      list.setItem(l.items[i] as Widgets.BlessedElement, line);
+      changed = true;
+    }
+  });
+  return changed;
+}
+
 export class Shell {
   readonly screen: Widgets.Screen;
   private readonly lensBox: Widgets.BoxElement;
@@ -54,6 +82,11 @@ export class Shell {
   private readonly panels: Panel[] = [];
   private focusIndex = 0;
   private lensMarkup = '';
+  /** Set by the lens (and key line) when they changed since the last render. */
+  private lensChanged = false;
+  private keyLineChanged = false;
+  /** Until the first full render (and after a resize), partial renders are full ones. */
+  private needsFullRender = true;
   private closed = false;
   private resolveClosed: () => void = () => {};
   readonly closedPromise: Promise<void>;
@@ -132,12 +165,12 @@ export class Shell {
     this.screen.key(['?'], () => {
       this.helpBox.toggle();
       this.helpBox.setFront();
-      this.screen.render();
+      this.render();
     });
     this.screen.key(['escape'], () => {
       if (!this.helpBox.hidden) {
         this.helpBox.hide();
-        this.screen.render();
+        this.render();
       }
     });
     this.screen.key(['tab'], () => this.moveFocus(1));
@@ -146,7 +179,7 @@ export class Shell {
       // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
       for (const fn of this.resizeHandlers) fn();
       this.updateLens();
-      this.screen.render();
+      this.render();
     });
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, this.onSignal);
     process.once('uncaughtException', this.onFatal);
@@ -184,7 +217,7 @@ export class Shell {
     this.focusIndex = (this.focusIndex + step + this.panels.length) % this.panels.length;
     this.highlightFocus();
     this.updateLens();
-    this.screen.render();
+    this.render();
   }
 
   private highlightFocus(): void {
@@ -204,16 +237,45 @@ export class Shell {
     if (markup !== this.lensMarkup) {
       this.lensMarkup = markup;
       this.lensBox.setContent(markup);
+      this.lensChanged = true;
     }
   }
 
   setKeyLine(status: string): void {
     const keys = ' ? keys  q quit  Tab panel ';
-    this.keyLine.setContent(`${keys}${status ? ` │ ${blessed.escape(status)}` : ''}`);
+    if (setContentIfChanged(this.keyLine, `${keys}${status ? ` │ ${blessed.escape(status)}` : ''}`))
+      this.keyLineChanged = true;
   }
 
   render(): void {
-    if (!this.closed) this.screen.render();
+    if (this.closed) return;
+    this.screen.render();
+    this.needsFullRender = false;
+    this.lensChanged = false;
+    this.keyLineChanged = false;
+  }
+
+  /**
+   * Redraws only `changed` (panels whose content changed since the last render), the lens and key
+   * line if they changed, then writes the cells that differ. blessed's render() re-renders every
+   * element, every cell, on each call; a dashboard refreshing each second mostly changes a few
+   * panels. Falls back to a full render while an overlay (help, details) is up or after a resize.
+   */
+  renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false): void {
+    if (this.closed) return;
+    if (this.needsFullRender || overlayShown || !this.helpBox.hidden) {
+      this.render();
+      return;
+    }
+    const els = new Set(changed);
+    if (this.lensChanged) els.add(this.lensBox);
+    if (this.keyLineChanged) els.add(this.keyLine);
+    this.lensChanged = false;
+    this.keyLineChanged = false;
+    if (els.size === 0) return;
+    for (const el of els) el.render();
+    const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };
+    screen.draw(0, screen.lines.length - 1);
   }
 
   /** Runs fn after a terminal resize, before the redraw (views redraw their last model). */

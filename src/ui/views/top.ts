@@ -1,16 +1,43 @@
 /** `oslens top`: draws a TopModel — CPU, load, switches, faults, memory/PSI, the process table. */
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import contrib from 'blessed-contrib';
 import { formatBytes } from '../../proc/format.js';
-import { sparkText } from '../collect/history.js';
+import { blockChart, sparkText } from '../collect/history.js';
 import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../collect/lens.js';
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import { Shell, cell, type Panel } from './shell.js';
+import { Shell, cell, setContentIfChanged, setListItems, type Panel } from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
+
+/**
+ * Per-core busy history as text: a block chart per core when the box has room (a label line and
+ * at least two chart rows each), otherwise one sparkline row per core.
+ */
+export function cpuChartLines(
+  history: readonly number[][],
+  busyNow: readonly number[],
+  width: number,
+  height: number,
+): string[] {
+  const n = history.length;
+  const lines: string[] = [];
+  const per = Math.floor(height / Math.max(1, n));
+  const color = (i: number) => SERIES_COLORS[i % SERIES_COLORS.length] as string;
+  history.forEach((h, i) => {
+    const label = `cpu${i}`;
+    const now = pct(busyNow[i] ?? 0).padStart(6);
+    if (per >= 3) {
+      lines.push(`${label} ${now}`);
+      for (const row of blockChart(h, width, per - 1, 100)) lines.push(`{${color(i)}-fg}${row}{/}`);
+    } else {
+      const w = Math.max(1, width - label.length - now.length - 2);
+      lines.push(`${label} {${color(i)}-fg}${sparkText(h, w).padStart(w)}{/} ${now}`);
+    }
+  });
+  return lines.slice(0, Math.max(0, height));
+}
 
 export const TOP_KEYS = [
   '↑/↓, j/k   select a process (the lens explains its figures)',
@@ -41,7 +68,7 @@ function box(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets
 }
 
 export class TopView {
-  private readonly chart: contrib.LineChart;
+  private readonly chart: Widgets.BoxElement;
   private readonly split: Widgets.BoxElement;
   private readonly load: Widgets.BoxElement;
   private readonly switches: Widgets.BoxElement;
@@ -53,6 +80,9 @@ export class TopView {
   private readonly detail: Widgets.BoxElement;
   private model: TopModel | null = null;
   private shownPids: number[] = [];
+  /** While draw() runs: the list's own select events must not render (draw renders once). */
+  private drawing = false;
+  private tableLabel = '';
   onSort: (key: ProcessSortKey) => void = () => {};
   onWatch: (pid: number) => void = () => {};
 
@@ -61,18 +91,7 @@ export class TopView {
     private readonly bench: SavedBench | null,
   ) {
     const G = (r: number, c: number, rs: number, cs: number) => cell(12, 4, r, c, rs, cs);
-    this.chart = contrib.line({
-      ...G(0, 0, 4, 2),
-      label: ' CPU per core (% busy, last 60 samples) ',
-      border: { type: 'line' },
-      style: { line: 'yellow', text: 'white', baseline: 'white', border: { fg: 'cyan' } },
-      showLegend: true,
-      legend: { width: 8 },
-      maxY: 100,
-      xPadding: 4,
-      wholeNumbersOnly: true,
-    });
-    shell.screen.append(this.chart);
+    this.chart = box(shell, G(0, 0, 4, 2), 'CPU per core (% busy, last 60 samples)');
     this.split = box(shell, G(0, 2, 4, 2), 'CPU time split: user / system / iowait');
     this.load = box(shell, G(4, 0, 3, 1), 'Load & run queue');
     this.switches = box(shell, G(4, 1, 3, 1), 'Switches/s');
@@ -167,6 +186,7 @@ export class TopView {
     );
 
     this.table.on('select item', () => {
+      if (this.drawing) return;
       if (this.shell.focused?.element === this.table) this.shell.updateLens();
       this.shell.render();
     });
@@ -186,7 +206,6 @@ export class TopView {
       if (key) this.onSort(key);
     });
     shell.onResize(() => {
-      this.chart.emit('attach');
       if (this.model) this.draw(this.model);
     });
   }
@@ -238,17 +257,39 @@ export class TopView {
   }
 
   draw(m: TopModel): void {
+    const panels = [this.chart, this.split, this.load, this.switches, this.faults, this.memory];
+    const content = (el: Widgets.BoxElement) => (el as unknown as { content: string }).content;
+    const before = panels.map(content);
+    this.drawing = true;
+    try {
+      this.drawPanels(m);
+    } finally {
+      this.drawing = false;
+    }
+    this.shell.updateLens();
+    // Only the panels whose text changed are redrawn; the process table changes every tick.
+    const changed: Widgets.BlessedElement[] = panels.filter((el, i) => content(el) !== before[i]);
+    changed.push(this.tableFrame);
+    this.shell.renderChanged(changed, !this.detail.hidden);
+  }
+
+  private drawPanels(m: TopModel): void {
     this.model = m;
     const s = m.system;
     const h = m.history;
-    const x = (h.cpuBusy[0] ?? []).map((_, i, a) => String(i - a.length + 1));
-    this.chart.setData(
-      h.cpuBusy.map((y, i) => ({
-        title: `cpu${i}`,
-        x,
-        y: [...y],
-        style: { line: SERIES_COLORS[i % SERIES_COLORS.length] },
-      })),
+    const inner = (el: Widgets.BoxElement) => ({
+      w: Math.max(1, (el.width as number) - 4),
+      h: Math.max(1, (el.height as number) - 2),
+    });
+    const c = inner(this.chart);
+    setContentIfChanged(
+      this.chart,
+      cpuChartLines(
+        h.cpuBusy,
+        s.cpus.map((x) => x.busy),
+        c.w,
+        c.h,
+      ).join('\n'),
     );
 
     const barW = Math.max(10, (this.split.width as number) - 24);
@@ -264,10 +305,11 @@ export class TopView {
         `cpu${i} [${bar(c)}] ${pct(c.busy).padStart(6)}\n      us ${c.user.toFixed(1)}  sy ${c.system.toFixed(1)}  wa ${c.iowait.toFixed(1)}`,
     );
     splitLines.push(`all  [${bar(s.total)}] ${pct(s.total.busy).padStart(6)}`);
-    this.split.setContent(splitLines.join('\n'));
+    setContentIfChanged(this.split, splitLines.join('\n'));
 
     const l = s.load;
-    this.load.setContent(
+    setContentIfChanged(
+      this.load,
       [
         l ? `1m  ${l.load1.toFixed(2)}` : 'no /proc/loadavg',
         l ? `5m  ${l.load5.toFixed(2)}` : '',
@@ -278,7 +320,8 @@ export class TopView {
       ].join('\n'),
     );
     const sw = Math.max(5, (this.switches.width as number) - 4);
-    this.switches.setContent(
+    setContentIfChanged(
+      this.switches,
       [
         `ctxsw ${num(s.contextSwitchesPerSec)}`,
         `{cyan-fg}${sparkText(h.contextSwitches, sw)}{/}`,
@@ -286,7 +329,8 @@ export class TopView {
         `{cyan-fg}${sparkText(h.interrupts, sw)}{/}`,
       ].join('\n'),
     );
-    this.faults.setContent(
+    setContentIfChanged(
+      this.faults,
       [
         `minor ${num(s.minorFaultsPerSec)}`,
         `{green-fg}${sparkText(h.minorFaults, sw)}{/}`,
@@ -297,7 +341,8 @@ export class TopView {
     const mem = s.memory;
     const p = s.pressure;
     const psi = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
-    this.memory.setContent(
+    setContentIfChanged(
+      this.memory,
       [
         `used  ${formatBytes(mem.used)}/${formatBytes(mem.total)}`,
         `cache ${formatBytes(mem.pageCache)}`,
@@ -310,20 +355,23 @@ export class TopView {
 
     const width = Math.max(20, (this.table.width as number) - 1);
     const cmdWidth = Math.max(8, width - PROCESS_HEADER.indexOf('COMMAND'));
-    this.header.setContent(`{bold}${processHeader(m.sort)}{/bold}`);
-    this.tableFrame.setLabel(
-      ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `,
-    );
+    setContentIfChanged(this.header, `{bold}${processHeader(m.sort)}{/bold}`);
+    const label = ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `;
+    if (label !== this.tableLabel) {
+      this.tableLabel = label;
+      this.tableFrame.setLabel(label);
+    }
     const selectedPid = this.selectedRow()?.pid;
     // Only the rows that fit (like top): blessed makes an element per list item, every tick.
     const fit = Math.max(1, (this.table.height as number) || 20);
     const shown = m.processes.slice(0, fit);
     this.shownPids = shown.map((r) => r.pid);
-    this.table.setItems(shown.map((r) => processLine(r, cmdWidth)) as unknown as Widgets.BlessedElement[]);
+    setListItems(
+      this.table,
+      shown.map((r) => processLine(r, cmdWidth)),
+    );
     // Keep the selection on the same process when the order changes.
     const at = selectedPid === undefined ? 0 : Math.max(0, this.shownPids.indexOf(selectedPid));
     this.table.select(at);
-    this.shell.updateLens();
-    this.shell.render();
   }
 }

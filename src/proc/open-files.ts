@@ -1,0 +1,162 @@
+/**
+ * Repeated reads of small /proc files for the dashboards, at the cost of one syscall each: the
+ * file stays open and is re-read with pread at offset 0 (the kernel regenerates a /proc file on
+ * every read from the start), into one shared Buffer, so a tick makes no string or Buffer per
+ * file. `oslens top` reads every process's stat and schedstat each second; open + fstat + read +
+ * close + a string per file was most of its sampling cost.
+ *
+ * An fd of /proc/PID/... refers to that process, not to the number: once it has exited, reads
+ * fail (ESRCH) or return nothing, and the file is reopened once, in case the pid was reused.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { KernelUnits } from './stat.js';
+
+export class OpenProcFiles {
+  /** Holds the last read's bytes (valid until the next read). */
+  readonly buf: Buffer;
+  private readonly fds = new Map<string, number>();
+
+  /** At most `maxOpen` files stay open (the rest are opened and closed per read). */
+  constructor(
+    private readonly maxOpen = 1024,
+    size = 64 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Reads `path` into buf; returns the byte count, or -1 when it is gone or not readable. */
+  read(path: string): number {
+    const cached = this.fds.get(path);
+    if (cached !== undefined) {
+      const n = this.pread(cached);
+      if (n > 0) return n;
+      // Gone, or a different process now has that pid: reopen once.
+      this.forget(path);
+    }
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return -1;
+    }
+    const n = this.pread(fd);
+    if (n > 0 && this.fds.size < this.maxOpen) this.fds.set(path, fd);
+    else closeSync(fd);
+    return n > 0 ? n : -1;
+  }
+
+  /** The last read as text (for the system files, parsed by the src/proc parsers). */
+  text(path: string): string | undefined {
+    const n = this.read(path);
+    return n < 0 ? undefined : this.buf.toString('latin1', 0, n);
+  }
+
+  private pread(fd: number): number {
+    try {
+      return readSync(fd, this.buf, 0, this.buf.length, 0);
+    } catch {
+      return -1;
+    }
+  }
+
+  forget(path: string): void {
+    const fd = this.fds.get(path);
+    if (fd === undefined) return;
+    this.fds.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Closes the files of processes not in `alive` (call once per tick with the current pids). */
+  prune(alive: ReadonlySet<number>): void {
+    for (const path of this.fds.keys()) {
+      const pid = Number(path.split('/')[2]);
+      if (Number.isInteger(pid) && !alive.has(pid)) this.forget(path);
+    }
+  }
+
+  get openCount(): number {
+    return this.fds.size;
+  }
+
+  close(): void {
+    for (const path of [...this.fds.keys()]) this.forget(path);
+  }
+}
+
+/** The /proc/PID/stat fields `top` needs, read straight from the bytes (no split, no strings). */
+export interface StatFields {
+  comm: string;
+  state: string;
+  flags: number;
+  minflt: number;
+  majflt: number;
+  /** utime + stime, seconds. */
+  cpuSeconds: number;
+  threads: number;
+  /** Seconds after boot. */
+  startTime: number;
+  /** Bytes. */
+  rss: number;
+}
+
+const CLOSE_PAREN = 0x29;
+/** Fields 4 (ppid) … 24 (rss) of one parse. */
+const scratch = new Float64Array(21);
+const SPACE = 0x20;
+const MINUS = 0x2d;
+
+/**
+ * Parses /proc/PID/stat from `buf[0..len)`; null when malformed. Same figures as parseStat (the
+ * comm ends at the LAST ')'), a fraction of its cost.
+ */
+export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits): StatFields | null {
+  let close = len - 1;
+  while (close > 0 && buf[close] !== CLOSE_PAREN) close--;
+  const open = buf.indexOf(0x28);
+  if (open < 0 || close <= open || close + 2 >= len) return null;
+  const state = String.fromCharCode(buf[close + 2] as number);
+  // Fields after the state, numbered from 0 = ppid (proc(5) field 4).
+  const v = scratch.fill(0);
+  const want = v.length - 1;
+  let i = close + 4;
+  for (let f = 0; f <= want && i < len; f++) {
+    let neg = false;
+    if (buf[i] === MINUS) {
+      neg = true;
+      i++;
+    }
+    let x = 0;
+    for (let c = buf[i] as number; i < len && c !== SPACE && c !== 0x0a; c = buf[++i] as number) x = x * 10 + (c - 48);
+    v[f] = neg ? -x : x;
+    i++;
+  }
+  const t = units.clockTicks;
+  return {
+    comm: buf.toString('utf8', open + 1, close),
+    state,
+    flags: v[5] as number,
+    minflt: v[6] as number,
+    majflt: v[8] as number,
+    cpuSeconds: ((v[10] as number) + (v[11] as number)) / t,
+    threads: v[16] as number,
+    startTime: (v[18] as number) / t,
+    rss: (v[20] as number) * units.pageSize,
+  };
+}
+
+/** The third number of /proc/PID/schedstat (timeslices run), from its bytes; 0 when absent. */
+export function parseSchedstatSlices(buf: Buffer, len: number): number {
+  let i = 0;
+  for (let spaces = 0; i < len && spaces < 2; i++) if (buf[i] === SPACE) spaces++;
+  let x = 0;
+  for (; i < len; i++) {
+    const c = buf[i] as number;
+    if (c < 48 || c > 57) break;
+    x = x * 10 + (c - 48);
+  }
+  return x;
+}

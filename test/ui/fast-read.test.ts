@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { OpenProcFiles, parseSchedstatSlices, parseStatBytes } from '../../src/proc/open-files.js';
+import { parseStat } from '../../src/proc/stat.js';
+import { blockChart } from '../../src/ui/collect/history.js';
+
+const UNITS = { clockTicks: 100, pageSize: 4096 };
+
+describe('top per-tick readers', () => {
+  it('parseStatBytes agrees with parseStat (a comm with spaces and parentheses)', () => {
+    const text =
+      '4242 (a (b) c) S 1 4242 4242 0 -1 4194560 1234 0 56 0 700 300 0 0 20 0 3 0 98765 123456789 2048 ' +
+      '18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n';
+    const buf = Buffer.from(text);
+    const fast = parseStatBytes(buf, buf.length, UNITS);
+    const slow = parseStat(text, UNITS);
+    expect(fast).toEqual({
+      comm: slow.comm,
+      state: slow.state,
+      flags: slow.flags,
+      minflt: slow.minflt,
+      majflt: slow.majflt,
+      cpuSeconds: slow.utime + slow.stime,
+      threads: slow.threads,
+      startTime: slow.startTime,
+      rss: slow.rss,
+    });
+  });
+
+  it('reads our own stat and schedstat through a file kept open, twice', () => {
+    const files = new OpenProcFiles();
+    try {
+      for (let i = 0; i < 2; i++) {
+        const n = files.read(`/proc/${process.pid}/stat`);
+        expect(n).toBeGreaterThan(0);
+        expect(parseStatBytes(files.buf, n, UNITS)?.comm).toBeTruthy();
+      }
+      expect(files.openCount).toBe(1);
+      const m = files.read(`/proc/${process.pid}/schedstat`);
+      if (m > 0) expect(parseSchedstatSlices(files.buf, m)).toBeGreaterThan(0);
+      expect(files.read('/proc/999999999/stat')).toBe(-1);
+      files.prune(new Set());
+      expect(files.openCount).toBe(0);
+    } finally {
+      files.close();
+    }
+  });
+
+  it('blockChart rises in eighths, newest on the right', () => {
+    expect(blockChart([0, 50, 100], 4, 2, 100)).toEqual(['   █', '  ██']);
+    expect(blockChart([25], 1, 1, 100)).toEqual(['▂']);
+  });
+});

@@ -7,10 +7,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ContentError, LESSONS_DIR, isModelId, splitFrontMatter } from './load.js';
+import { fail, modelIdValue, optStr, str, strList, type Raw } from './fields.js';
+import { LESSONS_DIR, splitFrontMatter } from './load.js';
 import type { ModelId } from './types.js';
-
-type Raw = Record<string, unknown>;
 
 /** One of the ten classic mistakes (lessons/mistakes/NN-<id>.md). */
 export interface Mistake {
@@ -78,30 +77,7 @@ export interface GlossaryEntry {
   command?: string;
 }
 
-function fail(file: string, what: string): never {
-  throw new ContentError(`${file}: ${what}`);
-}
-
-function str(raw: Raw, key: string, file: string): string {
-  const v = raw[key];
-  if (typeof v !== 'string' || v.trim() === '') fail(file, `"${key}" must be a non-empty string`);
-  return v.trim();
-}
-
-function optStr(raw: Raw, key: string, file: string): string | undefined {
-  return raw[key] === undefined ? undefined : str(raw, key, file);
-}
-
-function strList(raw: Raw, key: string, file: string): string[] {
-  const v = raw[key] ?? [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(file, `"${key}" must be a list of strings`);
-  return v as string[];
-}
-
-function model(v: unknown, file: string, key = 'model'): ModelId {
-  if (typeof v !== 'string' || !isModelId(v)) fail(file, `"${key}": unknown model "${String(v)}"`);
-  return v;
-}
+const model = modelIdValue;
 
 function readYaml(dir: string, name: string): Raw {
   const doc = parseYaml(readFileSync(join(dir, name), 'utf8')) as unknown;

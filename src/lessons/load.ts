@@ -6,46 +6,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PACKAGE_ROOT } from '../util/package.js';
-import { MODEL_IDS, type LatencyRow, type Model, type ModelId, type ModelLevel } from './types.js';
+import { ContentError, fail, isModelId, modelIdValue, num, str, strList, type Raw } from './fields.js';
+import type { LatencyRow, Model, ModelId, ModelLevel } from './types.js';
 
 export const LESSONS_DIR = resolve(PACKAGE_ROOT, 'lessons');
 
-export class ContentError extends Error {}
-
-type Raw = Record<string, unknown>;
-
-function fail(file: string, what: string): never {
-  throw new ContentError(`${file}: ${what}`);
-}
-
-function str(raw: Raw, key: string, file: string): string {
-  const v = raw[key];
-  if (typeof v !== 'string' || v.trim() === '') fail(file, `"${key}" must be a non-empty string`);
-  return v.trim();
-}
-
-function num(raw: Raw, key: string, file: string): number {
-  const v = raw[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(file, `"${key}" must be a number`);
-  return v;
-}
-
-function strList(raw: Raw, key: string, file: string): string[] {
-  const v = raw[key] ?? [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    fail(file, `"${key}" must be a list of strings`);
-  }
-  return v as string[];
-}
-
-export function isModelId(s: string): s is ModelId {
-  return (MODEL_IDS as readonly string[]).includes(s);
-}
+export { ContentError, isModelId };
 
 function modelId(raw: Raw, key: string, file: string): ModelId {
-  const v = str(raw, key, file);
-  if (!isModelId(v)) fail(file, `"${key}": unknown model "${v}" (known: ${MODEL_IDS.join(', ')})`);
-  return v;
+  return modelIdValue(raw[key], file, key);
 }
 
 /** Splits `---\nyaml\n---\nbody` into its parts. */

@@ -10,6 +10,7 @@ import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.j
 import type { TraceRecord } from '../trace/types.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { traceEbpf } from './trace-ebpf.js';
+import { traceLive } from './trace-live.js';
 
 interface TraceFlags {
   follow?: boolean;
@@ -25,6 +26,9 @@ interface TraceFlags {
   json?: boolean;
   model?: boolean;
   ebpf?: boolean;
+  live?: boolean;
+  delay?: string;
+  tui?: boolean;
 }
 
 export function register(program: Command): void {
@@ -56,6 +60,9 @@ export function register(program: Command): void {
     .option('--json', 'JSON Lines: one object per syscall and process event, a summary last')
     .option('--model', "add a column naming each syscall's mental model")
     .option('--ebpf', 'trace with eBPF instead of ptrace (needs root); -c counts in kernel')
+    .option('--live', 'live view: the stream in a scrolling log and a per-syscall count/latency table with models')
+    .option('-d, --delay <seconds>', 'refresh interval of --live', '1')
+    .option('--no-tui', '--live: plain lines even on a terminal')
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -136,6 +143,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
   if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
   const path = pids ? undefined : resolveCommand(command[0]!);
+  if (flags.live) return traceLive(command, path, pids, filter, strsize, flags);
   if (flags.ebpf) return traceEbpf(command, pids, filter, strsize, flags);
 
   const counting = Boolean(flags.summary || flags.summaryAndLines);

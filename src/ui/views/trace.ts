@@ -1,0 +1,120 @@
+/** `oslens trace --live`: draws a TraceLiveModel — the scrolling log and the per-syscall table. */
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
+import { TRACE_HEADER, shortDuration, syscallRowLine, type TraceLiveModel } from '../collect/trace.js';
+import { Shell, cell, setContentIfChanged, setListItems } from './shell.js';
+
+export const TRACE_KEYS = ['↑/↓, j/k   select a syscall (the lens explains its model and latency)'];
+
+export class TraceView {
+  private readonly log: Widgets.BoxElement;
+  private readonly frame: Widgets.BoxElement;
+  private readonly header: Widgets.BoxElement;
+  private readonly table: Widgets.ListElement;
+  private model: TraceLiveModel | null = null;
+  private drawing = false;
+
+  constructor(
+    private readonly shell: Shell,
+    private readonly bench: SavedBench | null,
+    title: string,
+  ) {
+    const G = (r: number, rs: number) => cell(12, 1, r, 0, rs, 1);
+    this.log = blessed.box({
+      parent: shell.screen,
+      ...G(0, 6),
+      label: ` Syscalls: ${title} `,
+      tags: false,
+      border: { type: 'line' },
+      style: { border: { fg: 'cyan' } },
+      padding: { left: 1 },
+      wrap: false,
+    });
+    this.frame = blessed.box({
+      parent: shell.screen,
+      ...G(6, 6),
+      label: ' Per syscall: count and latency (busiest first) ',
+      border: { type: 'line' },
+      style: { border: { fg: 'cyan' } },
+      padding: { left: 1 },
+    });
+    this.header = blessed.box({ parent: this.frame, top: 0, left: 0, right: 1, height: 1, tags: true });
+    this.header.setContent(`{bold}${TRACE_HEADER}{/bold}`);
+    this.table = blessed.list({
+      parent: this.frame,
+      top: 1,
+      left: 0,
+      right: 1,
+      bottom: 0,
+      keys: true,
+      vi: true,
+      mouse: true,
+      tags: false,
+      style: { selected: { bg: 'blue', fg: 'white' } },
+      items: [],
+    });
+    shell.add({ element: this.table, frame: this.frame, lens: () => lensFor(this.focus(), this.bench) });
+    shell.add({
+      element: this.log,
+      lens: () =>
+        lensFor(
+          {
+            label: 'Syscall stream',
+            model: 'syscall-boundary',
+            row: 'syscall',
+            detail: ['Each line: time [tid] call(arguments) = result <seconds in the call> [model].'],
+          },
+          this.bench,
+        ),
+    });
+    this.table.on('select item', () => {
+      if (this.drawing) return;
+      this.shell.updateLens();
+      this.shell.render();
+    });
+    shell.onResize(() => {
+      if (this.model) this.draw(this.model);
+    });
+  }
+
+  private focus(): LensFocus {
+    const i = (this.table as unknown as { selected: number }).selected;
+    const r = this.model?.rows[i];
+    if (!r) return { label: 'Per-syscall table', model: 'syscall-boundary', row: 'syscall' };
+    return {
+      label: `${r.name}()`,
+      model: r.model ?? 'syscall-boundary',
+      row: 'syscall',
+      detail: [
+        `${r.calls} calls (${r.perSec.toFixed(0)}/s), ${r.errors} failed`,
+        `average ${shortDuration(r.avgSeconds)}, max ${shortDuration(r.maxSeconds)}, total ${shortDuration(r.totalSeconds)} (traced: the tracer adds its own cost to each call)`,
+      ],
+    };
+  }
+
+  draw(m: TraceLiveModel): void {
+    this.model = m;
+    this.drawing = true;
+    const changed: Widgets.BlessedElement[] = [];
+    try {
+      const h = Math.max(1, (this.log.height as number) - 2);
+      const w = Math.max(10, (this.log.width as number) - 4);
+      if (
+        setContentIfChanged(
+          this.log,
+          m.log
+            .slice(-h)
+            .map((l) => l.slice(0, w))
+            .join('\n'),
+        )
+      )
+        changed.push(this.log);
+      if (setListItems(this.table, m.rows.map(syscallRowLine))) changed.push(this.frame);
+    } finally {
+      this.drawing = false;
+    }
+    this.shell.updateLens();
+    this.shell.renderChanged(changed);
+  }
+}

@@ -3,9 +3,6 @@
  * (from lessons/ data), with its latency row and, when a bench run was saved, what this machine
  * measured for it. Pure apart from reading the lessons (cached by src/lessons).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
 import { formatFactor, formatNs } from '../../bench/compare.js';
 import type { BenchRun } from '../../bench/types.js';
 import { findLatencyRow, findModel } from '../../lessons/load.js';
@@ -44,30 +41,9 @@ export interface LensContent {
   benchNote: string;
 }
 
-/** A saved bench run and where it was read from. */
-export interface SavedBench {
-  run: BenchRun;
-  file: string;
-  /** The run's date (host.date), or the file's mtime. */
-  date: string;
-}
-
-/** Where the dashboards look for a bench run when --bench is not given. */
-export function defaultBenchFile(home: string = homedir()): string {
-  return join(home, '.oslens', 'last-bench.json');
-}
-
-/** Reads a saved BenchRun (bench --save, bench --live); null when absent or not a bench run. */
-export function loadSavedBench(file: string): SavedBench | null {
-  try {
-    const run = JSON.parse(readFileSync(file, 'utf8')) as BenchRun;
-    if (!run || !Array.isArray(run.results) || !run.host) return null;
-    const date = run.host.date || statSync(file).mtime.toISOString();
-    return { run, file, date };
-  } catch {
-    return null;
-  }
-}
+// The remembered bench run lives with the bench code; re-exported for the views.
+export { defaultBenchFile, loadSavedBench, type SavedBench } from '../../bench/saved.js';
+import type { SavedBench } from '../../bench/saved.js';
 
 /** Markdown → plain words: no backticks, emphasis, links. */
 export function plainText(md: string): string {

@@ -4,8 +4,7 @@
  * the BenchResult records). At the end the run is saved to ~/.oslens/last-bench.json, where every
  * dashboard's lens finds this machine's figures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { findBench } from '../bench/catalog.js';
 import { computeRatios, folkloreNotes } from '../bench/compare.js';
 import { renderTable } from '../bench/render.js';
@@ -15,7 +14,7 @@ import { loadLatencyTable } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { benchLiveModel, benchPlainLine, type BenchSpecLike } from './collect/bench.js';
-import { defaultBenchFile, loadSavedBench, type SavedBench } from './collect/lens.js';
+import { defaultBenchFile, loadSavedBench, rememberRun, type SavedBench } from '../bench/saved.js';
 import { BenchView } from './views/bench.js';
 import { Shell } from './views/shell.js';
 
@@ -97,13 +96,12 @@ export async function benchLive(ids: readonly string[], opts: BenchLiveOptions):
   if (first && !cancelled) {
     const ratios = computeRatios(all, loadLatencyTable());
     full = { ...first, results: all, ratios, notes: folkloreNotes(all, ratios, opts.run.heapBytes) };
-    for (const file of [lastFile, opts.save]) {
-      if (!file) continue;
+    rememberRun(full, lastFile);
+    if (opts.save) {
       try {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, JSON.stringify(full, null, 2) + '\n');
+        writeFileSync(opts.save, JSON.stringify(full, null, 2) + '\n');
       } catch (err) {
-        if (file === opts.save) throw new UserError(`cannot write ${file}: ${String(err)}`);
+        throw new UserError(`cannot write ${opts.save}: ${String(err)}`);
       }
     }
     saved = loadSavedBench(lastFile) ?? saved;

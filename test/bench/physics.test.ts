@@ -12,13 +12,19 @@ import { IN_CI, skipUnlessCapable } from '../helpers/env.js';
 let run: BenchRun;
 
 beforeAll(async () => {
-  run = await runBenchmarks(BENCH_IDS, { quick: true, heapBytes: 256 << 20, pin: true });
+  // The documented default heap (1 GiB): at smaller sizes fork's fixed costs and noise blur the point.
+  run = await runBenchmarks(BENCH_IDS, { quick: true, heapBytes: 1 << 30, pin: true });
 }, 300_000);
 
 function ns(id: string): number {
   const r = run.results.find((x) => x.id === id);
   if (!r || r.nsPerOp === null) throw new Error(`${id} has no figure: ${r?.skipped ?? 'missing'}`);
   return r.nsPerOp;
+}
+
+function p10(id: string): number {
+  ns(id); // same "has a figure" check
+  return run.results.find((x) => x.id === id)!.p10!;
 }
 
 describe('bench --quick on this machine', () => {
@@ -63,7 +69,8 @@ describe('bench --quick on this machine', () => {
   });
 
   it('fork of a large heap is far below copying that heap (copy-on-write)', () => {
-    expect(ns('fork-large')).toBeLessThan(ns('memcpy-large'));
+    // p10: the least disturbed batches, so a noisy neighbour cannot flip the order
+    expect(p10('fork-large')).toBeLessThan(p10('memcpy-large'));
     // and the heap makes fork costlier than forking a small process: page tables are copied
     expect(ns('fork')).toBeLessThan(ns('fork-large'));
   });

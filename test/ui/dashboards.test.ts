@@ -49,12 +49,17 @@ for line in sys.stdin:
     blocks.append(b)
 `;
 
+/** A fresh HOME, with oslens's own files (OSLENS_HOME) inside it: no run remembered yet. */
+function isolatedHome(h: string = home()): Record<string, string> {
+  return { HOME: h, OSLENS_HOME: join(h, '.oslens') };
+}
+
 describe('dashboards in a terminal (tmux)', () => {
   it('top: panel titles, a row for our child, the lens follows the focus, q restores the terminal', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     // A busy child so it sorts near the top by CPU.
     const busy = child('sh', ['-c', 'while :; do :; done']);
-    const s = session(['top', '-d', '0.5'], { HOME: home() });
+    const s = session(['top', '-d', '0.5'], isolatedHome());
     let screen = await s.waitFor((t) => t.includes(` ${busy.pid} `), 20_000, `a row for pid ${busy.pid}`);
     for (const title of [
       'CPU per core',
@@ -91,7 +96,7 @@ describe('dashboards in a terminal (tmux)', () => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const grower = child('python3', ['-c', GROWER]);
     await new Promise((r) => setTimeout(r, 300));
-    const s = session(['watch', String(grower.pid), '-d', '0.5'], { HOME: home() });
+    const s = session(['watch', String(grower.pid), '-d', '0.5'], isolatedHome());
     let screen = await s.waitFor((t) => t.includes('REGION') && /RSS \S+ \(/.test(t), 15_000, 'the regions table');
     for (const title of ['Process', 'Regions (smaps)', 'RSS', 'Faults/s', 'Switches/s', 'Syscalls /s', 'Lens'])
       expect(screen).toContain(title);
@@ -120,7 +125,7 @@ describe('dashboards in a terminal (tmux)', () => {
   it('bench --live: a bar per result against its range, the lens, saved for the other lenses', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const h = home();
-    const s = session(['bench', '--live', '--quick', 'counter-inc', 'syscall-getpid'], { HOME: h });
+    const s = session(['bench', '--live', '--quick', 'counter-inc', 'syscall-getpid'], isolatedHome(h));
     let screen = await s.waitFor((t) => t.includes('press q to quit'), 60_000, 'the run to finish');
     expect(screen).toContain('Benchmarks (log scale');
     expect(screen).toMatch(/syscall-getpid\s+\d[\d.]* ns\s+~100-300 ns\s+█/);

@@ -32,6 +32,9 @@ export interface EbpfTraceOptions {
   quietChild?: boolean;
 }
 
+const SYS_EXECVE = 59;
+const SYS_EXECVEAT = 322;
+
 /** Decodes one record of trace.bpf.c into ptrace-engine records (enter + exit, or a task exit). */
 export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
   const kind = b.readUInt32LE(0);
@@ -67,6 +70,11 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
     });
   }
   const out: EngineRecord[] = [{ type: 'enter', tid, timeNs: enterNs, nr, args, captures }];
+  // A successful execve/execveat: the same process event the ptrace engine reports (its
+  // PTRACE_EVENT_EXEC stop also comes before the syscall's exit).
+  if (kind === 1 && (nr === SYS_EXECVE || nr === SYS_EXECVEAT) && ret === 0n) {
+    out.push({ type: 'exec', tid, timeNs: exitNs, aux: tid, flags: 0 });
+  }
   if (kind === 1) out.push({ type: 'exit', tid, timeNs: exitNs, nr, ret, unseen: false, captures: [] });
   return out;
 }

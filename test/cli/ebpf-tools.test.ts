@@ -161,6 +161,10 @@ describe('eBPF tools (real kernel)', () => {
     for (const key of ['tid', 'nr', 'args', 'raw', 'ret', 'errno', 'start', 'end', 'duration', 'model']) {
       expect(open).toHaveProperty(key);
     }
+    // the same process events as the ptrace tracer: the exec of cat, then its exit
+    const exec = events.find((e) => e.type === 'exec');
+    expect(exec?.path).toMatch(/cat$/);
+    expect(events.find((e) => e.type === 'exit')?.code).toBe(0);
   });
 
   it('Ctrl-C prints the final report and leaves no BPF program loaded', async ({ skip }) => {

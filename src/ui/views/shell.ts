@@ -87,11 +87,16 @@ export class Shell {
   private keyLineChanged = false;
   /** Until the first full render (and after a resize), partial renders are full ones. */
   private needsFullRender = true;
+  /** True while the next renderChanged() will be a full render (nothing drawn yet, an overlay up). */
+  willRenderFully(overlayShown = false): boolean {
+    return this.needsFullRender || overlayShown || !this.helpBox.hidden;
+  }
   private closed = false;
   private resolveClosed: () => void = () => {};
   readonly closedPromise: Promise<void>;
   private readonly cleanups: Array<() => void> = [];
   private readonly resizeHandlers: Array<() => void> = [];
+  private readonly fullRenderHooks: Array<() => void> = [];
   private readonly onSignal = () => this.close();
   private readonly onFatal = (err: unknown) => {
     this.close();
@@ -249,6 +254,7 @@ export class Shell {
 
   render(): void {
     if (this.closed) return;
+    for (const fn of this.fullRenderHooks) fn();
     this.screen.render();
     this.needsFullRender = false;
     this.lensChanged = false;
@@ -260,8 +266,9 @@ export class Shell {
    * line if they changed, then writes the cells that differ. blessed's render() re-renders every
    * element, every cell, on each call; a dashboard refreshing each second mostly changes a few
    * panels. Falls back to a full render while an overlay (help, details) is up or after a resize.
+   * `linesWritten`: the caller wrote cells of screen.lines itself (marking those lines dirty).
    */
-  renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false): void {
+  renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false, linesWritten = false): void {
     if (this.closed) return;
     if (this.needsFullRender || overlayShown || !this.helpBox.hidden) {
       this.render();
@@ -272,10 +279,15 @@ export class Shell {
     if (this.keyLineChanged) els.add(this.keyLine);
     this.lensChanged = false;
     this.keyLineChanged = false;
-    if (els.size === 0) return;
+    if (els.size === 0 && !linesWritten) return;
     for (const el of els) el.render();
     const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };
     screen.draw(0, screen.lines.length - 1);
+  }
+
+  /** Runs fn before every full render (views bring lazily kept elements up to date). */
+  beforeFullRender(fn: () => void): void {
+    this.fullRenderHooks.push(fn);
   }
 
   /** Runs fn after a terminal resize, before the redraw (views redraw their last model). */

@@ -83,6 +83,12 @@ export class TopView {
   /** While draw() runs: the list's own select events must not render (draw renders once). */
   private drawing = false;
   private tableLabel = '';
+  private labelChanged = false;
+  /** The table rows of the last model; the list's items may lag behind (see writeRows). */
+  private rowLines: string[] = [];
+  private itemsStale = false;
+  /** What writeRows last wrote on each table row ('' = unknown: rewrite). */
+  private rowCache: string[] = [];
   onSort: (key: ProcessSortKey) => void = () => {};
   onWatch: (pid: number) => void = () => {};
 
@@ -208,6 +214,68 @@ export class TopView {
     shell.onResize(() => {
       if (this.model) this.draw(this.model);
     });
+    shell.beforeFullRender(() => this.syncItems());
+  }
+
+  /** Brings the list's items up to date with the last rows (before blessed renders them). */
+  private syncItems(): void {
+    if (this.itemsStale) {
+      setListItems(this.table, this.rowLines);
+      this.itemsStale = false;
+    }
+    this.rowCache = [];
+  }
+
+  /**
+   * The per-tick path of the process table: writes the rows whose text (or selection) changed
+   * straight into blessed's screen buffer and marks those lines dirty, instead of updating the
+   * list items (each a blessed element: tag parsing, wrapping, a render of every cell). blessed
+   * then writes only the cells that differ. Returns false when it cannot (not laid out yet,
+   * scrolled, a character that is not printable ASCII): the caller renders the list instead.
+   */
+  private writeRows(): boolean {
+    const t = this.table as unknown as {
+      lpos?: { xi: number; xl: number; yi: number; yl: number };
+      childBase: number;
+      selected: number;
+      style: { item: object; selected: object };
+      sattr(style: object): number;
+      detached?: boolean;
+    };
+    const lpos = t.lpos;
+    if (!lpos || t.childBase !== 0 || this.tableFrame.hidden) return false;
+    const rows = this.rowLines;
+    const width = lpos.xl - lpos.xi;
+    for (const line of rows) {
+      if (line.length > width) return false;
+      for (let i = 0; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e) return false;
+      }
+    }
+    const screenLines = (this.shell.screen as unknown as { lines: Array<Array<[number, string]> & { dirty: boolean }> })
+      .lines;
+    const normal = t.sattr(t.style.item);
+    const selected = t.sattr(t.style.selected);
+    const n = Math.min(rows.length, lpos.yl - lpos.yi);
+    for (let i = 0; i < n; i++) {
+      const sel = i === t.selected;
+      const line = rows[i] as string;
+      const key = sel ? `\u0001${line}` : line;
+      if (this.rowCache[i] === key) continue;
+      this.rowCache[i] = key;
+      const row = screenLines[lpos.yi + i];
+      if (!row) continue;
+      const attr = sel ? selected : normal;
+      for (let x = 0; x < width; x++) {
+        const cell = row[lpos.xi + x];
+        if (!cell) break;
+        cell[0] = attr;
+        cell[1] = x < line.length ? (line[x] as string) : ' ';
+      }
+      row.dirty = true;
+    }
+    return true;
   }
 
   private selectedRow(): ProcessRateRow | undefined {
@@ -267,10 +335,18 @@ export class TopView {
       this.drawing = false;
     }
     this.shell.updateLens();
-    // Only the panels whose text changed are redrawn; the process table changes every tick.
+    // Only the panels whose text changed are redrawn; the process table changes every tick, and
+    // its rows are written directly when nothing else about it changed.
     const changed: Widgets.BlessedElement[] = panels.filter((el, i) => content(el) !== before[i]);
-    changed.push(this.tableFrame);
-    this.shell.renderChanged(changed, !this.detail.hidden);
+    const overlay = !this.detail.hidden;
+    let written = false;
+    if (this.itemsStale && !this.labelChanged && !this.shell.willRenderFully(overlay)) written = this.writeRows();
+    if (!written && !this.shell.willRenderFully(overlay)) {
+      this.syncItems();
+      changed.push(this.tableFrame);
+    }
+    this.labelChanged = false;
+    this.shell.renderChanged(changed, overlay, written);
   }
 
   private drawPanels(m: TopModel): void {
@@ -360,16 +436,22 @@ export class TopView {
     if (label !== this.tableLabel) {
       this.tableLabel = label;
       this.tableFrame.setLabel(label);
+      this.labelChanged = true;
     }
     const selectedPid = this.selectedRow()?.pid;
     // Only the rows that fit (like top): blessed makes an element per list item, every tick.
     const fit = Math.max(1, (this.table.height as number) || 20);
     const shown = m.processes.slice(0, fit);
     this.shownPids = shown.map((r) => r.pid);
-    setListItems(
-      this.table,
-      shown.map((r) => processLine(r, cmdWidth)),
-    );
+    this.rowLines = shown.map((r) => processLine(r, cmdWidth));
+    // The list keeps as many items as rows (its selection and keys need them); their text is
+    // brought up to date only before blessed renders the list (syncItems).
+    const items = (this.table as unknown as { items: unknown[] }).items;
+    if (items.length !== this.rowLines.length) {
+      setListItems(this.table, this.rowLines);
+      this.itemsStale = false;
+      this.rowCache = [];
+    } else this.itemsStale = true;
     // Keep the selection on the same process when the order changes.
     const at = selectedPid === undefined ? 0 : Math.max(0, this.shownPids.indexOf(selectedPid));
     this.table.select(at);

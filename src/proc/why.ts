@@ -2,6 +2,7 @@
  * The diagnosis behind `oslens why PID`: from the records of one process, the plain-words reasons
  * it is in its state and what would move it. Pure: records in, reasons out.
  */
+import { syscallByNr } from '../trace/syscalls.js';
 import type { Field } from './read.js';
 import { isFieldError } from './read.js';
 import { SIGINT, SIGTERM, decodeSignalMask, maskHas } from './signals.js';
@@ -58,42 +59,14 @@ export interface WhyInput {
   tracerComm?: string;
 }
 
-/** x86_64 numbers of the syscalls a task is typically found blocked in. */
-const BLOCKING_SYSCALLS: Record<number, string> = {
-  0: 'read',
-  1: 'write',
-  7: 'poll',
-  17: 'pread64',
-  18: 'pwrite64',
-  19: 'readv',
-  20: 'writev',
-  23: 'select',
-  34: 'pause',
-  35: 'nanosleep',
-  43: 'accept',
-  45: 'recvfrom',
-  47: 'recvmsg',
-  61: 'wait4',
-  74: 'fsync',
-  75: 'fdatasync',
-  128: 'rt_sigtimedwait',
-  130: 'rt_sigsuspend',
-  202: 'futex',
-  230: 'clock_nanosleep',
-  232: 'epoll_wait',
-  247: 'waitid',
-  270: 'pselect6',
-  271: 'ppoll',
-  281: 'epoll_pwait',
-  288: 'accept4',
-  426: 'io_uring_enter',
-  441: 'epoll_pwait2',
-};
+/** vfork (58), clone (56) and clone3 (435): a parent in D inside them waits for its vfork child. */
+const VFORK_LIKE = new Set([56, 58, 435]);
 
 export function syscallLabel(s: Field<SyscallState>): string | null {
   if (isFieldError(s)) return null;
   if (s.kind !== 'syscall' || s.nr === undefined) return null;
-  return BLOCKING_SYSCALLS[s.nr] ? `${BLOCKING_SYSCALLS[s.nr]} (#${s.nr})` : `syscall #${s.nr}`;
+  const name = syscallByNr(s.nr)?.name;
+  return name ? `${name} (#${s.nr})` : `syscall #${s.nr}`;
 }
 
 export function explainProcess(input: WhyInput): WhyReport {
@@ -126,6 +99,15 @@ export function explainProcess(input: WhyInput): WhyReport {
       );
       break;
     case 'D':
+      if (input.syscall && !isFieldError(input.syscall) && VFORK_LIKE.has(input.syscall.nr ?? -1)) {
+        add(
+          'uninterruptible',
+          `Uninterruptible sleep (D), but not for I/O: it called vfork (or clone with CLONE_VFORK)${waitNote} and sleeps in D until its child calls execve or exits: ` +
+            'the child borrows its memory until then. The wait is killable (SIGKILL works), and it counts in the load ' +
+            'average meanwhile. What moves it: the child execs or exits (see oslens ps --tree for the child).',
+        );
+        break;
+      }
       add(
         'uninterruptible',
         `Uninterruptible sleep (D): it waits for the kernel to finish something, usually disk or network file-system I/O.${waitNote} ` +

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { killChildren, procState, startChild, until, waitForOutput } from '../proc/children.js';
 
@@ -116,6 +116,26 @@ describe('oslens why', () => {
     stateName: string;
     reasons: { code: string; text: string }[];
   }
+
+  it('a vfork parent is reported in D, waiting for its child, with the syscall named', async () => {
+    // The parent of a vfork sleeps in D (killable) until the child execs or exits.
+    const src = join(scratch, 'vfork.c');
+    const bin = join(scratch, 'vfork');
+    writeFileSync(src, '#include <unistd.h>\nint main(void){if(vfork()==0){sleep(30);_exit(0);}return 0;}\n');
+    const cc = spawnSync('gcc', ['-o', bin, src], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+    const parent = startChild(bin, []);
+    await until(() => procState(parent.pid!) === 'D');
+    const child = Number(readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim());
+    onTestFinished(() => {
+      if (child > 0) process.kill(child, 'SIGKILL'); // the sleeping vfork child outlives its parent
+    });
+    const doc = json<WhyDoc>(['why', '--json', String(parent.pid)]);
+    expect(doc.state).toBe('D');
+    const d = doc.reasons.find((r) => r.code === 'uninterruptible');
+    expect(d?.text).toMatch(/vfork \(#58\)/);
+    expect(d?.text).toMatch(/until its child calls execve or exits/);
+  });
 
   it('a zombie made by the test is reported as a zombie with its parent', async () => {
     // sh forks a short sleep in the background, then becomes `sleep 60`, which never reaps it.

@@ -2,6 +2,7 @@
  * snoop: decodes the events of native/bpf/snoop.bpf.c (open, exec, exit, connect, signal) into
  * the records `oslens snoop` prints (README: "eBPF tools"). Layouts mirror the C structs.
  */
+import { renderOpenFlags } from '../trace/flags.js';
 import { errnoName, MAX_ERRNO } from '../trace/errno.js';
 import { signalName } from '../trace/signals.js';
 import { monotonicToEpochSeconds } from './clock.js';
@@ -42,40 +43,8 @@ export type SnoopRecord = OpenRecord | ExecRecord | ExitRecord | ConnectRecord |
 
 const HDR = 40; // struct hdr: type, pid, tid, ppid, ts, comm[16]
 
-const ACCMODE = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
-// x86_64 open flags (octal in <asm-generic/fcntl.h>); O_TMPFILE includes O_DIRECTORY.
-const OPEN_FLAGS: [number, string][] = [
-  [0o100, 'O_CREAT'],
-  [0o200, 'O_EXCL'],
-  [0o400, 'O_NOCTTY'],
-  [0o1000, 'O_TRUNC'],
-  [0o2000, 'O_APPEND'],
-  [0o4000, 'O_NONBLOCK'],
-  [0o10000, 'O_DSYNC'],
-  [0o20000, 'O_ASYNC'],
-  [0o40000, 'O_DIRECT'],
-  [0o200000, 'O_DIRECTORY'],
-  [0o400000, 'O_NOFOLLOW'],
-  [0o1000000, 'O_NOATIME'],
-  [0o2000000, 'O_CLOEXEC'],
-  [0o4000000, 'O_SYNC'],
-  [0o10000000, 'O_PATH'],
-  [0o20000000, 'O_TMPFILE'],
-];
-
-/** `O_RDONLY|O_CLOEXEC`, as strace writes open flags. */
-export function openFlagsText(flags: number): string {
-  const parts = [ACCMODE[flags & 3] ?? 'O_RDONLY'];
-  let rest = flags & ~3 & ~0o100000; // O_LARGEFILE is implied on 64-bit
-  for (const [bit, name] of OPEN_FLAGS) {
-    if (rest & bit) {
-      parts.push(name);
-      rest &= ~bit;
-    }
-  }
-  if (rest) parts.push(`0${rest.toString(8)}`);
-  return parts.join('|');
-}
+/** `O_RDONLY|O_CLOEXEC`, as strace writes open flags: the tracer's own table, one for both. */
+export const openFlagsText = renderOpenFlags;
 
 function retErrno(ret: number): string | null {
   return ret < 0 && ret >= -MAX_ERRNO ? errnoName(-ret) : null;

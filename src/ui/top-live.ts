@@ -2,6 +2,7 @@
  * `oslens top`: drives the TopCollector every -d seconds and hands each TopModel to the dashboard,
  * or prints plain lines (no TTY), one snapshot (--once) or JSON Lines (--json).
  */
+import { setFlagsFromString } from 'node:v8';
 import { TopCollector, type TopModel } from './collect/top.js';
 import { openSyscallRates } from './collect/syscall-rates.js';
 import { sampleLoop, type LiveOptions } from './live.js';
@@ -21,6 +22,18 @@ export type TopExit = { watch: number } | null;
 /** The record --json streams: the model without the chart histories. */
 export function topRecord(m: TopModel): object {
   return { time: m.time, system: m.system, sort: m.sort, syscallsNote: m.syscallsNote, processes: m.processes };
+}
+
+/**
+ * A dashboard waking once a second runs the same few functions at low frequency: V8's optimizing
+ * compiler (TurboFan, on background threads) then costs more CPU than it saves, most of top's
+ * cost after drawing (npm run bench:ui). From here on, code stays in the interpreter and Sparkplug
+ * baseline code, and the GC does its work on the main thread instead of waking helper threads.
+ * Only for the dashboards: bench and the tracers keep the full JIT.
+ */
+export function lightJit(): void {
+  setFlagsFromString('--max-opt=1');
+  setFlagsFromString('--single-threaded-gc');
 }
 
 export async function runTop(opts: TopOptions): Promise<TopExit> {
@@ -47,6 +60,7 @@ export async function runTop(opts: TopOptions): Promise<TopExit> {
 }
 
 async function dashboard(collector: TopCollector, opts: TopOptions): Promise<TopExit> {
+  lightJit();
   const shell = new Shell({ title: 'oslens top', keys: TOP_KEYS });
   const view = new TopView(shell, opts.bench);
   let last: TopModel | null = null;

@@ -28,12 +28,11 @@ export function topRecord(m: TopModel): object {
  * A dashboard waking once a second runs the same few functions at low frequency: V8's optimizing
  * compiler (TurboFan, on background threads) then costs more CPU than it saves, most of top's
  * cost after drawing (npm run bench:ui). From here on, code stays in the interpreter and Sparkplug
- * baseline code, and the GC does its work on the main thread instead of waking helper threads.
- * Only for the dashboards: bench and the tracers keep the full JIT.
+ * baseline code. Only for the dashboards: bench and the tracers keep the full JIT. (GC flags such
+ * as --single-threaded-gc must not be changed at run time: V8 aborts at the next marking.)
  */
 export function lightJit(): void {
   setFlagsFromString('--max-opt=1');
-  setFlagsFromString('--single-threaded-gc');
 }
 
 export async function runTop(opts: TopOptions): Promise<TopExit> {

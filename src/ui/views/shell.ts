@@ -74,6 +74,143 @@ export function setListItems(list: Widgets.ListElement, lines: readonly string[]
   return changed;
 }
 
+type ScreenLine = Array<[number, string]> & { dirty: boolean };
+interface LaidOut {
+  lpos?: { xi: number; xl: number; yi: number; yl: number };
+  ileft: number;
+  iright: number;
+  itop: number;
+  ibottom: number;
+  style: { fg?: string; bg?: string };
+  content: string;
+  sattr(style: object): number;
+}
+
+/** Characters one cell wide that fastText writes itself: printable ASCII, box drawing, blocks. */
+function oneCell(c: number): boolean {
+  return (c >= 0x20 && c <= 0x7e) || (c >= 0x2500 && c <= 0x259f);
+}
+
+/**
+ * The per-tick path of a text panel (a bordered box with tags: colours and bold only): writes the
+ * lines that changed straight into blessed's screen buffer, marking only those lines dirty, and
+ * leaves setContent (tag parsing, wrapping, a render of every cell of the box) to the next full
+ * render (see Shell.beforeFullRender). blessed then writes only the cells that differ.
+ */
+export class FastText {
+  /** Text not yet given to blessed (setContent), or null. */
+  private pending: string | null = null;
+  private text: string;
+  /** What was last written on each inner row; reset when blessed renders the box itself. */
+  private rows: string[] = [];
+  private readonly attrs = new Map<string, number>();
+
+  constructor(readonly el: Widgets.BlessedElement) {
+    this.text = (el as unknown as LaidOut).content ?? '';
+  }
+
+  /** The text shown (or about to be). */
+  get current(): string {
+    return this.text;
+  }
+
+  /** Gives the pending text to blessed (before it renders the box). */
+  flush(): void {
+    if (this.pending !== null) {
+      (this.el.setContent as (text: string, noClear?: boolean) => void).call(this.el, this.pending, true);
+      this.pending = null;
+    }
+    this.rows = [];
+  }
+
+  /**
+   * Sets the text. Returns 'same' (nothing to do), 'written' (lines written into the screen
+   * buffer) or 'render' (content set the blessed way: the caller renders the element).
+   */
+  set(text: string, direct: boolean): 'same' | 'written' | 'render' {
+    if (text === this.text) return 'same';
+    this.text = text;
+    if (direct && this.write(text)) {
+      this.pending = text;
+      return 'written';
+    }
+    this.pending = text;
+    this.flush();
+    return 'render';
+  }
+
+  private attr(fg: string | undefined, bold: boolean): number {
+    const key = `${fg ?? ''}/${bold ? 1 : 0}`;
+    let a = this.attrs.get(key);
+    if (a === undefined) {
+      const e = this.el as unknown as LaidOut;
+      a = e.sattr({ fg: fg ?? e.style.fg, bg: e.style.bg, bold });
+      this.attrs.set(key, a);
+    }
+    return a;
+  }
+
+  private write(text: string): boolean {
+    const e = this.el as unknown as LaidOut;
+    const lpos = e.lpos;
+    if (!lpos || this.el.hidden || this.el.detached) return false;
+    const x0 = lpos.xi + e.ileft;
+    const width = lpos.xl - e.iright - x0;
+    const y0 = lpos.yi + e.itop;
+    const height = lpos.yl - e.ibottom - y0;
+    if (width <= 0 || height <= 0) return false;
+    const lines = text.split('\n');
+    if (lines.length > height) return false;
+    // Parse first (any tag or character this cannot draw: leave it to blessed).
+    const cells: Array<Array<[number, string]>> = [];
+    for (const line of lines) {
+      const row: Array<[number, string]> = [];
+      let fg: string | undefined;
+      let bold = false;
+      for (let i = 0; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (c === 0x7b) {
+          const end = line.indexOf('}', i);
+          if (end < 0) return false;
+          const tag = line.slice(i + 1, end);
+          if (tag === '/') {
+            fg = undefined;
+            bold = false;
+          } else if (tag === 'bold') bold = true;
+          else if (tag === '/bold') bold = false;
+          else if (tag.endsWith('-fg')) fg = tag.startsWith('/') ? undefined : tag.slice(0, -3);
+          else return false;
+          i = end;
+          continue;
+        }
+        if (!oneCell(c)) return false;
+        row.push([this.attr(fg, bold), line[i] as string]);
+      }
+      if (row.length > width) return false;
+      cells.push(row);
+    }
+    const screenLines = (this.el.screen as unknown as { lines: ScreenLine[] }).lines;
+    const blank = this.attr(undefined, false);
+    for (let y = 0; y < height; y++) {
+      const row = cells[y] ?? [];
+      const key = y < lines.length ? (lines[y] as string) : '';
+      if (this.rows[y] === key) continue;
+      this.rows[y] = key;
+      const out = screenLines[y0 + y];
+      if (!out) continue;
+      for (let x = 0; x < width; x++) {
+        const cell = out[x0 + x];
+        if (!cell) break;
+        const src = row[x];
+        cell[0] = src ? src[0] : blank;
+        cell[1] = src ? src[1] : ' ';
+      }
+      out.dirty = true;
+    }
+    return true;
+  }
+}
+
 export class Shell {
   readonly screen: Widgets.Screen;
   private readonly lensBox: Widgets.BoxElement;
@@ -181,6 +318,8 @@ export class Shell {
     this.screen.key(['tab'], () => this.moveFocus(1));
     this.screen.key(['S-tab'], () => this.moveFocus(-1));
     this.screen.on('resize', () => {
+      // The views redraw for the new size: that draw must be a full one (new positions).
+      this.needsFullRender = true;
       // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
       for (const fn of this.resizeHandlers) fn();
       this.updateLens();

@@ -7,7 +7,7 @@ import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../c
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import { Shell, cell, setContentIfChanged, setListItems, type Panel } from './shell.js';
+import { FastText, Shell, cell, setContentIfChanged, setListItems, type Panel } from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
 
@@ -84,6 +84,12 @@ export class TopView {
   private drawing = false;
   private tableLabel = '';
   private labelChanged = false;
+  /** The text panels' per-tick path (see FastText). */
+  private readonly texts = new Map<Widgets.BlessedElement, FastText>();
+  /** During draw(): write panel lines directly, and which panels need a blessed render. */
+  private direct = false;
+  private written = false;
+  private toRender: Widgets.BlessedElement[] = [];
   /** The table rows of the last model; the list's items may lag behind (see writeRows). */
   private rowLines: string[] = [];
   private itemsStale = false;
@@ -214,7 +220,12 @@ export class TopView {
     shell.onResize(() => {
       if (this.model) this.draw(this.model);
     });
-    shell.beforeFullRender(() => this.syncItems());
+    for (const el of [this.chart, this.split, this.load, this.switches, this.faults, this.memory])
+      this.texts.set(el, new FastText(el));
+    shell.beforeFullRender(() => {
+      this.syncItems();
+      for (const t of this.texts.values()) t.flush();
+    });
   }
 
   /** Brings the list's items up to date with the last rows (before blessed renders them). */
@@ -325,9 +336,11 @@ export class TopView {
   }
 
   draw(m: TopModel): void {
-    const panels = [this.chart, this.split, this.load, this.switches, this.faults, this.memory];
-    const content = (el: Widgets.BoxElement) => (el as unknown as { content: string }).content;
-    const before = panels.map(content);
+    const overlay = !this.detail.hidden;
+    const full = this.shell.willRenderFully(overlay);
+    this.direct = !full;
+    this.written = false;
+    this.toRender = [];
     this.drawing = true;
     try {
       this.drawPanels(m);
@@ -335,18 +348,32 @@ export class TopView {
       this.drawing = false;
     }
     this.shell.updateLens();
-    // Only the panels whose text changed are redrawn; the process table changes every tick, and
-    // its rows are written directly when nothing else about it changed.
-    const changed: Widgets.BlessedElement[] = panels.filter((el, i) => content(el) !== before[i]);
-    const overlay = !this.detail.hidden;
-    let written = false;
-    if (this.itemsStale && !this.labelChanged && !this.shell.willRenderFully(overlay)) written = this.writeRows();
-    if (!written && !this.shell.willRenderFully(overlay)) {
-      this.syncItems();
-      changed.push(this.tableFrame);
+    // Only the panels whose text changed are redrawn, their lines written directly when they can
+    // be; the process table changes every tick, its rows written directly when nothing else about
+    // it changed.
+    const changed = this.toRender;
+    let written = this.written;
+    if (!full) {
+      if (this.itemsStale && !this.labelChanged && this.writeRows()) written = true;
+      else {
+        this.syncItems();
+        changed.push(this.tableFrame);
+      }
     }
     this.labelChanged = false;
     this.shell.renderChanged(changed, overlay, written);
+  }
+
+  /** Sets a text panel's content (directly into the screen when drawing a tick). */
+  private put(el: Widgets.BlessedElement, text: string): void {
+    const t = this.texts.get(el);
+    if (!t) {
+      if (setContentIfChanged(el, text)) this.toRender.push(el);
+      return;
+    }
+    const r = t.set(text, this.direct);
+    if (r === 'written') this.written = true;
+    else if (r === 'render') this.toRender.push(el);
   }
 
   private drawPanels(m: TopModel): void {
@@ -358,7 +385,7 @@ export class TopView {
       h: Math.max(1, (el.height as number) - 2),
     });
     const c = inner(this.chart);
-    setContentIfChanged(
+    this.put(
       this.chart,
       cpuChartLines(
         h.cpuBusy,
@@ -381,10 +408,10 @@ export class TopView {
         `cpu${i} [${bar(c)}] ${pct(c.busy).padStart(6)}\n      us ${c.user.toFixed(1)}  sy ${c.system.toFixed(1)}  wa ${c.iowait.toFixed(1)}`,
     );
     splitLines.push(`all  [${bar(s.total)}] ${pct(s.total.busy).padStart(6)}`);
-    setContentIfChanged(this.split, splitLines.join('\n'));
+    this.put(this.split, splitLines.join('\n'));
 
     const l = s.load;
-    setContentIfChanged(
+    this.put(
       this.load,
       [
         l ? `1m  ${l.load1.toFixed(2)}` : 'no /proc/loadavg',
@@ -396,7 +423,7 @@ export class TopView {
       ].join('\n'),
     );
     const sw = Math.max(5, (this.switches.width as number) - 4);
-    setContentIfChanged(
+    this.put(
       this.switches,
       [
         `ctxsw ${num(s.contextSwitchesPerSec)}`,
@@ -405,7 +432,7 @@ export class TopView {
         `{cyan-fg}${sparkText(h.interrupts, sw)}{/}`,
       ].join('\n'),
     );
-    setContentIfChanged(
+    this.put(
       this.faults,
       [
         `minor ${num(s.minorFaultsPerSec)}`,
@@ -417,7 +444,7 @@ export class TopView {
     const mem = s.memory;
     const p = s.pressure;
     const psi = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
-    setContentIfChanged(
+    this.put(
       this.memory,
       [
         `used  ${formatBytes(mem.used)}/${formatBytes(mem.total)}`,

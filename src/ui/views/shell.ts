@@ -161,12 +161,16 @@ export class FastText {
     if (width <= 0 || height <= 0) return false;
     const lines = text.split('\n');
     if (lines.length > height) return false;
-    // Parse first (any tag or character this cannot draw: leave it to blessed).
-    const cells: Array<Array<[number, string]>> = [];
-    for (const line of lines) {
-      const row: Array<[number, string]> = [];
+    // Parse the changed lines first (any tag or character this cannot draw: leave it to blessed).
+    const parsed: Array<{ y: number; attrs: number[]; chars: string[] }> = [];
+    for (let y = 0; y < height; y++) {
+      const line = y < lines.length ? (lines[y] as string) : '';
+      if (this.rows[y] === line) continue;
+      const attrs: number[] = [];
+      const chars: string[] = [];
       let fg: string | undefined;
       let bold = false;
+      let attr = this.attr(fg, bold);
       for (let i = 0; i < line.length; i++) {
         const c = line.charCodeAt(i);
         if (c === 0x7b) {
@@ -180,30 +184,33 @@ export class FastText {
           else if (tag === '/bold') bold = false;
           else if (tag.endsWith('-fg')) fg = tag.startsWith('/') ? undefined : tag.slice(0, -3);
           else return false;
+          attr = this.attr(fg, bold);
           i = end;
           continue;
         }
         if (!oneCell(c)) return false;
-        row.push([this.attr(fg, bold), line[i] as string]);
+        attrs.push(attr);
+        chars.push(line[i] as string);
       }
-      if (row.length > width) return false;
-      cells.push(row);
+      if (chars.length > width) return false;
+      parsed.push({ y, attrs, chars });
     }
     const screenLines = (this.el.screen as unknown as { lines: ScreenLine[] }).lines;
     const blank = this.attr(undefined, false);
-    for (let y = 0; y < height; y++) {
-      const row = cells[y] ?? [];
-      const key = y < lines.length ? (lines[y] as string) : '';
-      if (this.rows[y] === key) continue;
-      this.rows[y] = key;
+    for (const { y, attrs, chars } of parsed) {
+      this.rows[y] = y < lines.length ? (lines[y] as string) : '';
       const out = screenLines[y0 + y];
       if (!out) continue;
       for (let x = 0; x < width; x++) {
         const cell = out[x0 + x];
         if (!cell) break;
-        const src = row[x];
-        cell[0] = src ? src[0] : blank;
-        cell[1] = src ? src[1] : ' ';
+        if (x < chars.length) {
+          cell[0] = attrs[x] as number;
+          cell[1] = chars[x] as string;
+        } else {
+          cell[0] = blank;
+          cell[1] = ' ';
+        }
       }
       out.dirty = true;
     }

@@ -303,8 +303,10 @@ export class TopView {
       model: r.threads > 1 ? 'thread' : 'process',
       row: 'ctxsw-cross-process',
       detail: [
-        `${pct(r.cpuPercent)} CPU, RSS ${formatBytes(r.rss)}, ${r.threads} thread${r.threads === 1 ? '' : 's'}, state ${r.state}`,
-        `${num(r.minorFaultsPerSec)} minor + ${num(r.majorFaultsPerSec)} major faults/s, ${num(r.contextSwitchesPerSec)} switches/s`,
+        // No per-tick figures here (they are on the selected row, and in Enter's details): the
+        // lens would be re-wrapped and redrawn every tick, a large part of a tick's cost.
+        `${r.threads} thread${r.threads === 1 ? '' : 's'}, state ${r.state}, user ${r.user}`,
+        'Its row: CPU% = utime + stime over the interval, FLT/s = minor + major faults (/proc/PID/stat), CSW/s = times switched in (schedstat). Enter: all its figures.',
       ],
     };
   }

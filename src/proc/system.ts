@@ -32,6 +32,8 @@ export function parseSystemStat(text: string, units: KernelUnits = DEFAULT_UNITS
   let cpu: CpuTimes | undefined;
   const kv: Record<string, number> = {};
   for (const line of text.split('\n')) {
+    // intr and softirq: hundreds of counters nothing here keeps (splitting them was most of the cost).
+    if (line.startsWith('intr ') || line.startsWith('softirq ')) continue;
     const f = line.trim().split(/\s+/);
     const key = f[0] ?? '';
     if (key.startsWith('cpu')) {

@@ -218,6 +218,86 @@ export class FastText {
   }
 }
 
+interface DrawableScreen {
+  lines: ScreenLine[];
+  olines: Array<Array<[number, string]>>;
+  dattr: number;
+  codeAttr(attr: number): string;
+  cursor: { artificial: boolean };
+  program: { cursorHidden: boolean; _write(text: string): void };
+  tput: { sc(): string; rc(): string; civis(): string; cnorm(): string; unicode: boolean };
+}
+
+/**
+ * blessed's Screen.draw for the per-tick path: the dirty lines' cells that differ from what the
+ * terminal shows, with cursor moves between runs, in one write. blessed's own draw does the same
+ * with checks (wide characters, ACS, artificial cursors) costing a character-width lookup per
+ * cell; this one handles only one-cell characters and returns false (drawing nothing) when a
+ * changed cell holds anything else, for blessed to draw it.
+ */
+export function drawDirtyLines(screenEl: Widgets.Screen): boolean {
+  const screen = screenEl as unknown as DrawableScreen;
+  if (screen.cursor.artificial || !screen.tput.unicode) return false;
+  const lines = screen.lines;
+  for (let y = 0; y < lines.length; y++) {
+    const line = lines[y] as ScreenLine;
+    const o = screen.olines[y];
+    if (!line.dirty || !o) continue;
+    for (let x = 0; x < line.length; x++) {
+      const cell = line[x] as [number, string];
+      const old = o[x];
+      if (old && cell[0] === old[0] && cell[1] === old[1]) continue;
+      if (!old || cell[1].length !== 1 || !oneCell(cell[1].charCodeAt(0))) return false;
+    }
+  }
+  let main = '';
+  for (let y = 0; y < lines.length; y++) {
+    const line = lines[y] as ScreenLine;
+    const o = screen.olines[y];
+    if (!line.dirty || !o) continue;
+    line.dirty = false;
+    let out = '';
+    let attr = screen.dattr;
+    /** Where the cursor is after the last character written on this line (-1: not on it). */
+    let at = -1;
+    for (let x = 0; x < line.length; x++) {
+      const cell = line[x] as [number, string];
+      const old = o[x] as [number, string];
+      const data = cell[0];
+      const ch = cell[1];
+      if (data === old[0] && ch === old[1]) continue;
+      old[0] = data;
+      old[1] = ch;
+      if (at !== x) {
+        if (attr !== screen.dattr) {
+          out += '\x1b[m';
+          attr = screen.dattr;
+        }
+        out += `\x1b[${y + 1};${x + 1}H`;
+      }
+      if (data !== attr) {
+        if (attr !== screen.dattr) out += '\x1b[m';
+        if (data !== screen.dattr) out += screen.codeAttr(data);
+        attr = data;
+      }
+      out += ch;
+      at = x + 1;
+    }
+    if (attr !== screen.dattr) out += '\x1b[m';
+    main += out;
+  }
+  if (main) {
+    let pre = screen.tput.sc();
+    let post = screen.tput.rc();
+    if (!screen.program.cursorHidden) {
+      pre += screen.tput.civis();
+      post += screen.tput.cnorm();
+    }
+    screen.program._write(pre + main + post);
+  }
+  return true;
+}
+
 export class Shell {
   readonly screen: Widgets.Screen;
   private readonly lensBox: Widgets.BoxElement;
@@ -427,8 +507,10 @@ export class Shell {
     this.keyLineChanged = false;
     if (els.size === 0 && !linesWritten) return;
     for (const el of els) el.render();
-    const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };
-    screen.draw(0, screen.lines.length - 1);
+    if (!drawDirtyLines(this.screen)) {
+      const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };
+      screen.draw(0, screen.lines.length - 1);
+    }
   }
 
   /** Runs fn before every full render (views bring lazily kept elements up to date). */

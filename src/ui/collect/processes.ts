@@ -13,7 +13,7 @@ import {
   readSchedstat,
   userName,
 } from '../../proc/process.js';
-import { ProcessGoneError, listPids, readField, type Pid } from '../../proc/read.js';
+import { ProcessGoneError, listPids, readField, readProcText, type Pid } from '../../proc/read.js';
 
 export interface ProcessSample {
   pid: Pid;
@@ -32,6 +32,8 @@ export interface ProcessSample {
   majflt: number;
   /** Times the scheduler put it on a CPU (schedstat timeslices): one per switch in. */
   timeslices: number;
+  /** top's per-tick path: the stat bytes this was parsed from (unchanged next tick: no parse). */
+  statBytes?: Buffer;
 }
 
 export interface ProcessRateRow {
@@ -99,8 +101,10 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
 function identity(pid: Pid, comm: string, kernelThread: boolean): { command: string; user: string } {
   const argv = readField(() => readCmdline(pid));
   const command = Array.isArray(argv) && argv.length > 0 ? argv.join(' ') : kernelThread ? `[${comm}]` : comm;
-  const status = readField(() => readProcessStatus(pid));
-  return { command, user: 'uid' in status ? userName(status.uid.real) : '?' };
+  // Only the real uid of status (the first number of its Uid: line), without parsing every line.
+  const status = readField(() => readProcText(pid, 'status'));
+  const uid = typeof status === 'string' ? /\nUid:\s+(\d+)/.exec(status)?.[1] : undefined;
+  return { command, user: uid === undefined ? '?' : userName(Number(uid)) };
 }
 
 const PF_KTHREAD = 0x00200000;
@@ -113,6 +117,15 @@ export function sampleProcessFast(pid: Pid, files: OpenProcFiles, known?: Proces
   const dir = `/proc/${pid}/`;
   const n = files.read(dir + 'stat');
   if (n < 0) return undefined;
+  const prevBytes = known?.statBytes;
+  if (known && prevBytes && prevBytes.length === n && files.buf.compare(prevBytes, 0, n, 0, n) === 0) {
+    // Most processes sleep through a tick: the same stat bytes (times, faults, RSS, state...) as
+    // last time, so the same figures, without parsing. Switches in are counted apart.
+    const m = files.read(dir + 'schedstat');
+    const timeslices = m < 0 ? 0 : parseSchedstatSlices(files.buf, m);
+    return timeslices === known.timeslices ? known : { ...known, timeslices };
+  }
+  const statBytes = Buffer.from(files.buf.subarray(0, n));
   const st = parseStatBytes(files.buf, n, kernelUnits());
   if (!st) return undefined;
   const m = files.read(dir + 'schedstat');
@@ -143,6 +156,7 @@ export function sampleProcessFast(pid: Pid, files: OpenProcFiles, known?: Proces
     minflt: st.minflt,
     majflt: st.majflt,
     timeslices,
+    statBytes,
   };
 }
 

@@ -19,8 +19,9 @@ export interface SyscallRateSource {
   /**
    * Counts since the previous take(). System-wide sources count only `pids` when given (the
    * processes alive now: a lookup each, instead of walking every pid seen since attach).
+   * `idle`: processes known not to have run since the previous take (no lookup; they count 0).
    */
-  take(pids?: Iterable<Pid>): SyscallTotals | null;
+  take(pids?: Iterable<Pid>, idle?: Iterable<Pid>): SyscallTotals | null;
   close(): void;
 }
 
@@ -134,12 +135,17 @@ export async function openSyscallRates(opts: { enabled: boolean; pid?: Pid }): P
   return {
     available: true,
     reason: '',
-    take(pids) {
+    take(pids, idle) {
       if (procCounts) {
         // top needs counts by pid only: reading just the procs map skips the per-syscall array
         // (hundreds of map lookups through FFI every tick).
         const pidNow = procCounts(pids);
         const byPid = deltaCounts(pidNow, prevPid) as Map<Pid, number>;
+        if (pids && idle)
+          for (const pid of idle) {
+            const v = prevPid.get(pid);
+            if (v !== undefined) pidNow.set(pid, v);
+          }
         prevPid = pidNow;
         return { byPid, byName: new Map() };
       }

@@ -13,6 +13,7 @@ import {
   type ProcessSampleSet,
   type ProcessSortKey,
 } from './processes.js';
+import type { Pid } from '../../proc/read.js';
 import type { SyscallRateSource } from './syscall-rates.js';
 import { sampleSystem, systemView, type SystemSample, type SystemView } from './system.js';
 
@@ -60,7 +61,15 @@ export class TopCollector {
     const t = performance.now() / 1000;
     const sys = sampleSystem(kernelUnits(), t, this.files);
     const procs = sampleProcesses(this.prevProcs, this.files);
-    const counts = this.syscalls.take(procs.keys());
+    // A single-threaded process with the same stat and schedstat as last tick (its sample was
+    // kept: see sampleProcessFast) was not switched in, so it made no syscall: no lookup.
+    const looked: Pid[] = [];
+    const idle: Pid[] = [];
+    for (const [pid, s] of procs) {
+      if (this.prevProcs.get(pid) === s && s.threads === 1 && s.timeslices > 0) idle.push(pid);
+      else looked.push(pid);
+    }
+    const counts = this.syscalls.take(looked, idle);
     const system = systemView(this.prevSystem, sys);
     const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null);
     this.prevSystem = sys;

@@ -84,6 +84,7 @@ export class TopView {
   private drawing = false;
   private tableLabel = '';
   private labelChanged = false;
+  private labelShrank = false;
   /** The text panels' per-tick path (see FastText). */
   private readonly texts = new Map<Widgets.BlessedElement, FastText>();
   /** During draw(): write panel lines directly, and which panels need a blessed render. */
@@ -356,13 +357,18 @@ export class TopView {
     const changed = this.toRender;
     let written = this.written;
     if (!full) {
-      if (this.itemsStale && !this.labelChanged && this.writeRows()) written = true;
-      else {
+      // A label as long or longer covers the old one: render it alone (the count changes often).
+      const label = (this.tableFrame as unknown as { _label?: Widgets.BlessedElement })._label;
+      if (this.itemsStale && !this.labelShrank && (!this.labelChanged || label) && this.writeRows()) {
+        written = true;
+        if (this.labelChanged && label) changed.push(label);
+      } else {
         this.syncItems();
         changed.push(this.tableFrame);
       }
     }
     this.labelChanged = false;
+    this.labelShrank = false;
     this.shell.renderChanged(changed, overlay, written);
   }
 
@@ -463,6 +469,7 @@ export class TopView {
     setContentIfChanged(this.header, `{bold}${processHeader(m.sort)}{/bold}`);
     const label = ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `;
     if (label !== this.tableLabel) {
+      this.labelShrank = label.length < this.tableLabel.length;
       this.tableLabel = label;
       this.tableFrame.setLabel(label);
       this.labelChanged = true;

@@ -83,6 +83,9 @@ async function dashboard(collector: TopCollector, opts: TopOptions): Promise<Top
     shell.close();
   };
   shell.setKeyLine(`sampling every ${opts.intervalMs / 1000}s…`);
+  // The lens from the start (it loads the lessons: a one-off cost better paid at start-up than in
+  // the first refresh).
+  shell.updateLens();
   shell.render();
   await shell.closedPromise;
   return exit;

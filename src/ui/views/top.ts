@@ -85,6 +85,7 @@ export class TopView {
   private tableLabel = '';
   private labelChanged = false;
   private labelShrank = false;
+  private labelUpdates = 0;
   /** The text panels' per-tick path (see FastText). */
   private readonly texts = new Map<Widgets.BlessedElement, FastText>();
   /** During draw(): write panel lines directly, and which panels need a blessed render. */
@@ -223,6 +224,8 @@ export class TopView {
     });
     for (const el of [this.chart, this.split, this.load, this.switches, this.faults, this.memory])
       this.texts.set(el, new FastText(el));
+    // The table's rows as blank items from the start: the first refresh only fills them in.
+    setListItems(this.table, new Array<string>(Math.max(1, (this.table.height as number) || 20)).fill(''));
     shell.beforeFullRender(() => {
       this.syncItems();
       for (const t of this.texts.values()) t.flush();
@@ -466,10 +469,12 @@ export class TopView {
 
     const width = Math.max(20, (this.table.width as number) - 1);
     const cmdWidth = Math.max(8, width - PROCESS_HEADER.indexOf('COMMAND'));
-    setContentIfChanged(this.header, `{bold}${processHeader(m.sort)}{/bold}`);
+    if (setContentIfChanged(this.header, `{bold}${processHeader(m.sort)}{/bold}`)) this.toRender.push(this.header);
     const label = ` Processes (${m.processes.length}) sorted by ${m.sort}${m.syscallsNote ? ` — SYSC/s: ${m.syscallsNote}` : ''} `;
     if (label !== this.tableLabel) {
-      this.labelShrank = label.length < this.tableLabel.length;
+      // blessed places a label it creates one cell left of one it updates: the first update
+      // needs the whole frame redrawn, like a shorter label.
+      this.labelShrank = label.length < this.tableLabel.length || this.labelUpdates++ === 0;
       this.tableLabel = label;
       this.tableFrame.setLabel(label);
       this.labelChanged = true;

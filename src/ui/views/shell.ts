@@ -239,52 +239,53 @@ export function drawDirtyLines(screenEl: Widgets.Screen): boolean {
   const screen = screenEl as unknown as DrawableScreen;
   if (screen.cursor.artificial || !screen.tput.unicode) return false;
   const lines = screen.lines;
-  for (let y = 0; y < lines.length; y++) {
-    const line = lines[y] as ScreenLine;
-    const o = screen.olines[y];
-    if (!line.dirty || !o) continue;
-    for (let x = 0; x < line.length; x++) {
-      const cell = line[x] as [number, string];
-      const old = o[x];
-      if (old && cell[0] === old[0] && cell[1] === old[1]) continue;
-      if (!old || cell[1].length !== 1 || !oneCell(cell[1].charCodeAt(0))) return false;
-    }
-  }
+  // One pass: the output, and the cells to mark as shown, applied only if every changed cell is
+  // one this can draw (else nothing was changed and blessed draws).
+  const shown: Array<[number, string] | number | string> = [];
+  const dirty: ScreenLine[] = [];
   let main = '';
+  const dattr = screen.dattr;
   for (let y = 0; y < lines.length; y++) {
     const line = lines[y] as ScreenLine;
     const o = screen.olines[y];
-    if (!line.dirty || !o) continue;
-    line.dirty = false;
+    if (!line.dirty) continue;
+    if (!o) return false;
+    dirty.push(line);
     let out = '';
-    let attr = screen.dattr;
+    let attr = dattr;
     /** Where the cursor is after the last character written on this line (-1: not on it). */
     let at = -1;
     for (let x = 0; x < line.length; x++) {
       const cell = line[x] as [number, string];
-      const old = o[x] as [number, string];
+      const old = o[x];
       const data = cell[0];
       const ch = cell[1];
-      if (data === old[0] && ch === old[1]) continue;
-      old[0] = data;
-      old[1] = ch;
+      if (old && data === old[0] && ch === old[1]) continue;
+      if (!old || ch.length !== 1 || !oneCell(ch.charCodeAt(0))) return false;
+      shown.push(old, data, ch);
       if (at !== x) {
-        if (attr !== screen.dattr) {
+        if (attr !== dattr) {
           out += '\x1b[m';
-          attr = screen.dattr;
+          attr = dattr;
         }
         out += `\x1b[${y + 1};${x + 1}H`;
       }
       if (data !== attr) {
-        if (attr !== screen.dattr) out += '\x1b[m';
-        if (data !== screen.dattr) out += screen.codeAttr(data);
+        if (attr !== dattr) out += '\x1b[m';
+        if (data !== dattr) out += screen.codeAttr(data);
         attr = data;
       }
       out += ch;
       at = x + 1;
     }
-    if (attr !== screen.dattr) out += '\x1b[m';
+    if (attr !== dattr) out += '\x1b[m';
     main += out;
+  }
+  for (const line of dirty) line.dirty = false;
+  for (let i = 0; i < shown.length; i += 3) {
+    const old = shown[i] as [number, string];
+    old[0] = shown[i + 1] as number;
+    old[1] = shown[i + 2] as string;
   }
   if (main) {
     let pre = screen.tput.sc();

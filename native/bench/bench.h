@@ -76,7 +76,7 @@ int bench_run(const bench_def *def, const bench_params *params, int batches,
 
 /* Families (one file each). */
 extern const bench_def bench_l1_hit, bench_l2_hit, bench_dram, bench_branch_miss, bench_counter_inc;
-extern const bench_def bench_syscall_getpid, bench_clock_vdso, bench_clock_syscall, bench_write_devnull;
+extern const bench_def bench_syscall_getpid, bench_syscall_getppid, bench_clock_vdso, bench_clock_syscall, bench_write_devnull;
 extern const bench_def bench_mutex, bench_ctxsw_thread, bench_ctxsw_process, bench_thread_create;
 extern const bench_def bench_fork, bench_fork_large, bench_fork_exec, bench_memcpy_large;
 extern const bench_def bench_fault_minor, bench_fault_major;

@@ -12,7 +12,7 @@
 
 static const bench_def *const all_benches[] = {
     &bench_l1_hit,        &bench_l2_hit,        &bench_dram,          &bench_branch_miss,
-    &bench_counter_inc,   &bench_syscall_getpid, &bench_clock_vdso,   &bench_clock_syscall,
+    &bench_counter_inc,   &bench_syscall_getpid, &bench_syscall_getppid, &bench_clock_vdso,   &bench_clock_syscall,
     &bench_write_devnull, &bench_mutex,         &bench_ctxsw_thread,  &bench_ctxsw_process,
     &bench_thread_create, &bench_fork,          &bench_fork_large,    &bench_fork_exec,
     &bench_memcpy_large,  &bench_fault_minor,   &bench_fault_major,   &bench_read_4k_cached,

@@ -142,6 +142,15 @@ export const BENCHMARKS: readonly BenchSpec[] = [
     op: 'call',
   },
   {
+    id: 'syscall-getppid',
+    title: 'getppid syscall',
+    model: 'syscall-boundary',
+    row: 'syscall',
+    compare: 'row',
+    method: 'syscall(SYS_getppid) in a loop: what perf bench syscall basic times (bench:peers)',
+    op: 'call',
+  },
+  {
     id: 'clock-vdso',
     title: 'clock_gettime via vDSO',
     model: 'syscall-boundary',

@@ -161,7 +161,7 @@ describe('in tmux', () => {
     }
   });
 
-  it.skipIf(!IN_CI && !hasTmux)('presenter mode refuses without a terminal', () => {
+  it('presenter mode refuses without a terminal', () => {
     const r = oslens(['learn', 'thread', '--present']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('needs a terminal');

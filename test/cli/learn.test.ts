@@ -1,7 +1,7 @@
 /** oslens learn / explain / quiz, as a user runs them; quiz and presenter mode driven in tmux. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { IN_CI, OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 
 describe('oslens learn', () => {
   it('lists the models, paths and mistakes', () => {

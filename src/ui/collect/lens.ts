@@ -80,10 +80,16 @@ export function measuredFor(run: BenchRun, row: string, benchId?: string): strin
   return null;
 }
 
+/** Each model's excerpt, worked out once: the dashboards ask for the lens every tick. */
+const excerpts = new Map<string, string>();
+
 export function lensFor(focus: LensFocus, bench: SavedBench | null): LensContent {
   const model = findModel(focus.model);
-  const excerpt =
-    lessonSection(model.body, 'The illusion and the truth') ?? lessonSection(model.body, 'What it is') ?? '';
+  let excerpt = excerpts.get(model.body);
+  if (excerpt === undefined) {
+    excerpt = lessonSection(model.body, 'The illusion and the truth') ?? lessonSection(model.body, 'What it is') ?? '';
+    excerpts.set(model.body, excerpt);
+  }
   let latency: LensLatency | null = null;
   if (focus.row) {
     const row = findLatencyRow(focus.row);

@@ -113,14 +113,21 @@ const PF_KTHREAD = 0x00200000;
  * The per-tick path of `top`: stat and schedstat through files kept open (one pread each, parsed
  * from the bytes). Same record as sampleProcess; undefined when the process has gone.
  */
-export function sampleProcessFast(pid: Pid, files: OpenProcFiles, known?: ProcessSample): ProcessSample | undefined {
+export function sampleProcessFast(
+  pid: Pid,
+  files: OpenProcFiles,
+  known?: ProcessSample,
+  readSlices = true,
+): ProcessSample | undefined {
   const dir = `/proc/${pid}/`;
   const n = files.read(dir + 'stat');
   if (n < 0) return undefined;
   const prevBytes = known?.statBytes;
   if (known && prevBytes && prevBytes.length === n && files.buf.compare(prevBytes, 0, n, 0, n) === 0) {
     // Most processes sleep through a tick: the same stat bytes (times, faults, RSS, state...) as
-    // last time, so the same figures, without parsing. Switches in are counted apart.
+    // last time, so the same figures, without parsing. Switches in are counted apart (when
+    // `readSlices`: the dashboard skips them for rows off screen).
+    if (!readSlices) return known;
     const m = files.read(dir + 'schedstat');
     const timeslices = m < 0 ? 0 : parseSchedstatSlices(files.buf, m);
     return timeslices === known.timeslices ? known : { ...known, timeslices };
@@ -162,13 +169,20 @@ export function sampleProcessFast(pid: Pid, files: OpenProcFiles, known?: Proces
 
 /**
  * Every process now. With `files` (top's per-tick path), stat and schedstat are read through
- * files kept open, and the files of processes gone are closed.
+ * files kept open, and the files of processes gone are closed. `pids`: the pids to read instead
+ * of listing /proc (the caller knows no process was created since `previous`). `slicesOf`: the
+ * only processes whose schedstat is read when their stat is unchanged (the rest keep theirs).
  */
-export function sampleProcesses(previous?: ProcessSampleSet, files?: OpenProcFiles): ProcessSampleSet {
+export function sampleProcesses(
+  previous?: ProcessSampleSet,
+  files?: OpenProcFiles,
+  pids?: Iterable<Pid>,
+  slicesOf?: ReadonlySet<Pid>,
+): ProcessSampleSet {
   const out: ProcessSampleSet = new Map();
-  for (const pid of listPids()) {
+  for (const pid of pids ?? listPids()) {
     const known = previous?.get(pid);
-    const s = files ? sampleProcessFast(pid, files, known) : sampleProcess(pid, known);
+    const s = files ? sampleProcessFast(pid, files, known, !slicesOf || slicesOf.has(pid)) : sampleProcess(pid, known);
     if (s) out.set(pid, s);
   }
   if (files && previous && previous.size > 0) {
@@ -183,12 +197,15 @@ export function sampleProcesses(previous?: ProcessSampleSet, files?: OpenProcFil
 /**
  * Rates between two samples. A process new in `cur` (or a reused pid) is measured from zero over
  * the interval, which is right for processes born during it and close enough for the rest.
+ * `slicesSpan`: seconds between the two schedstat reads of a process, when not the interval
+ * (Infinity when it was not read this time: no rate).
  */
 export function processRates(
   prev: ProcessSampleSet,
   cur: ProcessSampleSet,
   dtSeconds: number,
   syscalls?: ReadonlyMap<Pid, number> | null,
+  slicesSpan?: (pid: Pid) => number,
 ): ProcessRateRow[] {
   const dt = Math.max(1e-3, dtSeconds);
   const rows: ProcessRateRow[] = [];
@@ -208,7 +225,7 @@ export function processRates(
       rss: s.rss,
       minorFaultsPerSec: delta('minflt') / dt,
       majorFaultsPerSec: delta('majflt') / dt,
-      contextSwitchesPerSec: delta('timeslices') / dt,
+      contextSwitchesPerSec: delta('timeslices') / (slicesSpan ? Math.max(1e-3, slicesSpan(s.pid)) : dt),
       syscallsPerSec: syscalls ? (syscalls.get(s.pid) ?? 0) / dt : null,
     });
   }

@@ -53,12 +53,14 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-/** utime + stime of pid, seconds (the comm field may hold spaces: split after the last ')'). */
-function cpuSeconds(pid) {
+/** utime + stime of pid in clock ticks, the kernel's own integer unit (the comm field may hold
+ * spaces: split after the last ')'). Compared as integers, so a tie is a tie, not float noise. */
+function cpuTicks(pid) {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
+  return Number(f[11]) + Number(f[12]);
 }
+const cpuSeconds = (pid) => cpuTicks(pid) / TICKS;
 
 // The node flags bin/oslens's shebang gives (as a user running `oslens top` gets them).
 const shebang = readFileSync(resolve(ROOT, 'bin/oslens'), 'utf8').split('\n')[0];
@@ -71,13 +73,15 @@ try {
   topPid = start(`oslens-bench-top-${tag}`, `${process.execPath} ${nodeFlags} bin/oslens top -d 1`);
   htopPid = start(`oslens-bench-htop-${tag}`, 'htop -d 10');
   await sleep(WARMUP);
-  const top0 = cpuSeconds(topPid);
-  const htop0 = cpuSeconds(htopPid);
+  const top0 = cpuTicks(topPid);
+  const htop0 = cpuTicks(htopPid);
   const t0 = performance.now();
   await sleep(SECONDS);
   const wall = (performance.now() - t0) / 1000;
-  const top = cpuSeconds(topPid) - top0;
-  const htop = cpuSeconds(htopPid) - htop0;
+  const topTicks = cpuTicks(topPid) - top0;
+  const htopTicks = cpuTicks(htopPid) - htop0;
+  const top = topTicks / TICKS;
+  const htop = htopTicks / TICKS;
   const totalTop = cpuSeconds(topPid);
   const totalHtop = cpuSeconds(htopPid);
   const row = (name, cpu, total) =>
@@ -85,11 +89,11 @@ try {
   console.log(`bench:ui: ${SECONDS} s side by side under tmux 120x40, after ${WARMUP} s warm-up; 1 s refresh each`);
   console.log(row('oslens top -d 1', top, totalTop));
   console.log(row('htop -d 10', htop, totalHtop));
-  const ok = top < htop;
+  const ok = topTicks < htopTicks;
   console.log(
     ok
-      ? `oslens top used ${htop > 0 ? (top / htop).toFixed(2) : '?'}× htop's CPU: below htop`
-      : `oslens top used ${htop > 0 ? (top / htop).toFixed(2) : '?'}× htop's CPU: NOT below htop`,
+      ? `oslens top used ${topTicks} ticks, htop ${htopTicks} (${htop > 0 ? (top / htop).toFixed(2) : '?'}×): below htop`
+      : `oslens top used ${topTicks} ticks, htop ${htopTicks} (${htop > 0 ? (top / htop).toFixed(2) : '?'}×): NOT below htop`,
   );
   process.exitCode = ok ? 0 : 1;
 } finally {

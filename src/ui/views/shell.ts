@@ -46,6 +46,46 @@ export function cell(
   };
 }
 
+/** A bordered, labelled panel on the main grid: the frame every view's panels share. */
+export function panel(
+  screen: Widgets.Screen,
+  pos: ReturnType<typeof cell>,
+  label: string,
+  options: Widgets.BoxOptions = {},
+): Widgets.BoxElement {
+  return blessed.box({
+    parent: screen,
+    ...pos,
+    label: ` ${label} `,
+    border: { type: 'line' },
+    style: { border: { fg: 'cyan' } },
+    padding: { left: 1 },
+    ...options,
+  });
+}
+
+/** The table every view shows in a panel: a one-line column header over a selectable list. */
+export function headedList(
+  parent: Widgets.BoxElement,
+  tags: boolean,
+): { header: Widgets.BoxElement; list: Widgets.ListElement } {
+  const header = blessed.box({ parent, top: 0, left: 0, right: 1, height: 1, tags: true });
+  const list = blessed.list({
+    parent,
+    top: 1,
+    left: 0,
+    right: 1,
+    bottom: 0,
+    keys: true,
+    vi: true,
+    mouse: true,
+    tags,
+    style: { selected: { bg: 'blue', fg: 'white' } },
+    items: [],
+  });
+  return { header, list };
+}
+
 /**
  * Sets an element's content only when it changed: blessed's setContent clears the element's area
  * and re-parses its tags even for the same text, and a dashboard redraws every second.

@@ -7,7 +7,7 @@ import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../c
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import { FastText, Shell, cell, setContentIfChanged, setListItems, type Panel } from './shell.js';
+import { FastText, Shell, cell, headedList, panel, setContentIfChanged, setListItems, type Panel } from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
 
@@ -56,15 +56,7 @@ const SORT_LETTER: Record<string, ProcessSortKey> = {
 };
 
 function box(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
-  return blessed.box({
-    parent: shell.screen,
-    ...pos,
-    label: ` ${label} `,
-    tags: true,
-    border: { type: 'line' },
-    style: { border: { fg: 'cyan' } },
-    padding: { left: 1 },
-  });
+  return panel(shell.screen, pos, label, { tags: true });
 }
 
 export class TopView {
@@ -112,20 +104,7 @@ export class TopView {
     this.faults = box(shell, G(4, 2, 3, 1), 'Faults/s');
     this.memory = box(shell, G(4, 3, 3, 1), 'Memory & PSI');
     this.tableFrame = box(shell, G(7, 0, 5, 4), 'Processes');
-    this.header = blessed.box({ parent: this.tableFrame, top: 0, left: 0, right: 1, height: 1, tags: true });
-    this.table = blessed.list({
-      parent: this.tableFrame,
-      top: 1,
-      left: 0,
-      right: 1,
-      bottom: 0,
-      keys: true,
-      vi: true,
-      mouse: true,
-      tags: false,
-      style: { selected: { bg: 'blue', fg: 'white' } },
-      items: [],
-    });
+    ({ header: this.header, list: this.table } = headedList(this.tableFrame, false));
     this.detail = blessed.box({
       parent: shell.screen,
       top: 'center',

@@ -3,7 +3,7 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
 import { TRACE_HEADER, shortDuration, syscallRowLine, type TraceLiveModel } from '../collect/trace.js';
-import { Shell, cell, setContentIfChanged, setListItems } from './shell.js';
+import { Shell, cell, headedList, panel, setContentIfChanged, setListItems } from './shell.js';
 
 export const TRACE_KEYS = ['↑/↓, j/k   select a syscall (the lens explains its model and latency)'];
 
@@ -31,29 +31,9 @@ export class TraceView {
       padding: { left: 1 },
       wrap: false,
     });
-    this.frame = blessed.box({
-      parent: shell.screen,
-      ...G(6, 6),
-      label: ' Per syscall: count and latency (busiest first) ',
-      border: { type: 'line' },
-      style: { border: { fg: 'cyan' } },
-      padding: { left: 1 },
-    });
-    this.header = blessed.box({ parent: this.frame, top: 0, left: 0, right: 1, height: 1, tags: true });
+    this.frame = panel(shell.screen, G(6, 6), 'Per syscall: count and latency (busiest first)');
+    ({ header: this.header, list: this.table } = headedList(this.frame, false));
     this.header.setContent(`{bold}${TRACE_HEADER}{/bold}`);
-    this.table = blessed.list({
-      parent: this.frame,
-      top: 1,
-      left: 0,
-      right: 1,
-      bottom: 0,
-      keys: true,
-      vi: true,
-      mouse: true,
-      tags: false,
-      style: { selected: { bg: 'blue', fg: 'white' } },
-      items: [],
-    });
     shell.add({ element: this.table, frame: this.frame, lens: () => lensFor(this.focus(), this.bench) });
     shell.add({
       element: this.log,

@@ -7,7 +7,7 @@ import { formatBytes } from '../../proc/format.js';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
 import { regionName, type RegionRow, type WatchModel } from '../collect/watch.js';
 import { REGION_HEADER, num, pct, regionLine } from '../plain.js';
-import { Shell, cell, type Panel } from './shell.js';
+import { Shell, cell, headedList, panel, type Panel } from './shell.js';
 
 export const WATCH_KEYS = [
   '↑/↓, j/k   select a region (the lens explains its kind)',
@@ -15,15 +15,7 @@ export const WATCH_KEYS = [
 ];
 
 function frame(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
-  return blessed.box({
-    parent: shell.screen,
-    ...pos,
-    label: ` ${label} `,
-    tags: true,
-    border: { type: 'line' },
-    style: { border: { fg: 'cyan' } },
-    padding: { left: 1 },
-  });
+  return panel(shell.screen, pos, label, { tags: true });
 }
 
 export class WatchView {
@@ -44,20 +36,7 @@ export class WatchView {
     const G = (r: number, c: number, rs: number, cs: number) => cell(12, 4, r, c, rs, cs);
     this.status = frame(shell, G(0, 0, 2, 4), 'Process');
     this.regionsFrame = frame(shell, G(2, 0, 5, 4), 'Regions (smaps), largest RSS first');
-    this.header = blessed.box({ parent: this.regionsFrame, top: 0, left: 0, right: 1, height: 1, tags: true });
-    this.regions = blessed.list({
-      parent: this.regionsFrame,
-      top: 1,
-      left: 0,
-      right: 1,
-      bottom: 0,
-      keys: true,
-      vi: true,
-      mouse: true,
-      tags: true,
-      style: { selected: { bg: 'blue', fg: 'white' } },
-      items: [],
-    });
+    ({ header: this.header, list: this.regions } = headedList(this.regionsFrame, true));
     this.rssChart = contrib.line({
       ...G(7, 0, 3, 2),
       label: ' RSS (MiB) ',

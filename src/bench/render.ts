@@ -5,22 +5,21 @@
 import { findModel, loadLatencyTable } from '../lessons/load.js';
 import type { ModelId } from '../lessons/types.js';
 import { describeVerdict, formatFactor, formatNs } from './compare.js';
+import { AXIS_DECADES, AXIS_MIN_NS, axisLabels } from './scale.js';
 import type { BenchResult, BenchRun } from './types.js';
 
-/** Bar scale: 0.1 ns .. 1 s, log10, BAR_PER_DECADE cells per decade. */
-const BAR_MIN_NS = 0.1;
-const BAR_DECADES = 10;
+/** Bar scale: the shared log axis (scale.ts), BAR_PER_DECADE cells per decade. */
 const BAR_PER_DECADE = 2;
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 export function logBar(ns: number): string {
   if (!(ns > 0)) return '';
-  const cells = Math.max(0, Math.min(BAR_DECADES, Math.log10(ns / BAR_MIN_NS))) * BAR_PER_DECADE;
+  const cells = Math.max(0, Math.min(AXIS_DECADES, Math.log10(ns / AXIS_MIN_NS))) * BAR_PER_DECADE;
   const full = Math.floor(cells);
   return '█'.repeat(full) + (EIGHTHS[Math.round((cells - full) * 7)] ?? '');
 }
 
-const BAR_WIDTH = BAR_DECADES * BAR_PER_DECADE;
+const BAR_WIDTH = AXIS_DECADES * BAR_PER_DECADE;
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -33,21 +32,6 @@ function referenceText(r: BenchResult): string {
   const row = loadLatencyTable().find((x) => x.id === r.row);
   if (!row) return '';
   return row.reference ? row.display : 'ratio, below';
-}
-
-/** The decade labels under the bar column: "1ns" where the bar reaches 1 ns, and so on. */
-function barScale(): string {
-  const cells = Array.from({ length: BAR_WIDTH + 3 }, () => ' ');
-  for (const [ns, label] of [
-    [1, '1ns'],
-    [1e3, '1µs'],
-    [1e6, '1ms'],
-    [1e9, '1s'],
-  ] as const) {
-    const at = Math.round(Math.log10(ns / BAR_MIN_NS) * BAR_PER_DECADE);
-    for (let i = 0; i < label.length; i++) cells[at + i] = label[i] as string;
-  }
-  return cells.join('').trimEnd();
 }
 
 function measuredText(r: BenchResult): string {
@@ -81,7 +65,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): stri
     pad('reference', 16) +
     pad('verdict', 22) +
     'bar';
-  const scale = pad('', header.length - 'bar'.length) + barScale();
+  const scale = pad('', header.length - 'bar'.length) + axisLabels(BAR_WIDTH);
   lines.push('', header, scale);
   const dim = (s: string) => (opts.color ? `\x1b[2m${s}\x1b[0m` : s);
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[0m` : s);

@@ -7,8 +7,9 @@ import type { BenchResult } from '../../bench/types.js';
 import { findLatencyRow } from '../../lessons/load.js';
 import type { ModelId } from '../../lessons/types.js';
 
-export const AXIS_MIN_NS = 0.1;
-export const AXIS_DECADES = 10;
+import { logPosition } from '../../bench/scale.js';
+
+export { AXIS_DECADES, AXIS_MIN_NS, axisLabels, logPosition } from '../../bench/scale.js';
 
 export type BenchRowState = 'waiting' | 'running' | 'done' | 'skipped';
 
@@ -42,13 +43,6 @@ export interface BenchLiveModel {
   done: number;
   total: number;
   running: string | null;
-}
-
-/** Cell (0..width) where `ns` falls on the log axis. */
-export function logPosition(ns: number, width: number): number {
-  if (!(ns > 0)) return 0;
-  const decades = Math.log10(ns / AXIS_MIN_NS);
-  return Math.max(0, Math.min(width, Math.round((decades / AXIS_DECADES) * width)));
 }
 
 export type SegmentKind = 'bar' | 'bar-in-ref' | 'ref' | 'empty';
@@ -87,21 +81,6 @@ export function barSegments(
     else out.push({ kind: k, length: 1 });
   }
   return out;
-}
-
-/** Axis labels (1ns, 1µs, 1ms, 1s) placed on a line `width` cells long. */
-export function axisLabels(width: number): string {
-  const cells = Array.from({ length: width + 3 }, () => ' ');
-  for (const [ns, label] of [
-    [1, '1ns'],
-    [1e3, '1µs'],
-    [1e6, '1ms'],
-    [1e9, '1s'],
-  ] as const) {
-    const at = Math.min(width, logPosition(ns, width));
-    for (let i = 0; i < label.length; i++) cells[at + i] = label[i] as string;
-  }
-  return cells.join('').trimEnd();
 }
 
 function toneOf(r: BenchResult): BenchRowView['tone'] {

@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { countEbpf, startEbpfTrace } from '../ebpf/trace.js';
 import { requireBpf } from '../ebpf/caps.js';
 import { closeAllSessions } from '../ebpf/loader.js';
-import { TraceRenderer, renderSummary } from '../trace/render.js';
+import { TraceRenderer, renderOptions, renderSummary } from '../trace/render.js';
 import { syscallName } from '../trace/syscalls.js';
 import type { TraceRecord } from '../trace/types.js';
 import { UserError } from '../util/errors.js';
@@ -73,16 +73,7 @@ async function run(
       ]);
     else out.write(renderSummary(rows, Boolean(flags.model)));
   } else {
-    const renderer = new TraceRenderer({
-      follow: Boolean(flags.follow),
-      json,
-      timestamps: flags.timestamps ?? 0,
-      durations: Boolean(flags.durations),
-      showPaths: Boolean(flags.showPaths),
-      model: Boolean(flags.model),
-      toFile: Boolean(flags.output),
-      lines: true,
-    });
+    const renderer = new TraceRenderer(renderOptions(flags, json, true));
     // -C: lines and the table; the table is then counted here from the same records.
     const counts = new Map<string, { name: string; calls: number; errors: number; seconds: number }>();
     const entered = new Map<number, bigint>();

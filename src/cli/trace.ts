@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { buildCaptureTable } from '../trace/decode.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
-import { TraceRenderer, renderSummary } from '../trace/render.js';
+import { TraceRenderer, renderOptions, renderSummary } from '../trace/render.js';
 import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
 import type { TraceRecord } from '../trace/types.js';
 import { ExitCode, UserError } from '../util/errors.js';
@@ -157,16 +157,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
       (out as WriteStream).once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
     });
   }
-  const renderer = new TraceRenderer({
-    follow: Boolean(flags.follow),
-    json,
-    timestamps: flags.timestamps ?? 0,
-    durations: Boolean(flags.durations),
-    showPaths: Boolean(flags.showPaths),
-    model: Boolean(flags.model),
-    toFile: Boolean(flags.output),
-    lines,
-  });
+  const renderer = new TraceRenderer(renderOptions(flags, json, lines));
   let counts: { nr: number; calls: number; errors: number; ns: number }[] = [];
   const write = (items: (string | TraceRecord)[]) => {
     if (items.length === 0) return;

@@ -6,7 +6,7 @@
  */
 import { buildCaptureTable } from '../trace/decode.js';
 import type { Capture, EngineRecord } from '../trace/records.js';
-import { TraceRenderer } from '../trace/render.js';
+import { TraceRenderer, renderOptions } from '../trace/render.js';
 import { syscallByNr, syscallName } from '../trace/syscalls.js';
 import type { SyscallEvent, TraceRecord } from '../trace/types.js';
 import { libbpf } from '../native/libbpf.js';
@@ -159,16 +159,7 @@ function fillTables(session: BpfSession, filter: number[] | undefined): void {
 
 /** The SyscallEvent records (and process events) of a command, traced with eBPF. */
 export async function traceCommandEvents(command: string[], strsize = 32): Promise<TraceRecord[]> {
-  const renderer = new TraceRenderer({
-    follow: true,
-    json: true,
-    timestamps: 0,
-    durations: false,
-    showPaths: false,
-    model: false,
-    toFile: false,
-    lines: true,
-  });
+  const renderer = new TraceRenderer(renderOptions({ follow: true }, true, true));
   const out: TraceRecord[] = [];
   const handle = await startEbpfTrace({ command, follow: true, strsize, quietChild: true }, (records) => {
     for (const r of records) for (const x of renderer.push(r)) if (typeof x !== 'string') out.push(x);

@@ -11,6 +11,30 @@ import { syscallByNr, syscallName } from './syscalls.js';
 import type { ModelId } from '../lessons/types.js';
 import type { ProcessEvent, SyscallEvent, TraceRecord } from './types.js';
 
+/** The trace command's output flags, as both the ptrace and the eBPF front ends receive them. */
+export interface RenderFlags {
+  follow?: boolean;
+  timestamps?: number;
+  durations?: boolean;
+  showPaths?: boolean;
+  model?: boolean;
+  output?: string;
+}
+
+/** Options for a renderer of `oslens trace` output from its flags (one place for both engines). */
+export function renderOptions(flags: RenderFlags, json: boolean, lines: boolean): RenderOptions {
+  return {
+    follow: Boolean(flags.follow),
+    json,
+    timestamps: flags.timestamps ?? 0,
+    durations: Boolean(flags.durations),
+    showPaths: Boolean(flags.showPaths),
+    model: Boolean(flags.model),
+    toFile: Boolean(flags.output),
+    lines,
+  };
+}
+
 export interface RenderOptions {
   follow: boolean;
   json: boolean;

@@ -5,7 +5,7 @@
  * attached processes are detached), then the terminal is restored.
  */
 import type { EngineRecord } from '../trace/records.js';
-import { TraceRenderer } from '../trace/render.js';
+import { TraceRenderer, renderOptions } from '../trace/render.js';
 import type { TraceRecord } from '../trace/types.js';
 import { TraceLiveCollector, recordLine } from './collect/trace.js';
 import type { SavedBench } from './collect/lens.js';
@@ -32,16 +32,7 @@ export async function runTraceLive(
   start: (onRecords: (records: EngineRecord[]) => void) => Promise<LiveTracer> | LiveTracer,
   opts: TraceLiveOptions,
 ): Promise<void> {
-  const renderer = new TraceRenderer({
-    follow: opts.follow,
-    json: true,
-    timestamps: 0,
-    durations: true,
-    showPaths: false,
-    model: true,
-    toFile: false,
-    lines: true,
-  });
+  const renderer = new TraceRenderer(renderOptions({ follow: opts.follow, durations: true, model: true }, true, true));
   const collector = new TraceLiveCollector();
   const toRecords = (records: EngineRecord[]) => {
     const out: TraceRecord[] = [];

@@ -41,8 +41,26 @@ export const REGION_KIND_HELP: Record<RegionKind, string> = {
   guard: 'no access: a guard or a reservation (never RAM)',
 };
 
+/**
+ * The smaps memory counters, in bytes: per region, and in smaps_rollup the kernel's own totals
+ * over every region. rss is 0 for a region when only maps was read.
+ */
+export interface MemoryRollup {
+  rss: number;
+  pss: number;
+  swap: number;
+  /** Shared_Dirty + Private_Dirty. */
+  dirty: number;
+  sharedClean: number;
+  sharedDirty: number;
+  privateClean: number;
+  privateDirty: number;
+  anonymous: number;
+  locked: number;
+}
+
 /** One mapping. Addresses are numbers (page-aligned values up to 2^64 are exact doubles). */
-export interface Region {
+export interface Region extends MemoryRollup {
   start: number;
   end: number;
   /** rwxp / rwxs. */
@@ -55,18 +73,6 @@ export interface Region {
   kind: RegionKind;
   /** Virtual size, bytes. */
   size: number;
-  /** Resident, bytes (smaps; 0 when only maps was read). */
-  rss: number;
-  pss: number;
-  swap: number;
-  /** Shared_Dirty + Private_Dirty, bytes. */
-  dirty: number;
-  sharedClean: number;
-  sharedDirty: number;
-  privateClean: number;
-  privateDirty: number;
-  anonymous: number;
-  locked: number;
   /** VmFlags mnemonics (rd wr ex mr mw me ac sd...). */
   vmFlags: string[];
   /** pagemap counts, when readable (null otherwise). */
@@ -181,20 +187,6 @@ export function parseSmaps(text: string): Region[] {
   }
   for (const r of out) r.dirty = r.sharedDirty + r.privateDirty;
   return classifyRegions(out);
-}
-
-/** smaps_rollup: the kernel's own totals over every region. Bytes. */
-export interface MemoryRollup {
-  rss: number;
-  pss: number;
-  swap: number;
-  dirty: number;
-  sharedClean: number;
-  sharedDirty: number;
-  privateClean: number;
-  privateDirty: number;
-  anonymous: number;
-  locked: number;
 }
 
 export function parseSmapsRollup(text: string): MemoryRollup {

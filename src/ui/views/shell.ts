@@ -114,7 +114,6 @@ export function setListItems(list: Widgets.ListElement, lines: readonly string[]
   return changed;
 }
 
-type ScreenLine = Array<[number, string]> & { dirty: boolean };
 interface LaidOut {
   lpos?: { xi: number; xl: number; yi: number; yl: number };
   ileft: number;
@@ -126,16 +125,94 @@ interface LaidOut {
   sattr(style: object): number;
 }
 
-/** Characters one cell wide that fastText writes itself: printable ASCII, box drawing, blocks. */
+interface BlessedScreenInternals {
+  olines: Array<Array<[number, string]>>;
+  dattr: number;
+  codeAttr(attr: number): string;
+  cursor: { artificial: boolean };
+  program: { cursorHidden: boolean; _write(text: string): void };
+  tput: { sc(): string; rc(): string; civis(): string; cnorm(): string; unicode: boolean };
+  render(): void;
+}
+
+/** Characters one cell wide that the direct path writes itself: printable ASCII, box drawing, blocks. */
 function oneCell(c: number): boolean {
   return (c >= 0x20 && c <= 0x7e) || (c >= 0x2500 && c <= 0x259f);
 }
 
 /**
+ * The dashboards' per-tick drawing: whole lines of panel text, written straight to the terminal
+ * (a cursor move, colour codes and the text) in one write, without blessed's cell buffers. blessed
+ * re-renders every element cell by cell and compares every cell with what the terminal shows;
+ * a panel that knows which of its lines changed (it keeps the text it last wrote) needs none of
+ * that, and a 1 s dashboard then costs little more than its sampling (npm run bench:ui).
+ *
+ * blessed does not know what was written this way. Its buffers stay as they were, which is right
+ * for partial renders (they only write the cells of the elements they render). Before a full render
+ * (every element re-rendered, after which blessed writes only the cells it believes changed), the
+ * rows written directly are marked unknown in blessed's record of the terminal, so it rewrites them.
+ */
+export class DirectLines {
+  private out = '';
+  private readonly rows = new Set<number>();
+  private readonly sgr = new Map<number, string>();
+
+  constructor(private readonly screen: Widgets.Screen) {}
+
+  private get internals(): BlessedScreenInternals {
+    return this.screen as unknown as BlessedScreenInternals;
+  }
+
+  /** False when the terminal needs blessed's own drawing (an artificial cursor, no Unicode). */
+  get usable(): boolean {
+    const s = this.internals;
+    return !s.cursor.artificial && s.tput.unicode;
+  }
+
+  /** The escape sequence that sets blessed attribute `attr` from the default (cached). */
+  code(attr: number): string {
+    let c = this.sgr.get(attr);
+    if (c === undefined) {
+      const s = this.internals;
+      c = attr === s.dattr ? '\x1b[m' : `\x1b[m${s.codeAttr(attr)}`;
+      this.sgr.set(attr, c);
+    }
+    return c;
+  }
+
+  /** Queues `text` (one-cell characters and codes from code()) at row y, column x (0-based). */
+  put(y: number, x: number, text: string): void {
+    this.out += `\x1b[${y + 1};${x + 1}H${text}\x1b[m`;
+    this.rows.add(y);
+  }
+
+  /** Writes what was queued, in one write, leaving the cursor where it was. */
+  flush(): void {
+    if (!this.out) return;
+    const s = this.internals;
+    let pre = s.tput.sc();
+    let post = s.tput.rc();
+    if (!s.program.cursorHidden) {
+      pre += s.tput.civis();
+      post += s.tput.cnorm();
+    }
+    s.program._write(pre + this.out + post);
+    this.out = '';
+  }
+
+  /** Before a full render: blessed must rewrite every cell of the rows written directly. */
+  invalidate(): void {
+    const olines = this.internals.olines;
+    for (const y of this.rows) for (const cell of olines[y] ?? []) cell[0] = -1;
+    this.rows.clear();
+  }
+}
+
+/**
  * The per-tick path of a text panel (a bordered box with tags: colours and bold only): writes the
- * lines that changed straight into blessed's screen buffer, marking only those lines dirty, and
- * leaves setContent (tag parsing, wrapping, a render of every cell of the box) to the next full
- * render (see Shell.beforeFullRender). blessed then writes only the cells that differ.
+ * lines that changed straight to the terminal (DirectLines), and leaves setContent (tag parsing,
+ * wrapping, a render of every cell of the box) to the next full render (see
+ * Shell.beforeFullRender).
  */
 export class FastText {
   /** Text not yet given to blessed (setContent), or null. */
@@ -145,7 +222,10 @@ export class FastText {
   private rows: string[] = [];
   private readonly attrs = new Map<string, number>();
 
-  constructor(readonly el: Widgets.BlessedElement) {
+  constructor(
+    readonly el: Widgets.BlessedElement,
+    private readonly direct: DirectLines,
+  ) {
     this.text = (el as unknown as LaidOut).content ?? '';
   }
 
@@ -164,17 +244,14 @@ export class FastText {
   }
 
   /**
-   * Sets the text. Returns 'same' (nothing to do), 'written' (lines written into the screen
-   * buffer) or 'render' (content set the blessed way: the caller renders the element).
+   * Sets the text. Returns 'same' (nothing to do), 'written' (lines queued on DirectLines) or
+   * 'render' (content set the blessed way: the caller renders the element).
    */
   set(text: string, direct: boolean): 'same' | 'written' | 'render' {
     if (text === this.text) return 'same';
     this.text = text;
-    if (direct && this.write(text)) {
-      this.pending = text;
-      return 'written';
-    }
     this.pending = text;
+    if (direct && this.write(text)) return 'written';
     this.flush();
     return 'render';
   }
@@ -190,10 +267,45 @@ export class FastText {
     return a;
   }
 
+  /** One line of markup as terminal output `width` cells wide; null when it cannot. */
+  private line(markup: string, width: number): string | null {
+    let out = this.direct.code(this.attr(undefined, false));
+    let cells = 0;
+    let fg: string | undefined;
+    let bold = false;
+    let from = 0;
+    for (let i = 0; i < markup.length; i++) {
+      const c = markup.charCodeAt(i);
+      if (c !== 0x7b) {
+        if (!oneCell(c)) return null;
+        cells++;
+        continue;
+      }
+      const end = markup.indexOf('}', i);
+      if (end < 0) return null;
+      out += markup.slice(from, i);
+      const tag = markup.slice(i + 1, end);
+      if (tag === '/') {
+        fg = undefined;
+        bold = false;
+      } else if (tag === 'bold') bold = true;
+      else if (tag === '/bold') bold = false;
+      else if (tag.endsWith('-fg')) fg = tag.startsWith('/') ? undefined : tag.slice(0, -3);
+      else return null;
+      out += this.direct.code(this.attr(fg, bold));
+      i = end;
+      from = end + 1;
+    }
+    if (cells > width) return null;
+    out += markup.slice(from);
+    if (cells < width) out += this.direct.code(this.attr(undefined, false)) + ' '.repeat(width - cells);
+    return out;
+  }
+
   private write(text: string): boolean {
     const e = this.el as unknown as LaidOut;
     const lpos = e.lpos;
-    if (!lpos || this.el.hidden || this.el.detached) return false;
+    if (!lpos || this.el.hidden || this.el.detached || !this.direct.usable) return false;
     const x0 = lpos.xi + e.ileft;
     const width = lpos.xl - e.iright - x0;
     const y0 = lpos.yi + e.itop;
@@ -201,146 +313,27 @@ export class FastText {
     if (width <= 0 || height <= 0) return false;
     const lines = text.split('\n');
     if (lines.length > height) return false;
-    // Parse the changed lines first (any tag or character this cannot draw: leave it to blessed).
-    const parsed: Array<{ y: number; attrs: number[]; chars: string[] }> = [];
+    // Every changed line first (any tag or character this cannot draw: leave it all to blessed).
+    const out: Array<[number, string, string]> = [];
     for (let y = 0; y < height; y++) {
-      const line = y < lines.length ? (lines[y] as string) : '';
-      if (this.rows[y] === line) continue;
-      const attrs: number[] = [];
-      const chars: string[] = [];
-      let fg: string | undefined;
-      let bold = false;
-      let attr = this.attr(fg, bold);
-      for (let i = 0; i < line.length; i++) {
-        const c = line.charCodeAt(i);
-        if (c === 0x7b) {
-          const end = line.indexOf('}', i);
-          if (end < 0) return false;
-          const tag = line.slice(i + 1, end);
-          if (tag === '/') {
-            fg = undefined;
-            bold = false;
-          } else if (tag === 'bold') bold = true;
-          else if (tag === '/bold') bold = false;
-          else if (tag.endsWith('-fg')) fg = tag.startsWith('/') ? undefined : tag.slice(0, -3);
-          else return false;
-          attr = this.attr(fg, bold);
-          i = end;
-          continue;
-        }
-        if (!oneCell(c)) return false;
-        attrs.push(attr);
-        chars.push(line[i] as string);
-      }
-      if (chars.length > width) return false;
-      parsed.push({ y, attrs, chars });
+      const markup = y < lines.length ? (lines[y] as string) : '';
+      if (this.rows[y] === markup) continue;
+      const line = this.line(markup, width);
+      if (line === null) return false;
+      out.push([y, markup, line]);
     }
-    const screenLines = (this.el.screen as unknown as { lines: ScreenLine[] }).lines;
-    const blank = this.attr(undefined, false);
-    for (const { y, attrs, chars } of parsed) {
-      this.rows[y] = y < lines.length ? (lines[y] as string) : '';
-      const out = screenLines[y0 + y];
-      if (!out) continue;
-      for (let x = 0; x < width; x++) {
-        const cell = out[x0 + x];
-        if (!cell) break;
-        if (x < chars.length) {
-          cell[0] = attrs[x] as number;
-          cell[1] = chars[x] as string;
-        } else {
-          cell[0] = blank;
-          cell[1] = ' ';
-        }
-      }
-      out.dirty = true;
+    for (const [y, markup, line] of out) {
+      this.rows[y] = markup;
+      this.direct.put(y0 + y, x0, line);
     }
     return true;
   }
 }
 
-interface DrawableScreen {
-  lines: ScreenLine[];
-  olines: Array<Array<[number, string]>>;
-  dattr: number;
-  codeAttr(attr: number): string;
-  cursor: { artificial: boolean };
-  program: { cursorHidden: boolean; _write(text: string): void };
-  tput: { sc(): string; rc(): string; civis(): string; cnorm(): string; unicode: boolean };
-}
-
-/**
- * blessed's Screen.draw for the per-tick path: the dirty lines' cells that differ from what the
- * terminal shows, with cursor moves between runs, in one write. blessed's own draw does the same
- * with checks (wide characters, ACS, artificial cursors) costing a character-width lookup per
- * cell; this one handles only one-cell characters and returns false (drawing nothing) when a
- * changed cell holds anything else, for blessed to draw it.
- */
-export function drawDirtyLines(screenEl: Widgets.Screen): boolean {
-  const screen = screenEl as unknown as DrawableScreen;
-  if (screen.cursor.artificial || !screen.tput.unicode) return false;
-  const lines = screen.lines;
-  // One pass: the output, and the cells to mark as shown, applied only if every changed cell is
-  // one this can draw (else nothing was changed and blessed draws).
-  const shown: Array<[number, string] | number | string> = [];
-  const dirty: ScreenLine[] = [];
-  let main = '';
-  const dattr = screen.dattr;
-  for (let y = 0; y < lines.length; y++) {
-    const line = lines[y] as ScreenLine;
-    const o = screen.olines[y];
-    if (!line.dirty) continue;
-    if (!o) return false;
-    dirty.push(line);
-    let out = '';
-    let attr = dattr;
-    /** Where the cursor is after the last character written on this line (-1: not on it). */
-    let at = -1;
-    for (let x = 0; x < line.length; x++) {
-      const cell = line[x] as [number, string];
-      const old = o[x];
-      const data = cell[0];
-      const ch = cell[1];
-      if (old && data === old[0] && ch === old[1]) continue;
-      if (!old || ch.length !== 1 || !oneCell(ch.charCodeAt(0))) return false;
-      shown.push(old, data, ch);
-      if (at !== x) {
-        if (attr !== dattr) {
-          out += '\x1b[m';
-          attr = dattr;
-        }
-        out += `\x1b[${y + 1};${x + 1}H`;
-      }
-      if (data !== attr) {
-        if (attr !== dattr) out += '\x1b[m';
-        if (data !== dattr) out += screen.codeAttr(data);
-        attr = data;
-      }
-      out += ch;
-      at = x + 1;
-    }
-    if (attr !== dattr) out += '\x1b[m';
-    main += out;
-  }
-  for (const line of dirty) line.dirty = false;
-  for (let i = 0; i < shown.length; i += 3) {
-    const old = shown[i] as [number, string];
-    old[0] = shown[i + 1] as number;
-    old[1] = shown[i + 2] as string;
-  }
-  if (main) {
-    let pre = screen.tput.sc();
-    let post = screen.tput.rc();
-    if (!screen.program.cursorHidden) {
-      pre += screen.tput.civis();
-      post += screen.tput.cnorm();
-    }
-    screen.program._write(pre + main + post);
-  }
-  return true;
-}
-
 export class Shell {
   readonly screen: Widgets.Screen;
+  /** The per-tick drawing path (see DirectLines). */
+  readonly direct: DirectLines;
   private readonly lensBox: Widgets.BoxElement;
   private readonly keyLine: Widgets.BoxElement;
   private readonly helpBox: Widgets.BoxElement;
@@ -384,6 +377,16 @@ export class Shell {
     // With Unicode forced, skip the alternate character set too: tmux's capture-pane (and any log of
     // the terminal) then shows the box-drawing characters instead of "lqqk".
     (this.screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+    this.direct = new DirectLines(this.screen);
+    // Every full render, also those blessed starts itself (a list's arrow keys), first brings
+    // lazily kept content up to date (views' hooks) and forgets what was written directly.
+    const screen = this.screen as unknown as BlessedScreenInternals;
+    const blessedRender = screen.render.bind(screen);
+    screen.render = () => {
+      for (const fn of this.fullRenderHooks) fn();
+      this.direct.invalidate();
+      blessedRender();
+    };
     this.lensBox = blessed.box({
       parent: this.screen,
       top: 0,
@@ -521,7 +524,6 @@ export class Shell {
 
   render(): void {
     if (this.closed) return;
-    for (const fn of this.fullRenderHooks) fn();
     this.screen.render();
     this.needsFullRender = false;
     this.lensChanged = false;
@@ -530,12 +532,12 @@ export class Shell {
 
   /**
    * Redraws only `changed` (panels whose content changed since the last render), the lens and key
-   * line if they changed, then writes the cells that differ. blessed's render() re-renders every
-   * element, every cell, on each call; a dashboard refreshing each second mostly changes a few
-   * panels. Falls back to a full render while an overlay (help, details) is up or after a resize.
-   * `linesWritten`: the caller wrote cells of screen.lines itself (marking those lines dirty).
+   * line if they changed, then writes the cells that differ, then the lines queued on `direct`.
+   * blessed's render() re-renders every element, every cell, on each call; a dashboard refreshing
+   * each second mostly changes a few panels. Falls back to a full render while an overlay (help,
+   * details) is up or after a resize.
    */
-  renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false, linesWritten = false): void {
+  renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false): void {
     if (this.closed) return;
     if (this.needsFullRender || overlayShown || !this.helpBox.hidden) {
       this.render();
@@ -546,12 +548,12 @@ export class Shell {
     if (this.keyLineChanged) els.add(this.keyLine);
     this.lensChanged = false;
     this.keyLineChanged = false;
-    if (els.size === 0 && !linesWritten) return;
-    for (const el of els) el.render();
-    if (!drawDirtyLines(this.screen)) {
+    if (els.size > 0) {
+      for (const el of els) el.render();
       const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };
       screen.draw(0, screen.lines.length - 1);
     }
+    this.direct.flush();
   }
 
   /** Runs fn before every full render (views bring lazily kept elements up to date). */

@@ -82,7 +82,6 @@ export class TopView {
   private readonly texts = new Map<Widgets.BlessedElement, FastText>();
   /** During draw(): write panel lines directly, and which panels need a blessed render. */
   private direct = false;
-  private written = false;
   private toRender: Widgets.BlessedElement[] = [];
   /** The table rows of the last model; the list's items may lag behind (see writeRows). */
   private rowLines: string[] = [];
@@ -202,7 +201,7 @@ export class TopView {
       if (this.model) this.draw(this.model);
     });
     for (const el of [this.chart, this.split, this.load, this.switches, this.faults, this.memory])
-      this.texts.set(el, new FastText(el));
+      this.texts.set(el, new FastText(el, shell.direct));
     // The table's rows as blank items from the start: the first refresh only fills them in.
     setListItems(this.table, new Array<string>(Math.max(1, (this.table.height as number) || 20)).fill(''));
     shell.beforeFullRender(() => {
@@ -222,10 +221,9 @@ export class TopView {
 
   /**
    * The per-tick path of the process table: writes the rows whose text (or selection) changed
-   * straight into blessed's screen buffer and marks those lines dirty, instead of updating the
-   * list items (each a blessed element: tag parsing, wrapping, a render of every cell). blessed
-   * then writes only the cells that differ. Returns false when it cannot (not laid out yet,
-   * scrolled, a character that is not printable ASCII): the caller renders the list instead.
+   * straight to the terminal (DirectLines), instead of updating the list items (each a blessed
+   * element: tag parsing, wrapping, a render of every cell). Returns false when it cannot (not
+   * laid out yet, scrolled, a character that is not printable ASCII): the caller renders the list.
    */
   private writeRows(): boolean {
     const t = this.table as unknown as {
@@ -234,10 +232,10 @@ export class TopView {
       selected: number;
       style: { item: object; selected: object };
       sattr(style: object): number;
-      detached?: boolean;
     };
     const lpos = t.lpos;
-    if (!lpos || t.childBase !== 0 || this.tableFrame.hidden) return false;
+    const direct = this.shell.direct;
+    if (!lpos || t.childBase !== 0 || this.tableFrame.hidden || !direct.usable) return false;
     const rows = this.rowLines;
     const width = lpos.xl - lpos.xi;
     for (const line of rows) {
@@ -247,10 +245,8 @@ export class TopView {
         if (c < 0x20 || c > 0x7e) return false;
       }
     }
-    const screenLines = (this.shell.screen as unknown as { lines: Array<Array<[number, string]> & { dirty: boolean }> })
-      .lines;
-    const normal = t.sattr(t.style.item);
-    const selected = t.sattr(t.style.selected);
+    const normal = direct.code(t.sattr(t.style.item));
+    const selected = direct.code(t.sattr(t.style.selected));
     const n = Math.min(rows.length, lpos.yl - lpos.yi);
     for (let i = 0; i < n; i++) {
       const sel = i === t.selected;
@@ -258,16 +254,7 @@ export class TopView {
       const key = sel ? `\u0001${line}` : line;
       if (this.rowCache[i] === key) continue;
       this.rowCache[i] = key;
-      const row = screenLines[lpos.yi + i];
-      if (!row) continue;
-      const attr = sel ? selected : normal;
-      for (let x = 0; x < width; x++) {
-        const cell = row[lpos.xi + x];
-        if (!cell) break;
-        cell[0] = attr;
-        cell[1] = x < line.length ? (line[x] as string) : ' ';
-      }
-      row.dirty = true;
+      direct.put(lpos.yi + i, lpos.xi, (sel ? selected : normal) + line.padEnd(width));
     }
     return true;
   }
@@ -293,7 +280,7 @@ export class TopView {
       detail: [
         // No per-tick figures here (they are on the selected row, and in Enter's details): the
         // lens would be re-wrapped and redrawn every tick, a large part of a tick's cost.
-        `${r.threads} thread${r.threads === 1 ? '' : 's'}, state ${r.state}, user ${r.user}`,
+        `${r.threads} thread${r.threads === 1 ? '' : 's'}, user ${r.user}`,
         'Its row: CPU% = utime + stime over the interval, FLT/s = minor + major faults (/proc/PID/stat), CSW/s = times switched in (schedstat). Enter: all its figures.',
       ],
     };
@@ -329,7 +316,6 @@ export class TopView {
     const overlay = !this.detail.hidden;
     const full = this.shell.willRenderFully(overlay);
     this.direct = !full;
-    this.written = false;
     this.toRender = [];
     this.drawing = true;
     try {
@@ -342,12 +328,10 @@ export class TopView {
     // be; the process table changes every tick, its rows written directly when nothing else about
     // it changed.
     const changed = this.toRender;
-    let written = this.written;
     if (!full) {
       // A label as long or longer covers the old one: render it alone (the count changes often).
       const label = (this.tableFrame as unknown as { _label?: Widgets.BlessedElement })._label;
       if (this.itemsStale && !this.labelShrank && (!this.labelChanged || label) && this.writeRows()) {
-        written = true;
         if (this.labelChanged && label) changed.push(label);
       } else {
         this.syncItems();
@@ -356,7 +340,7 @@ export class TopView {
     }
     this.labelChanged = false;
     this.labelShrank = false;
-    this.shell.renderChanged(changed, overlay, written);
+    this.shell.renderChanged(changed, overlay);
   }
 
   /** Sets a text panel's content (directly into the screen when drawing a tick). */
@@ -366,9 +350,7 @@ export class TopView {
       if (setContentIfChanged(el, text)) this.toRender.push(el);
       return;
     }
-    const r = t.set(text, this.direct);
-    if (r === 'written') this.written = true;
-    else if (r === 'render') this.toRender.push(el);
+    if (t.set(text, this.direct) === 'render') this.toRender.push(el);
   }
 
   private drawPanels(m: TopModel): void {

@@ -12,7 +12,8 @@
         "native/bench/io.c",
         "native/bench/net.c",
         "native/ptrace/tracer.c",
-        "native/ptrace/ptrace_addon.cc"
+        "native/ptrace/ptrace_addon.cc",
+        "native/proc/pread_many.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],

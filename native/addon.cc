@@ -11,6 +11,7 @@ extern "C" {
 }
 
 Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
+Napi::Object InitProcRead(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -132,6 +133,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports["runBench"] = Napi::Function::New(env, RunBench);
   exports["cancelBench"] = Napi::Function::New(env, CancelBench);
   InitPtrace(env, exports);
+  InitProcRead(env, exports);
   return exports;
 }
 

@@ -68,6 +68,8 @@ export interface Addon {
   /** Runs the tracer on its own thread: callback(batch) per batch of records, then callback(null, result). */
   traceStart(options: RawTraceOptions, callback: (batch: Buffer | null, result?: RawTraceResult) => void): void;
   traceStop(how: 'detach' | 'kill'): void;
+  /** One pread at offset 0 per fd into slot i of buf (slot bytes each); lens[i] = bytes or -errno. */
+  preadMany(fds: Int32Array, buf: Buffer, slot: number, lens: Int32Array): void;
 }
 
 let cached: Addon | undefined;

@@ -9,7 +9,18 @@
  * fail (ESRCH) or return nothing, and the file is reopened once, in case the pid was reused.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { loadAddon } from '../native/addon.js';
 import type { KernelUnits } from './stat.js';
+
+/** Bytes per file of a batch read: /proc/PID/stat is at most a few hundred. */
+const SLOT = 1024;
+
+/** The result of readAll: file i's bytes are buf[start(i), start(i) + len(i)), len < 0 = gone. */
+export interface BatchRead {
+  readonly buf: Buffer;
+  start(i: number): number;
+  len(i: number): number;
+}
 
 export class OpenProcFiles {
   /** Holds the last read's bytes (valid until the next read). */
@@ -43,6 +54,56 @@ export class OpenProcFiles {
     if (n > 0 && this.fds.size < this.maxOpen) this.fds.set(path, fd);
     else closeSync(fd);
     return n > 0 ? n : -1;
+  }
+
+  private batchBuf = Buffer.alloc(0);
+  private batchFds = new Int32Array(0);
+  private batchLens = new Int32Array(0);
+
+  /**
+   * Reads every file of `paths` with one native call (preadMany), up to `slot` bytes each; a file
+   * that fails is reopened once, as read() does, and one larger than `slot` is read alone. The
+   * bytes stay valid until the next readAll.
+   */
+  readAll(paths: readonly string[], slot = SLOT): BatchRead {
+    const n = paths.length;
+    if (this.batchFds.length < n) {
+      this.batchFds = new Int32Array(Math.max(64, n * 2));
+      this.batchLens = new Int32Array(this.batchFds.length);
+    }
+    if (this.batchBuf.length < n * slot) this.batchBuf = Buffer.allocUnsafe(Math.max(64 * SLOT, n * slot * 2));
+    const fds = this.batchFds.subarray(0, n);
+    for (let i = 0; i < n; i++) fds[i] = this.fd(paths[i] as string);
+    const lens = this.batchLens;
+    const buf = this.batchBuf;
+    loadAddon().preadMany(fds, buf, slot, lens);
+    for (let i = 0; i < n; i++) {
+      if ((lens[i] as number) > 0 && (lens[i] as number) < slot) continue;
+      // Gone, a reused pid (reopen once), or a file that filled its slot: read it alone.
+      const path = paths[i] as string;
+      this.forget(path);
+      const m = this.read(path);
+      if (m > 0 && m < slot) this.buf.copy(buf, i * slot, 0, m);
+      lens[i] = m >= slot ? -1 : m;
+    }
+    return { buf, start: (i) => i * slot, len: (i) => lens[i] as number };
+  }
+
+  /** The fd kept open for `path` (opened now if need be), or -1. */
+  private fd(path: string): number {
+    let fd = this.fds.get(path);
+    if (fd !== undefined) return fd;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return -1;
+    }
+    if (this.fds.size < this.maxOpen) this.fds.set(path, fd);
+    else {
+      closeSync(fd);
+      return -1;
+    }
+    return fd;
   }
 
   /** The last read as text (for the system files, parsed by the src/proc parsers). */
@@ -110,27 +171,28 @@ const SPACE = 0x20;
 const MINUS = 0x2d;
 
 /**
- * Parses /proc/PID/stat from `buf[0..len)`; null when malformed. Same figures as parseStat (the
- * comm ends at the LAST ')'), a fraction of its cost.
+ * Parses /proc/PID/stat from `buf[start, start + len)`; null when malformed. Same figures as
+ * parseStat (the comm ends at the LAST ')'), a fraction of its cost.
  */
-export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits): StatFields | null {
-  let close = len - 1;
-  while (close > 0 && buf[close] !== CLOSE_PAREN) close--;
-  const open = buf.indexOf(0x28);
-  if (open < 0 || close <= open || close + 2 >= len) return null;
+export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits, start = 0): StatFields | null {
+  const end = start + len;
+  let close = end - 1;
+  while (close > start && buf[close] !== CLOSE_PAREN) close--;
+  const open = buf.indexOf(0x28, start);
+  if (open < 0 || open >= end || close <= open || close + 2 >= end) return null;
   const state = String.fromCharCode(buf[close + 2] as number);
   // Fields after the state, numbered from 0 = ppid (proc(5) field 4).
   const v = scratch.fill(0);
   const want = v.length - 1;
   let i = close + 4;
-  for (let f = 0; f <= want && i < len; f++) {
+  for (let f = 0; f <= want && i < end; f++) {
     let neg = false;
     if (buf[i] === MINUS) {
       neg = true;
       i++;
     }
     let x = 0;
-    for (let c = buf[i] as number; i < len && c !== SPACE && c !== 0x0a; c = buf[++i] as number) x = x * 10 + (c - 48);
+    for (let c = buf[i] as number; i < end && c !== SPACE && c !== 0x0a; c = buf[++i] as number) x = x * 10 + (c - 48);
     v[f] = neg ? -x : x;
     i++;
   }
@@ -148,12 +210,13 @@ export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits): St
   };
 }
 
-/** The third number of /proc/PID/schedstat (timeslices run), from its bytes; 0 when absent. */
-export function parseSchedstatSlices(buf: Buffer, len: number): number {
-  let i = 0;
-  for (let spaces = 0; i < len && spaces < 2; i++) if (buf[i] === SPACE) spaces++;
+/** The third number of /proc/PID/schedstat (timeslices run), from buf[start, start + len); 0 when absent. */
+export function parseSchedstatSlices(buf: Buffer, len: number, start = 0): number {
+  const end = start + len;
+  let i = start;
+  for (let spaces = 0; i < end && spaces < 2; i++) if (buf[i] === SPACE) spaces++;
   let x = 0;
-  for (; i < len; i++) {
+  for (; i < end; i++) {
     const c = buf[i] as number;
     if (c < 48 || c > 57) break;
     x = x * 10 + (c - 48);

@@ -67,7 +67,6 @@ async function dashboard(collector: TopCollector, opts: TopOptions): Promise<Top
   const loop = sampleLoop(opts.intervalMs, () => {
     last = collector.tick();
     view.draw(last);
-    collector.visible = new Set(view.visiblePids);
   });
   shell.onClose(() => loop.stop());
   // sampleLoop's SIGINT handler stops sampling; the shell must close too.

@@ -125,21 +125,6 @@ describe('process table', () => {
     expect(processRates(prev, cur, 2, null)[0]!.syscallsPerSec).toBeNull();
   });
 
-  it('measures switches in over the span between two schedstat reads', () => {
-    const prev = new Map([
-      [1, proc(1, { timeslices: 5 })],
-      [2, proc(2, { timeslices: 7 })],
-    ]);
-    const cur = new Map([
-      [1, proc(1, { timeslices: 11 })],
-      [2, prev.get(2)!],
-    ]);
-    // pid 1 read 3 s after its last read (off screen until now), pid 2 not read this time.
-    const rows = processRates(prev, cur, 1, null, (pid) => (pid === 1 ? 3 : Infinity));
-    expect(rows.find((r) => r.pid === 1)!.contextSwitchesPerSec).toBe(2);
-    expect(rows.find((r) => r.pid === 2)!.contextSwitchesPerSec).toBe(0);
-  });
-
   it('sorts by each key, biggest first (pid ascending)', () => {
     const rows = processRates(
       new Map(),

@@ -34,6 +34,9 @@ export interface ProcessSample {
   timeslices: number;
   /** top's per-tick path: the stat bytes this was parsed from (unchanged next tick: no parse). */
   statBytes?: Buffer;
+  /** top's per-tick path: the schedstat bytes read with it, and ticks since stat was read. */
+  schedBytes?: Buffer;
+  statAge?: number;
 }
 
 export interface ProcessRateRow {
@@ -109,83 +112,104 @@ function identity(pid: Pid, comm: string, kernelThread: boolean): { command: str
 
 const PF_KTHREAD = 0x00200000;
 
+/** An idle process's stat is read again at least this often (ticks): RSS can shrink while it sleeps. */
+const STAT_REFRESH_TICKS = 5;
+
+const same = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
+  a !== undefined && a.length === n && buf.compare(a, 0, n, at, at + n) === 0;
+
 /**
- * The per-tick path of `top`: stat and schedstat through files kept open (one pread each, parsed
- * from the bytes). Same record as sampleProcess; undefined when the process has gone.
+ * The per-tick path of `top`, in two batches of one native call each (OpenProcFiles.readAll)
+ * through files kept open. First every process's schedstat (CPU time in ns, the kernel builds it
+ * at a quarter of stat's cost): a single-threaded process whose schedstat has not moved has not
+ * run, so its stat (times, faults, state) cannot have changed either, and its sample is kept
+ * (most processes sleep through a tick). Then stat for the rest, and for each idle process every
+ * few ticks. Multi-threaded processes always get their stat read: schedstat is the main
+ * thread's only.
  */
-export function sampleProcessFast(
-  pid: Pid,
-  files: OpenProcFiles,
-  known?: ProcessSample,
-  readSlices = true,
-): ProcessSample | undefined {
-  const dir = `/proc/${pid}/`;
-  const n = files.read(dir + 'stat');
-  if (n < 0) return undefined;
-  const prevBytes = known?.statBytes;
-  if (known && prevBytes && prevBytes.length === n && files.buf.compare(prevBytes, 0, n, 0, n) === 0) {
-    // Most processes sleep through a tick: the same stat bytes (times, faults, RSS, state...) as
-    // last time, so the same figures, without parsing. Switches in are counted apart (when
-    // `readSlices`: the dashboard skips them for rows off screen).
-    if (!readSlices) return known;
-    const m = files.read(dir + 'schedstat');
-    const timeslices = m < 0 ? 0 : parseSchedstatSlices(files.buf, m);
-    return timeslices === known.timeslices ? known : { ...known, timeslices };
-  }
-  const statBytes = Buffer.from(files.buf.subarray(0, n));
-  const st = parseStatBytes(files.buf, n, kernelUnits());
-  if (!st) return undefined;
-  const m = files.read(dir + 'schedstat');
-  const timeslices = m < 0 ? 0 : parseSchedstatSlices(files.buf, m);
-  const kernelThread = (st.flags & PF_KTHREAD) !== 0;
-  const same = known && known.startTime === st.startTime ? known : undefined;
-  let command: string, user: string;
-  if (same) ({ command, user } = same);
-  else {
+function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous?: ProcessSampleSet): ProcessSampleSet {
+  const list = [...pids];
+  const sched = files.readAll(list.map((pid) => `/proc/${pid}/schedstat`));
+  const out: ProcessSampleSet = new Map();
+  const stale: Array<{ pid: Pid; known?: ProcessSample; schedBytes?: Buffer; timeslices: number }> = [];
+  list.forEach((pid, i) => {
+    const m = sched.len(i);
+    const at = sched.start(i);
+    const known = previous?.get(pid);
+    if (known && known.threads === 1 && m > 0 && same(known.schedBytes, sched.buf, at, m)) {
+      known.statAge = (known.statAge ?? 0) + 1;
+      if (known.statAge < STAT_REFRESH_TICKS) {
+        out.set(pid, known);
+        return;
+      }
+    }
+    const schedBytes = m > 0 ? Buffer.from(sched.buf.subarray(at, at + m)) : undefined;
+    stale.push({ pid, known, schedBytes, timeslices: m > 0 ? parseSchedstatSlices(sched.buf, m, at) : 0 });
+  });
+  const stats = files.readAll(stale.map((p) => `/proc/${p.pid}/stat`));
+  const units = kernelUnits();
+  stale.forEach(({ pid, known, schedBytes, timeslices }, i) => {
+    const n = stats.len(i);
+    if (n <= 0) return;
+    const at = stats.start(i);
+    if (known && same(known.statBytes, stats.buf, at, n)) {
+      out.set(pid, { ...known, timeslices, schedBytes, statAge: 0 });
+      return;
+    }
+    const stat = parseStatBytes(stats.buf, n, units, at);
+    if (!stat) return;
+    const kernelThread = (stat.flags & PF_KTHREAD) !== 0;
+    const kept = known && known.startTime === stat.startTime ? known : undefined;
+    let id: { command: string; user: string };
     try {
-      ({ command, user } = identity(pid, st.comm, kernelThread));
+      id = kept ?? identity(pid, stat.comm, kernelThread);
     } catch (err) {
-      if (err instanceof ProcessGoneError) return undefined;
+      if (err instanceof ProcessGoneError) return;
       throw err;
     }
-  }
-  return {
-    pid,
-    startTime: st.startTime,
-    comm: same && same.comm === st.comm ? same.comm : st.comm,
-    command,
-    user,
-    state: st.state,
-    threads: st.threads,
-    kernelThread,
-    cpuSeconds: st.cpuSeconds,
-    rss: st.rss,
-    minflt: st.minflt,
-    majflt: st.majflt,
-    timeslices,
-    statBytes,
-  };
+    out.set(pid, {
+      pid,
+      startTime: stat.startTime,
+      comm: kept && kept.comm === stat.comm ? kept.comm : stat.comm,
+      command: id.command,
+      user: id.user,
+      state: stat.state,
+      threads: stat.threads,
+      kernelThread,
+      cpuSeconds: stat.cpuSeconds,
+      rss: stat.rss,
+      minflt: stat.minflt,
+      majflt: stat.majflt,
+      timeslices,
+      statBytes: Buffer.from(stats.buf.subarray(at, at + n)),
+      schedBytes,
+      statAge: 0,
+    });
+  });
+  return out;
 }
 
 /**
  * Every process now. With `files` (top's per-tick path), stat and schedstat are read through
- * files kept open, and the files of processes gone are closed. `pids`: the pids to read instead
- * of listing /proc (the caller knows no process was created since `previous`). `slicesOf`: the
- * only processes whose schedstat is read when their stat is unchanged (the rest keep theirs).
+ * files kept open (see sampleProcessesFast), and the files of processes gone are closed. `pids`:
+ * the pids to read instead of listing /proc (the caller knows no process was created since
+ * `previous`).
  */
 export function sampleProcesses(
   previous?: ProcessSampleSet,
   files?: OpenProcFiles,
   pids?: Iterable<Pid>,
-  slicesOf?: ReadonlySet<Pid>,
 ): ProcessSampleSet {
-  const out: ProcessSampleSet = new Map();
-  for (const pid of pids ?? listPids()) {
-    const known = previous?.get(pid);
-    const s = files ? sampleProcessFast(pid, files, known, !slicesOf || slicesOf.has(pid)) : sampleProcess(pid, known);
-    if (s) out.set(pid, s);
+  if (!files) {
+    const out: ProcessSampleSet = new Map();
+    for (const pid of pids ?? listPids()) {
+      const s = sampleProcess(pid, previous?.get(pid));
+      if (s) out.set(pid, s);
+    }
+    return out;
   }
-  if (files && previous && previous.size > 0) {
+  const out = sampleProcessesFast(pids ?? listPids(), files, previous);
+  if (previous && previous.size > 0) {
     // Close the files of the processes seen last tick that are gone now.
     let gone = false;
     for (const pid of previous.keys()) if (!out.has(pid)) gone = true;
@@ -197,15 +221,12 @@ export function sampleProcesses(
 /**
  * Rates between two samples. A process new in `cur` (or a reused pid) is measured from zero over
  * the interval, which is right for processes born during it and close enough for the rest.
- * `slicesSpan`: seconds between the two schedstat reads of a process, when not the interval
- * (Infinity when it was not read this time: no rate).
  */
 export function processRates(
   prev: ProcessSampleSet,
   cur: ProcessSampleSet,
   dtSeconds: number,
   syscalls?: ReadonlyMap<Pid, number> | null,
-  slicesSpan?: (pid: Pid) => number,
 ): ProcessRateRow[] {
   const dt = Math.max(1e-3, dtSeconds);
   const rows: ProcessRateRow[] = [];
@@ -225,7 +246,7 @@ export function processRates(
       rss: s.rss,
       minorFaultsPerSec: delta('minflt') / dt,
       majorFaultsPerSec: delta('majflt') / dt,
-      contextSwitchesPerSec: delta('timeslices') / (slicesSpan ? Math.max(1e-3, slicesSpan(s.pid)) : dt),
+      contextSwitchesPerSec: delta('timeslices') / dt,
       syscallsPerSec: syscalls ? (syscalls.get(s.pid) ?? 0) / dt : null,
     });
   }

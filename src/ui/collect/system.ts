@@ -119,16 +119,29 @@ function tryParse<T>(text: string | undefined, parse: (t: string) => T): T | nul
   }
 }
 
+const SYSTEM_FILES = ['stat', 'vmstat', 'meminfo', 'loadavg', 'pressure/cpu', 'pressure/memory', 'pressure/io'];
+
 /**
  * Reads the system files once (stat, vmstat, meminfo, loadavg, pressure/*). With `files`
- * (top's per-tick path) they are kept open and re-read in place.
+ * (top's per-tick path) they are kept open and re-read in place, all in one batch.
  */
 export function sampleSystem(
   units: KernelUnits,
   now: number = performance.now() / 1000,
   files?: OpenProcFiles,
 ): SystemSample {
-  const read = files ? (f: string) => files.text(`/proc/${f}`) : readSystemText;
+  let read = readSystemText;
+  if (files) {
+    const batch = files.readAll(
+      SYSTEM_FILES.map((f) => `/proc/${f}`),
+      64 * 1024,
+    );
+    read = (f: string) => {
+      const i = SYSTEM_FILES.indexOf(f);
+      const n = batch.len(i);
+      return n > 0 ? batch.buf.toString('latin1', batch.start(i), batch.start(i) + n) : undefined;
+    };
+  }
   const statText = read('stat') ?? '';
   const vmstat = read('vmstat') ?? '';
   const meminfo = read('meminfo') ?? '';

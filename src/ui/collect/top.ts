@@ -46,14 +46,6 @@ export class TopCollector {
   private prevT: number;
   readonly history: TopHistory = { cpuBusy: [], minorFaults: [], majorFaults: [], contextSwitches: [], interrupts: [] };
   sort: ProcessSortKey = 'cpu';
-  /**
-   * The processes on screen (the dashboard sets it after each draw), or null for all. A process
-   * whose stat did not change is only read again (schedstat: its switches in) when it is on
-   * screen, sorted by switches, or eBPF counts syscalls (which needs them for every process).
-   */
-  visible: ReadonlySet<Pid> | null = null;
-  /** When each process's schedstat was last read (its switches/s are over that span). */
-  private slicesAt = new Map<Pid, number>();
   /** stat/schedstat and the system files, kept open between ticks (one pread each per tick). */
   private readonly files = new OpenProcFiles();
 
@@ -62,7 +54,6 @@ export class TopCollector {
     this.prevT = performance.now() / 1000;
     this.prevSystem = sampleSystem(units, this.prevT, this.files);
     this.prevProcs = sampleProcesses(undefined, this.files);
-    for (const pid of this.prevProcs.keys()) this.slicesAt.set(pid, this.prevT);
     syscalls.take(this.prevProcs.keys());
   }
 
@@ -74,38 +65,18 @@ export class TopCollector {
     // (those gone drop out when their stat cannot be read): no readdir of /proc.
     const forks = sys.stat.processes;
     const unchanged = forks > 0 && forks === this.prevSystem.stat.processes;
-    const slicesOf = this.syscalls.available || this.sort === 'ctxsw' ? null : this.visible;
-    const procs = sampleProcesses(
-      this.prevProcs,
-      this.files,
-      unchanged ? this.prevProcs.keys() : undefined,
-      slicesOf ?? undefined,
-    );
-    // schedstat was read for every process, except those kept as they were (same stat) off screen.
-    const slicesAt = new Map<Pid, number>();
-    for (const [pid, s] of procs) {
-      const at = slicesOf && !slicesOf.has(pid) && this.prevProcs.get(pid) === s ? this.slicesAt.get(pid) : t;
-      if (at !== undefined) slicesAt.set(pid, at);
-    }
-    // A single-threaded process with the same stat and schedstat as last tick (its sample was
-    // kept: see sampleProcessFast) was not switched in, so it made no syscall: no lookup.
+    const procs = sampleProcesses(this.prevProcs, this.files, unchanged ? this.prevProcs.keys() : undefined);
+    // A single-threaded process whose schedstat has not moved since last tick (its sample was
+    // kept: see sampleProcesses) has not run, so it made no syscall: no lookup.
     const looked: Pid[] = [];
     const idle: Pid[] = [];
     for (const [pid, s] of procs) {
-      if (this.prevProcs.get(pid) === s && s.threads === 1 && s.timeslices > 0) idle.push(pid);
+      if (this.prevProcs.get(pid) === s && s.threads === 1) idle.push(pid);
       else looked.push(pid);
     }
     const counts = this.syscalls.take(looked, idle);
     const system = systemView(this.prevSystem, sys);
-    const prevAt = this.slicesAt;
-    const dt = t - this.prevT;
-    const rows = processRates(this.prevProcs, procs, dt, counts?.byPid ?? null, (pid) => {
-      const now = slicesAt.get(pid);
-      if (now !== t) return Infinity;
-      const before = prevAt.get(pid);
-      return before === undefined ? dt : t - before;
-    });
-    this.slicesAt = slicesAt;
+    const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null);
     this.prevSystem = sys;
     this.prevProcs = procs;
     this.prevT = t;

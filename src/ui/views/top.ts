@@ -259,11 +259,6 @@ export class TopView {
     return true;
   }
 
-  /** The pids of the rows on screen (the collector reads their schedstat every tick). */
-  get visiblePids(): readonly number[] {
-    return this.shownPids;
-  }
-
   private selectedRow(): ProcessRateRow | undefined {
     const i = (this.table as unknown as { selected: number }).selected;
     const pid = this.shownPids[i];

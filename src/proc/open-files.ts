@@ -15,9 +15,9 @@ import type { KernelUnits } from './stat.js';
 /** Bytes per file of a batch read: /proc/PID/stat is at most a few hundred. */
 const SLOT = 1024;
 
-/** The result of readAll: file i's bytes are buf[start(i), start(i) + len(i)), len < 0 = gone. */
+/** The result of readAll: file i's bytes are buf(i)[start(i), start(i) + len(i)), len < 0 = gone. */
 export interface BatchRead {
-  readonly buf: Buffer;
+  buf(i: number): Buffer;
   start(i: number): number;
   len(i: number): number;
 }
@@ -62,8 +62,8 @@ export class OpenProcFiles {
 
   /**
    * Reads every file of `paths` with one native call (preadMany), up to `slot` bytes each; a file
-   * that fails is reopened once, as read() does, and one larger than `slot` is read alone. The
-   * bytes stay valid until the next readAll.
+   * that fails is reopened once, as read() does, and one that does not fit its slot is read
+   * again alone. The bytes stay valid until the next readAll.
    */
   readAll(paths: readonly string[], slot = SLOT): BatchRead {
     const n = paths.length;
@@ -77,16 +77,22 @@ export class OpenProcFiles {
     const lens = this.batchLens;
     const buf = this.batchBuf;
     loadAddon().preadMany(fds, buf, slot, lens);
+    // Files larger than a slot (or that filled it exactly), read alone: i -> their bytes.
+    const alone = new Map<number, Buffer>();
     for (let i = 0; i < n; i++) {
       if ((lens[i] as number) > 0 && (lens[i] as number) < slot) continue;
-      // Gone, a reused pid (reopen once), or a file that filled its slot: read it alone.
+      // Gone, a reused pid (reopen once), or larger than its slot: read it alone.
       const path = paths[i] as string;
-      this.forget(path);
+      if ((lens[i] as number) <= 0) this.forget(path);
       const m = this.read(path);
-      if (m > 0 && m < slot) this.buf.copy(buf, i * slot, 0, m);
-      lens[i] = m >= slot ? -1 : m;
+      if (m > 0) alone.set(i, Buffer.from(this.buf.subarray(0, m)));
+      lens[i] = m;
     }
-    return { buf, start: (i) => i * slot, len: (i) => lens[i] as number };
+    return {
+      buf: (i) => alone.get(i) ?? buf,
+      start: (i) => (alone.has(i) ? 0 : i * slot),
+      len: (i) => lens[i] as number,
+    };
   }
 
   /** The fd kept open for `path` (opened now if need be), or -1. */
@@ -210,11 +216,14 @@ export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits, sta
   };
 }
 
-/** The third number of /proc/PID/schedstat (timeslices run), from buf[start, start + len); 0 when absent. */
-export function parseSchedstatSlices(buf: Buffer, len: number, start = 0): number {
+/**
+ * Number `index` of /proc/PID/schedstat (0: ns on CPU, 1: ns waiting to run, 2: timeslices run)
+ * from buf[start, start + len); 0 when absent.
+ */
+export function schedstatField(buf: Buffer, len: number, index: number, start = 0): number {
   const end = start + len;
   let i = start;
-  for (let spaces = 0; i < end && spaces < 2; i++) if (buf[i] === SPACE) spaces++;
+  for (let spaces = 0; i < end && spaces < index; i++) if (buf[i] === SPACE) spaces++;
   let x = 0;
   for (; i < end; i++) {
     const c = buf[i] as number;

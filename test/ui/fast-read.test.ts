@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OpenProcFiles, parseSchedstatSlices, parseStatBytes } from '../../src/proc/open-files.js';
+import { OpenProcFiles, parseStatBytes, schedstatField } from '../../src/proc/open-files.js';
 import { parseStat } from '../../src/proc/stat.js';
 import { blockChart } from '../../src/ui/collect/history.js';
 
@@ -36,10 +37,30 @@ describe('top per-tick readers', () => {
       }
       expect(files.openCount).toBe(1);
       const m = files.read(`/proc/${process.pid}/schedstat`);
-      if (m > 0) expect(parseSchedstatSlices(files.buf, m)).toBeGreaterThan(0);
+      if (m > 0) {
+        expect(schedstatField(files.buf, m, 2)).toBeGreaterThan(0);
+        expect(schedstatField(files.buf, m, 0)).toBeGreaterThan(0);
+      }
       expect(files.read('/proc/999999999/stat')).toBe(-1);
       files.prune(new Set());
       expect(files.openCount).toBe(0);
+    } finally {
+      files.close();
+    }
+  });
+
+  it('readAll reads a batch in one native call: the same bytes as readFileSync, -1 for a missing file, a large one read alone', () => {
+    const files = new OpenProcFiles();
+    try {
+      const paths = [`/proc/${process.pid}/comm`, '/proc/999999999/stat', '/proc/self/cmdline', '/proc/meminfo'];
+      // meminfo is larger than a 256-byte slot: read again alone.
+      const r = files.readAll(paths, 256);
+      const slice = (i: number) => r.buf(i).toString('latin1', r.start(i), r.start(i) + r.len(i));
+      expect(r.len(1)).toBe(-1);
+      expect(slice(3).startsWith('MemTotal:')).toBe(true);
+      expect(slice(2)).toBe(readFileSync('/proc/self/cmdline', 'latin1'));
+      expect(slice(0)).toBe(readFileSync(`/proc/${process.pid}/comm`, 'latin1'));
+      expect(r.len(3)).toBeGreaterThan(256);
     } finally {
       files.close();
     }

@@ -83,7 +83,21 @@ export function measuredFor(run: BenchRun, row: string, benchId?: string): strin
 /** Each model's excerpt, worked out once: the dashboards ask for the lens every tick. */
 const excerpts = new Map<string, string>();
 
+let last: { key: string; bench: SavedBench | null; content: LensContent } | null = null;
+
+/**
+ * The lens content for `focus`. Dashboards ask every tick; the same focus (and bench run) gives
+ * the same object back, so the shell can skip the re-wrap by identity.
+ */
 export function lensFor(focus: LensFocus, bench: SavedBench | null): LensContent {
+  const key = JSON.stringify(focus);
+  if (last && last.key === key && last.bench === bench) return last.content;
+  const content = buildLens(focus, bench);
+  last = { key, bench, content };
+  return content;
+}
+
+function buildLens(focus: LensFocus, bench: SavedBench | null): LensContent {
   const model = findModel(focus.model);
   let excerpt = excerpts.get(model.body);
   if (excerpt === undefined) {

@@ -4,7 +4,7 @@
  * schedstat; status (for the user) and cmdline are read once per process, when it is first seen —
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
-import { OpenProcFiles, parseSchedstatSlices, parseStatBytes } from '../../proc/open-files.js';
+import { OpenProcFiles, parseStatBytes, schedstatField } from '../../proc/open-files.js';
 import {
   kernelUnits,
   readCmdline,
@@ -34,8 +34,8 @@ export interface ProcessSample {
   timeslices: number;
   /** top's per-tick path: the stat bytes this was parsed from (unchanged next tick: no parse). */
   statBytes?: Buffer;
-  /** top's per-tick path: the schedstat bytes read with it, and ticks since stat was read. */
-  schedBytes?: Buffer;
+  /** top's per-tick path: ns on CPU (schedstat), and ticks since stat was last read. */
+  runNs?: number;
   statAge?: number;
 }
 
@@ -115,48 +115,55 @@ const PF_KTHREAD = 0x00200000;
 /** An idle process's stat is read again at least this often (ticks): RSS can shrink while it sleeps. */
 const STAT_REFRESH_TICKS = 5;
 
-const same = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
+const sameBytes = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
   a !== undefined && a.length === n && buf.compare(a, 0, n, at, at + n) === 0;
 
 /**
  * The per-tick path of `top`, in two batches of one native call each (OpenProcFiles.readAll)
- * through files kept open. First every process's schedstat (CPU time in ns, the kernel builds it
- * at a quarter of stat's cost): a single-threaded process whose schedstat has not moved has not
- * run, so its stat (times, faults, state) cannot have changed either, and its sample is kept
- * (most processes sleep through a tick). Then stat for the rest, and for each idle process every
- * few ticks. Multi-threaded processes always get their stat read: schedstat is the main
- * thread's only.
+ * through files kept open. First every process's schedstat (ns on CPU, switches in; the kernel
+ * builds it at a third of stat's cost): a single-threaded process whose figures there have not
+ * moved has not run, so its stat (times, faults, state) cannot have changed either, and its
+ * sample is kept (most processes sleep through a tick). Then stat for the rest, and for each idle
+ * process every few ticks. Multi-threaded processes always get their stat read: schedstat is
+ * the main thread's only.
  */
 function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous?: ProcessSampleSet): ProcessSampleSet {
   const list = [...pids];
   const sched = files.readAll(list.map((pid) => `/proc/${pid}/schedstat`));
   const out: ProcessSampleSet = new Map();
-  const stale: Array<{ pid: Pid; known?: ProcessSample; schedBytes?: Buffer; timeslices: number }> = [];
+  const stale: Array<{ pid: Pid; known?: ProcessSample; runNs?: number; timeslices: number }> = [];
   list.forEach((pid, i) => {
     const m = sched.len(i);
     const at = sched.start(i);
+    const runNs = m > 0 ? schedstatField(sched.buf(i), m, 0, at) : undefined;
+    const timeslices = m > 0 ? schedstatField(sched.buf(i), m, 2, at) : 0;
     const known = previous?.get(pid);
-    if (known && known.threads === 1 && m > 0 && same(known.schedBytes, sched.buf, at, m)) {
+    if (
+      known &&
+      known.threads === 1 &&
+      runNs !== undefined &&
+      known.runNs === runNs &&
+      known.timeslices === timeslices
+    ) {
       known.statAge = (known.statAge ?? 0) + 1;
       if (known.statAge < STAT_REFRESH_TICKS) {
         out.set(pid, known);
         return;
       }
     }
-    const schedBytes = m > 0 ? Buffer.from(sched.buf.subarray(at, at + m)) : undefined;
-    stale.push({ pid, known, schedBytes, timeslices: m > 0 ? parseSchedstatSlices(sched.buf, m, at) : 0 });
+    stale.push({ pid, known, runNs, timeslices });
   });
   const stats = files.readAll(stale.map((p) => `/proc/${p.pid}/stat`));
   const units = kernelUnits();
-  stale.forEach(({ pid, known, schedBytes, timeslices }, i) => {
+  stale.forEach(({ pid, known, runNs, timeslices }, i) => {
     const n = stats.len(i);
     if (n <= 0) return;
     const at = stats.start(i);
-    if (known && same(known.statBytes, stats.buf, at, n)) {
-      out.set(pid, { ...known, timeslices, schedBytes, statAge: 0 });
+    if (known && sameBytes(known.statBytes, stats.buf(i), at, n)) {
+      out.set(pid, { ...known, timeslices, runNs, statAge: 0 });
       return;
     }
-    const stat = parseStatBytes(stats.buf, n, units, at);
+    const stat = parseStatBytes(stats.buf(i), n, units, at);
     if (!stat) return;
     const kernelThread = (stat.flags & PF_KTHREAD) !== 0;
     const kept = known && known.startTime === stat.startTime ? known : undefined;
@@ -181,8 +188,8 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
       minflt: stat.minflt,
       majflt: stat.majflt,
       timeslices,
-      statBytes: Buffer.from(stats.buf.subarray(at, at + n)),
-      schedBytes,
+      statBytes: Buffer.from(stats.buf(i).subarray(at, at + n)),
+      runNs,
       statAge: 0,
     });
   });

@@ -139,7 +139,7 @@ export function sampleSystem(
     read = (f: string) => {
       const i = SYSTEM_FILES.indexOf(f);
       const n = batch.len(i);
-      return n > 0 ? batch.buf.toString('latin1', batch.start(i), batch.start(i) + n) : undefined;
+      return n > 0 ? batch.buf(i).toString('latin1', batch.start(i), batch.start(i) + n) : undefined;
     };
   }
   const statText = read('stat') ?? '';

@@ -340,6 +340,7 @@ export class Shell {
   private readonly panels: Panel[] = [];
   private focusIndex = 0;
   private lensMarkup = '';
+  private lensContent: LensContent | null = null;
   /** Set by the lens (and key line) when they changed since the last render. */
   private lensChanged = false;
   private keyLineChanged = false;
@@ -508,7 +509,10 @@ export class Shell {
     const p = this.panels[this.focusIndex];
     if (!p) return;
     // Only when it changed: re-wrapping the lens text every tick is most of a redraw's cost.
-    const markup = lensMarkup(p.lens());
+    const content = p.lens();
+    if (content === this.lensContent) return;
+    this.lensContent = content;
+    const markup = lensMarkup(content);
     if (markup !== this.lensMarkup) {
       this.lensMarkup = markup;
       this.lensBox.setContent(markup);

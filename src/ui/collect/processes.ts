@@ -112,8 +112,11 @@ function identity(pid: Pid, comm: string, kernelThread: boolean): { command: str
 
 const PF_KTHREAD = 0x00200000;
 
-/** An idle process's stat is read again at least this often (ticks): RSS can shrink while it sleeps. */
-const STAT_REFRESH_TICKS = 5;
+/**
+ * A sleeping process's stat is read again at least this often (ticks): its RSS can shrink while
+ * it sleeps (reclaim, swap). Kernel threads have no memory of their own: never.
+ */
+const STAT_REFRESH_TICKS = 10;
 
 const sameBytes = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
   a !== undefined && a.length === n && buf.compare(a, 0, n, at, at + n) === 0;
@@ -123,9 +126,9 @@ const sameBytes = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
  * through files kept open. First every process's schedstat (ns on CPU, switches in; the kernel
  * builds it at a third of stat's cost): a single-threaded process whose figures there have not
  * moved has not run, so its stat (times, faults, state) cannot have changed either, and its
- * sample is kept (most processes sleep through a tick). Then stat for the rest, and for each idle
- * process every few ticks. Multi-threaded processes always get their stat read: schedstat is
- * the main thread's only.
+ * sample is kept (most processes sleep through a tick). Then stat for the rest, and for each
+ * sleeping user process every few ticks. Multi-threaded processes always get their stat read:
+ * schedstat is the main thread's only.
  */
 function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous?: ProcessSampleSet): ProcessSampleSet {
   const list = [...pids];
@@ -146,7 +149,7 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
       known.timeslices === timeslices
     ) {
       known.statAge = (known.statAge ?? 0) + 1;
-      if (known.statAge < STAT_REFRESH_TICKS) {
+      if (known.kernelThread || known.statAge < STAT_REFRESH_TICKS) {
         out.set(pid, known);
         return;
       }

@@ -287,6 +287,22 @@ static void cap_string_item(tracer *t, int tid, uint64_t addr, size_t max) {
 
 static size_t clampsz(uint64_t v, size_t max) { return v > max ? max : (size_t)v; }
 
+/* The path behind a tracee's fd (CAP_FD_PATH*), read into the batch; returns the fault flag. */
+static int cap_fd_path(tracer *t, int tid, int fd) {
+  char link[64];
+  if (fd == -100) /* AT_FDCWD */
+    snprintf(link, sizeof link, "/proc/%d/cwd", tid);
+  else if (fd >= 0)
+    snprintf(link, sizeof link, "/proc/%d/fd/%d", tid, fd);
+  else
+    return 2;
+  size_t at = t->len;
+  reserve(t, 4096);
+  ssize_t n = readlink(link, (char *)t->buf + at, 4096);
+  t->len = at + (n > 0 ? (size_t)n : 0);
+  return n > 0 ? (n == 4096 ? 1 : 0) : 2;
+}
+
 static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
   if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
   const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
@@ -296,10 +312,11 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     int kind = (int)(s & 0xff), ref = (int)((s >> 8) & 0xff) % 6;
     size_t size = s >> 16;
     uint64_t addr = k->args[a];
-    if (kind == CAP_NONE || addr == 0) continue;
+    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET; /* fd 0 is not NULL */
+    if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
-                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG;
+                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET;
     if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
@@ -332,6 +349,12 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         break;
       case CAP_RAW_IN:
         flags = cap_bytes(t, k->tid, addr, clampsz(k->args[ref], size)) ? 2 : 0;
+        break;
+      case CAP_FD_PATH:
+        flags = cap_fd_path(t, k->tid, (int)(int32_t)addr);
+        break;
+      case CAP_FD_PATH_RET:
+        flags = cap_fd_path(t, k->tid, (int)ret);
         break;
       case CAP_SOCKADDR_OUT: {
         uint32_t alen = 0;
@@ -715,6 +738,20 @@ static int spawn(tracer *t, tracer_result *res) {
   return 0;
 }
 
+/* Without follow, strace -p attaches the one thread named (a tid): not its siblings. */
+static int attach_thread(tracer *t, int tid, tracer_result *res) {
+  if (task_find(t, tid)) return 0;
+  if (ptrace(PTRACE_SEIZE, tid, 0, (void *)base_options(t->o)) < 0) {
+    snprintf(res->err, sizeof res->err, "attach: ptrace(PTRACE_SEIZE, %d): %s", tid, strerror(errno));
+    return -1;
+  }
+  task_add(t, tid);
+  ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+  emit_simple(t, REC_ATTACHED, tid, tid, 0);
+  return 0;
+}
+
+/* With follow: every thread of the process, as strace -f -p does. */
 static int attach_process(tracer *t, int pid, tracer_result *res) {
   long opts = base_options(t->o);
   char path[64];
@@ -784,7 +821,8 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
   if (o->path) {
     rc = spawn(t, res);
   } else {
-    for (int i = 0; i < o->npids && rc == 0; i++) rc = attach_process(t, o->pids[i], res);
+    for (int i = 0; i < o->npids && rc == 0; i++)
+      rc = o->follow ? attach_process(t, o->pids[i], res) : attach_thread(t, o->pids[i], res);
     if (rc != 0) {
       /* Leave nothing half-attached. */
       for (int i = 0; i < TASK_SLOTS; i++)

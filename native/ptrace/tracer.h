@@ -52,6 +52,11 @@ enum {
   CAP_STRUCT_INOUT = 15, /* entry and exit: size bytes */
   CAP_ARGC = 16,         /* entry: u32 count of a NULL-terminated pointer array */
   CAP_BUF_OUT_ARG = 17,  /* exit (ret >= 0): min(arg[argref], strsize) bytes */
+  CAP_FD_PATH = 18,      /* entry: readlink /proc/TID/fd/(int)arg (/proc/TID/cwd for AT_FDCWD), up to
+                            4096; fault when it has no path. For -y: read at the stop, while the fd
+                            is still the one the call names (close drops it, the tracee reuses it) */
+  CAP_FD_PATH_RET = 19,  /* exit (ret >= 0): the same for the fd the call returned; the spec sits in
+                            an argument slot the syscall does not use */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */
@@ -60,7 +65,7 @@ typedef struct {
   const char *path;         /* spawn: resolved executable; NULL to attach */
   char *const *argv;
   char *const *envp;
-  const int *pids;          /* attach: thread-group ids */
+  const int *pids;          /* attach: tids (with follow: all threads of each one's process) */
   int npids;
   int follow;               /* -f: follow forks, vforks and clones */
   int strsize;              /* -s */

@@ -40,7 +40,10 @@ export function register(program: Command): void {
     .option('-f, --follow', 'follow forks, vforks and threads')
     .option('-c, --summary', 'count time, calls and errors per syscall; print the table at the end')
     .option('-C, --summary-and-lines', 'like -c, and print the lines too')
-    .option('-p, --pid <pids>', 'attach to running processes (comma-separated); Ctrl-C detaches')
+    .option(
+      '-p, --pid <pids>',
+      'attach to running processes (comma-separated): only the thread given unless -f; Ctrl-C detaches',
+    )
     .option(
       '-e, --expr <expr>',
       'trace=SET: names, %file %process %network %memory %signal %ipc %desc %creds, model:<id>',
@@ -184,7 +187,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
       emitSyscalls: lines || json,
       count: true,
       filter,
-      capture: lines || json ? buildCaptureTable() : undefined,
+      capture: lines || json ? buildCaptureTable({ showPaths: Boolean(flags.showPaths) }) : undefined,
       spinUs: 20,
     },
     onRecords,

@@ -243,13 +243,27 @@ function captureSpec(t: ArgType): number {
   }
 }
 
-/** The engine's capture table: 512 syscalls x 6 arguments. */
-export function buildCaptureTable(): Uint32Array {
+/**
+ * The engine's capture table: 512 syscalls x 6 arguments. With `showPaths` (-y) the engine also
+ * reads the path behind every fd argument at entry and behind a returned fd at exit: strace
+ * resolves them at the stop, and so must we. Later, when the batch reaches JS, the call may have
+ * closed the fd (close, dup2's newfd) or the tracee may have reused the number or exited.
+ */
+export function buildCaptureTable(opts: { showPaths?: boolean } = {}): Uint32Array {
   const table = new Uint32Array(512 * 6);
   for (const [name, spec] of Object.entries(SPECS)) {
     const info = syscallByName(name);
     if (!info) continue;
     spec.args.forEach((t, i) => (table[info.nr * 6 + i] = captureSpec(t)));
+    if (!opts.showPaths) continue;
+    spec.args.forEach((t, i) => {
+      if (t === 'fd' || t === 'dirfd') table[info.nr * 6 + i] = Cap.fdPath;
+    });
+    // The returned fd's path goes in the last slot: no fd-returning syscall has six arguments.
+    if (spec.ret === 'fd') {
+      if (spec.args.length >= 6) throw new Error(`${name}: no free capture slot for the returned fd`);
+      table[info.nr * 6 + 5] = Cap.fdPathRet;
+    }
   }
   return table;
 }
@@ -283,8 +297,15 @@ const ptr = (v: bigint) => (v === 0n ? 'NULL' : hex(v));
 const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 const i64 = (v: bigint) => BigInt.asIntN(64, v);
 
-function fdText(fd: number, pid: number, showPaths: boolean): string {
-  if (!showPaths || fd < 0) return String(fd);
+/**
+ * An fd, with -y its path: the one the engine read at the stop when there is a capture (none
+ * when the fd had no path: closed, invalid), else (eBPF, --live) a readlink now.
+ */
+function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture): string {
+  if (!showPaths) return String(fd);
+  if (c && (c.kind === Cap.fdPath || c.kind === Cap.fdPathRet))
+    return c.fault ? String(fd) : `${fd}<${c.data.toString('utf8')}>`;
+  if (fd < 0) return String(fd);
   try {
     return `${fd}<${readlinkSync(`/proc/${pid}/fd/${fd}`)}>`;
   } catch {
@@ -428,7 +449,9 @@ export function decodeArgs(
   for (let i = 0; i < n; i++) {
     const v = raw[i] ?? 0n;
     const type = spec?.args[i] ?? 'hex';
-    const capture = captures.find((c) => c.arg === i && !c.fault);
+    const capture = captures.find(
+      (c) => c.arg === i && c.kind !== Cap.fdPathRet && (!c.fault || c.kind === Cap.fdPath),
+    );
     out.push({ name: `arg${i}`, text: renderArg(type, v, capture, ret, ctx, raw, name) });
   }
   return out;
@@ -447,9 +470,11 @@ function renderArg(
   const failed = ret !== null && i64(ret) < 0n && i64(ret) >= -4095n;
   switch (kind) {
     case 'fd':
-      return fdText(i32(v), ctx.pid, ctx.showPaths);
+      return fdText(i32(v), ctx.pid, ctx.showPaths, c);
     case 'dirfd':
-      return i32(v) === -100 ? 'AT_FDCWD' : fdText(i32(v), ctx.pid, ctx.showPaths);
+      if (i32(v) !== -100) return fdText(i32(v), ctx.pid, ctx.showPaths, c);
+      // strace -y: AT_FDCWD</the/cwd>
+      return c?.kind === Cap.fdPath && !c.fault && ctx.showPaths ? `AT_FDCWD<${c.data.toString('utf8')}>` : 'AT_FDCWD';
     case 'int':
       return String(name === 'lseek' || name === 'pread64' || name === 'pwrite64' ? i64(v) : i32(v));
     case 'uint':
@@ -578,11 +603,17 @@ function renderArg(
   return hex(v);
 }
 
-/** The return value as strace prints it (without the errno part). */
-export function renderReturn(name: string, ret: bigint, ctx: DecodeContext): string {
+/** The return value as strace prints it (without the errno part); `captures`: the exit's. */
+export function renderReturn(name: string, ret: bigint, ctx: DecodeContext, captures: Capture[] = []): string {
   const kind = SPECS[name]?.ret;
   if (kind === 'hex') return hex(BigInt.asUintN(64, ret));
-  if (kind === 'fd' && ret >= 0n) return fdText(Number(ret), ctx.pid, ctx.showPaths);
+  if (kind === 'fd' && ret >= 0n)
+    return fdText(
+      Number(ret),
+      ctx.pid,
+      ctx.showPaths,
+      captures.find((c) => c.kind === Cap.fdPathRet),
+    );
   return String(ret);
 }
 

@@ -38,6 +38,8 @@ export const Cap = {
   structInOut: 15,
   argc: 16,
   bufOutArg: 17,
+  fdPath: 18,
+  fdPathRet: 19,
 } as const;
 
 export interface Capture {

@@ -3,7 +3,7 @@
  * entries with exits per task and prints `<unfinished ...>` / `<... resumed>` when tasks
  * interleave), but pure: it returns text, never writes.
  */
-import type { EngineRecord, EnterRecord, ExitRecord, SignalRecord } from './records.js';
+import type { Capture, EngineRecord, EnterRecord, ExitRecord, SignalRecord } from './records.js';
 import { decodeArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
 import { signalName } from './signals.js';
@@ -204,7 +204,7 @@ export class TraceRenderer {
       const first = this.firstOutputArg(name, args.length);
       text = `<... ${name} resumed>${args.slice(first).join(', ')}`;
     } else text = `${name}(${args.join(', ')}`;
-    text += `) = ${this.ret(name, rec.ret, ctx)}`;
+    text += `) = ${this.ret(name, rec.ret, ctx, rec.captures)}`;
     if (this.o.durations) text += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
     out.push(this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr) + text);
   }
@@ -222,13 +222,13 @@ export class TraceRenderer {
     return `${name}(${shown.join(', ')}${unfinished && shown.length > 0 && shown.length < args.length ? ', ' : ''}`;
   }
 
-  private ret(name: string, ret: bigint, ctx: DecodeContext): string {
+  private ret(name: string, ret: bigint, ctx: DecodeContext, captures: Capture[]): string {
     if (ret < 0n && ret >= -4095n) {
       const e = Number(-ret);
       const msg = `${errnoName(e)} (${errnoMessage(e)})`;
       return isRestartErrno(e) ? `? ${msg}` : `-1 ${msg}`;
     }
-    return renderReturn(name, ret, ctx);
+    return renderReturn(name, ret, ctx, captures);
   }
 
   private ctx(tid: number): DecodeContext {

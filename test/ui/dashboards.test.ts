@@ -54,6 +54,30 @@ function isolatedHome(h: string = home()): Record<string, string> {
   return { HOME: h, OSLENS_HOME: join(h, '.oslens') };
 }
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What the screen shows after `step` against what a full render of the same figures shows (a
+ * resize redraws everything blessed's way). top writes its per-tick lines straight to the
+ * terminal, beside blessed: a stale or garbled cell shows up as a difference. A refresh landing
+ * between the two captures also makes one, so up to 4 tries; a real bug differs every time.
+ */
+async function expectSameAsFullRender(s: TmuxSession, cols: number, rows: number, step: () => Promise<void>) {
+  let shown = '';
+  let full = '';
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await step();
+    shown = s.capture();
+    s.resize(cols + 1, rows);
+    await pause(300);
+    s.resize(cols, rows);
+    await pause(400);
+    full = s.capture();
+    if (shown === full) return;
+  }
+  expect(shown.split('\n')).toEqual(full.split('\n'));
+}
+
 describe('dashboards in a terminal (tmux)', () => {
   it('top: panel titles, a row for our child, the lens follows the focus, q restores the terminal', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
@@ -90,6 +114,38 @@ describe('dashboards in a terminal (tmux)', () => {
     // The alternate screen is gone: nothing of the dashboard is left.
     expect(screen).not.toContain('Lens');
     expect(screen).not.toContain('Processes');
+  });
+
+  it('top: after a sort key with a shorter label, the screen is what a full render draws', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const s = session(['top', '-d', '4'], isolatedHome());
+    await s.waitFor(
+      (t) => /Processes \(\d+\) sorted by cpu/.test(t) && /^│\s+\d+ \S+\s+[A-Z] /m.test(t),
+      20_000,
+      'the table',
+    );
+    // f: faults order (a longer label), then c: back to cpu (a shorter one, which blessed redraws).
+    await expectSameAsFullRender(s, 120, 40, async () => {
+      s.keys('f');
+      await pause(300);
+      s.keys('c');
+      await pause(400);
+    });
+  });
+
+  it('top at 100×30: panel labels fit their border; refreshes and keys agree with a full render', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const s = session(['top', '-d', '3'], isolatedHome());
+    s.resize(100, 30);
+    const screen = await s.waitFor((t) => /^│ cpu0 /m.test(t) && /Processes \(\d+\)/.test(t), 20_000, 'the panels');
+    // A label longer than its panel is cut (".."), not wrapped onto the panel's first row.
+    expect(screen).toMatch(/^┌─ CPU per core [^┐]*\.\.─*┐/m);
+    expect(screen).toMatch(/^│ cpu0 /m);
+    // Down: blessed redraws the screen; the next refresh writes lines directly over it.
+    await expectSameAsFullRender(s, 100, 30, async () => {
+      s.keys('Down');
+      await pause(3100);
+    });
   });
 
   it('watch: a region whose RSS grows after the child touches memory; exit is reported', async (ctx) => {

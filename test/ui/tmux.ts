@@ -40,6 +40,11 @@ export class TmuxSession {
     throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
   }
 
+  /** Resizes the terminal (the view gets SIGWINCH and redraws everything). */
+  resize(cols: number, rows: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+  }
+
   kill(): void {
     spawnSync('tmux', ['kill-session', '-t', this.name]);
   }

@@ -46,6 +46,31 @@ export function cell(
   };
 }
 
+/** The full label of each panel (fitLabel cuts what is shown to the panel's width). */
+const fullLabels = new WeakMap<Widgets.BlessedElement, string>();
+
+/**
+ * Sets a panel's label, cut to fit on its top border: blessed wraps a longer one onto the panel's
+ * first row, where the panel's own text (drawn directly, see DirectLines) would fight it.
+ */
+export function fitLabel(el: Widgets.BlessedElement, text: string = fullLabels.get(el) ?? ''): void {
+  fullLabels.set(el, text);
+  // The label starts after the corner and a line (┌─) and may run up to the other corner; a cut
+  // one keeps a cell more to spare (blessed wrapped " Load & run .. " at 100 columns, not the
+  // whole label one cell longer at 120). ASCII dots: blessed counts '…' as two cells.
+  const width = el.width as number;
+  el.setLabel(text.length <= width - 3 ? text : `${text.slice(0, Math.max(2, width - 6))}..`);
+}
+
+/** Re-fits every panel label under `parent` (after a resize). */
+function refitLabels(parent: Widgets.Node): void {
+  for (const child of parent.children) {
+    const el = child as Widgets.BlessedElement;
+    if (fullLabels.has(el)) fitLabel(el);
+    refitLabels(child);
+  }
+}
+
 /** A bordered, labelled panel on the main grid: the frame every view's panels share. */
 export function panel(
   screen: Widgets.Screen,
@@ -53,15 +78,16 @@ export function panel(
   label: string,
   options: Widgets.BoxOptions = {},
 ): Widgets.BoxElement {
-  return blessed.box({
+  const box = blessed.box({
     parent: screen,
     ...pos,
-    label: ` ${label} `,
     border: { type: 'line' },
     style: { border: { fg: 'cyan' } },
     padding: { left: 1 },
     ...options,
   });
+  fitLabel(box, ` ${label} `);
+  return box;
 }
 
 /** The table every view shows in a panel: a one-line column header over a selectable list. */
@@ -154,7 +180,8 @@ function oneCell(c: number): boolean {
  */
 export class DirectLines {
   private out = '';
-  private readonly rows = new Set<number>();
+  /** Since the last full render: row -> the [from, to) column spans written directly. */
+  private readonly rows = new Map<number, Array<[number, number]>>();
   private readonly sgr = new Map<number, string>();
 
   constructor(private readonly screen: Widgets.Screen) {}
@@ -180,10 +207,15 @@ export class DirectLines {
     return c;
   }
 
-  /** Queues `text` (one-cell characters and codes from code()) at row y, column x (0-based). */
-  put(y: number, x: number, text: string): void {
+  /**
+   * Queues `text` (one-cell characters and codes from code()), `width` cells wide, at row y,
+   * column x (0-based).
+   */
+  put(y: number, x: number, width: number, text: string): void {
     this.out += `\x1b[${y + 1};${x + 1}H${text}\x1b[m`;
-    this.rows.add(y);
+    const spans = this.rows.get(y);
+    if (!spans) this.rows.set(y, [[x, x + width]]);
+    else if (!spans.some(([a, b]) => a === x && b === x + width)) spans.push([x, x + width]);
   }
 
   /** Writes what was queued, in one write, leaving the cursor where it was. */
@@ -200,11 +232,28 @@ export class DirectLines {
     this.out = '';
   }
 
-  /** Before a full render: blessed must rewrite every cell of the rows written directly. */
-  invalidate(): void {
+  /**
+   * True when blessed rendering `el` alone would go wrong: it covers rows written directly since
+   * the last full render, whose cells blessed would compare with what it last drew there (and
+   * skip where they match, leaving what was written directly in between).
+   */
+  covers(el: Widgets.BlessedElement): boolean {
+    const lpos = (el as unknown as LaidOut).lpos;
+    if (!lpos) return this.rows.size > 0;
+    for (let y = lpos.yi; y < lpos.yl; y++)
+      for (const [a, b] of this.rows.get(y) ?? []) if (a < lpos.xl && lpos.xi < b) return true;
+    return false;
+  }
+
+  /**
+   * Before a full render: blessed must rewrite every cell of the rows written directly, and what
+   * is queued is dropped (the render draws the same text from the elements).
+   */
+  beforeFullRender(): void {
     const olines = this.internals.olines;
-    for (const y of this.rows) for (const cell of olines[y] ?? []) cell[0] = -1;
+    for (const y of this.rows.keys()) for (const cell of olines[y] ?? []) cell[0] = -1;
     this.rows.clear();
+    this.out = '';
   }
 }
 
@@ -324,7 +373,7 @@ export class FastText {
     }
     for (const [y, markup, line] of out) {
       this.rows[y] = markup;
-      this.direct.put(y0 + y, x0, line);
+      this.direct.put(y0 + y, x0, width, line);
     }
     return true;
   }
@@ -385,7 +434,7 @@ export class Shell {
     const blessedRender = screen.render.bind(screen);
     screen.render = () => {
       for (const fn of this.fullRenderHooks) fn();
-      this.direct.invalidate();
+      this.direct.beforeFullRender();
       blessedRender();
     };
     this.lensBox = blessed.box({
@@ -450,6 +499,7 @@ export class Shell {
     this.screen.key(['tab'], () => this.moveFocus(1));
     this.screen.key(['S-tab'], () => this.moveFocus(-1));
     this.screen.on('resize', () => {
+      refitLabels(this.screen);
       // The views redraw for the new size: that draw must be a full one (new positions).
       this.needsFullRender = true;
       // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
@@ -552,6 +602,12 @@ export class Shell {
     if (this.keyLineChanged) els.add(this.keyLine);
     this.lensChanged = false;
     this.keyLineChanged = false;
+    // An element over rows written directly: only a full render draws it right.
+    for (const el of els)
+      if (this.direct.covers(el)) {
+        this.render();
+        return;
+      }
     if (els.size > 0) {
       for (const el of els) el.render();
       const screen = this.screen as unknown as { draw(start: number, end: number): void; lines: unknown[] };

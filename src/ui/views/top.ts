@@ -7,7 +7,17 @@ import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../c
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import { FastText, Shell, cell, headedList, panel, setContentIfChanged, setListItems, type Panel } from './shell.js';
+import {
+  FastText,
+  Shell,
+  cell,
+  fitLabel,
+  headedList,
+  panel,
+  setContentIfChanged,
+  setListItems,
+  type Panel,
+} from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
 
@@ -254,7 +264,7 @@ export class TopView {
       const key = sel ? `\u0001${line}` : line;
       if (this.rowCache[i] === key) continue;
       this.rowCache[i] = key;
-      direct.put(lpos.yi + i, lpos.xi, (sel ? selected : normal) + line.padEnd(width));
+      direct.put(lpos.yi + i, lpos.xi, width, (sel ? selected : normal) + line.padEnd(width));
     }
     return true;
   }
@@ -437,7 +447,7 @@ export class TopView {
       // needs the whole frame redrawn, like a shorter label.
       this.labelShrank = label.length < this.tableLabel.length || this.labelUpdates++ === 0;
       this.tableLabel = label;
-      this.tableFrame.setLabel(label);
+      fitLabel(this.tableFrame, label);
       this.labelChanged = true;
     }
     const selectedPid = this.selectedRow()?.pid;

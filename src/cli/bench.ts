@@ -10,7 +10,6 @@ import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { parsePositiveInt, parseSize } from '../util/units.js';
-import { benchLive } from '../ui/bench-live.js';
 
 interface BenchFlags {
   list?: boolean;
@@ -66,6 +65,8 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
   if (flags.live) {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, pin: flags.pin };
+    // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
+    const { benchLive } = await import('../ui/bench-live.js');
     await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save });
     return;
   }

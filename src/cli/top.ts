@@ -1,8 +1,6 @@
 /** `oslens top`: the system and its processes, live (README: "Live dashboards"). */
 import type { Command } from 'commander';
 import { addLiveOptions, liveOptions, type LiveFlags } from '../ui/live.js';
-import { runTop } from '../ui/top-live.js';
-import { runWatch } from '../ui/watch-live.js';
 import { parsePositiveInt } from '../util/units.js';
 
 interface TopFlags extends LiveFlags {
@@ -24,6 +22,9 @@ export function register(program: Command): void {
     )
     .action(async (flags: TopFlags) => {
       const opts = liveOptions(flags);
+      // Loaded when run: blessed is most of the CLI's start-up.
+      const { runTop } = await import('../ui/top-live.js');
+      const { runWatch } = await import('../ui/watch-live.js');
       const exit = await runTop({ ...opts, ebpf: flags.ebpf, limit: parsePositiveInt(flags.limit, '--limit', 100000) });
       if (exit) await runWatch({ pid: exit.watch }, { ...opts, ebpf: flags.ebpf });
     });

@@ -9,8 +9,6 @@ import { TraceRenderer, renderOptions, renderSummary } from '../trace/render.js'
 import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
 import type { TraceRecord } from '../trace/types.js';
 import { ExitCode, UserError } from '../util/errors.js';
-import { traceEbpf } from './trace-ebpf.js';
-import { traceLive } from './trace-live.js';
 
 interface TraceFlags {
   follow?: boolean;
@@ -146,8 +144,9 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
   if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
   const path = pids ? undefined : resolveCommand(command[0]!);
-  if (flags.live) return traceLive(command, path, pids, filter, strsize, flags);
-  if (flags.ebpf) return traceEbpf(command, pids, filter, strsize, flags);
+  // The dashboard (blessed) and the eBPF loader (koffi) are loaded only when asked for.
+  if (flags.live) return (await import('./trace-live.js')).traceLive(command, path, pids, filter, strsize, flags);
+  if (flags.ebpf) return (await import('./trace-ebpf.js')).traceEbpf(command, pids, filter, strsize, flags);
 
   const counting = Boolean(flags.summary || flags.summaryAndLines);
   const lines = !flags.summary || Boolean(flags.summaryAndLines);

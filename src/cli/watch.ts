@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { parsePid } from '../proc/read.js';
 import { addLiveOptions, liveOptions, type LiveFlags } from '../ui/live.js';
-import { runWatch } from '../ui/watch-live.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
 interface WatchFlags extends LiveFlags {
@@ -27,6 +26,8 @@ export function register(program: Command): void {
       const dashDash = process.argv.includes('--');
       if (args.length === 0) throw new UserError('watch: give a PID, or -- CMD to start one', ExitCode.usage);
       void command;
+      // Loaded when run: blessed is most of the CLI's start-up.
+      const { runWatch } = await import('../ui/watch-live.js');
       if (!dashDash && args.length === 1)
         await runWatch({ pid: parsePid(args[0] as string) }, { ...opts, ebpf: flags.ebpf });
       else if (dashDash) await runWatch({ argv: args }, { ...opts, ebpf: flags.ebpf });

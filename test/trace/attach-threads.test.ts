@@ -3,12 +3,11 @@
  * process with -f; Ctrl-C detaches and leaves all of them running. The child is a two-thread
  * program whose threads make different syscalls: main getpid, worker getppid.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSLENS, skipUnlessCapable } from '../helpers/env.js';
+import { compileC } from '../helpers/cc.js';
 
 const SOURCE = String.raw`
 #define _GNU_SOURCE
@@ -44,16 +43,15 @@ int main(void) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'oslens-attach-'));
-const bin = join(dir, 'two-threads');
+let bin = '';
 let strace = true;
+let remove = () => {};
 
 beforeAll(() => {
   strace = spawnSync('strace', ['-V']).status === 0;
-  writeFileSync(`${bin}.c`, SOURCE);
-  execFileSync('gcc', ['-O1', '-Wall', '-pthread', '-o', bin, `${bin}.c`]);
+  ({ bin, remove } = compileC('two-threads', SOURCE, ['-pthread']));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => remove());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,12 +3,10 @@
  * an fd the call itself closes (close, dup2's newfd) and for fds the tracee has long closed or
  * reused by the time the records reach JS.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oslens, skipUnlessCapable } from '../helpers/env.js';
+import { compileC } from '../helpers/cc.js';
 
 const SOURCE = String.raw`
 #define _GNU_SOURCE
@@ -26,16 +24,15 @@ int main(void) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'oslens-paths-'));
-const bin = join(dir, 'fds');
+let bin = '';
 let strace = true;
+let remove = () => {};
 
 beforeAll(() => {
   strace = spawnSync('strace', ['-V']).status === 0;
-  writeFileSync(`${bin}.c`, SOURCE);
-  execFileSync('gcc', ['-O1', '-Wall', '-o', bin, `${bin}.c`]);
+  ({ bin, remove } = compileC('fds', SOURCE));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => remove());
 
 /** Trace lines of a command, without strace's alignment padding before ` = `. */
 function lines(text: string): string[] {

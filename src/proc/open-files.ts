@@ -27,9 +27,12 @@ export class OpenProcFiles {
   readonly buf: Buffer;
   private readonly fds = new Map<string, number>();
 
-  /** At most `maxOpen` files stay open (the rest are opened and closed per read). */
+  /**
+   * At most `maxOpen` files stay open (the rest are opened and closed per read). top keeps two
+   * per process: 4096 covers 2000 processes, well inside the fd limit Node starts with.
+   */
   constructor(
-    private readonly maxOpen = 1024,
+    private readonly maxOpen = 4096,
     size = 64 * 1024,
   ) {
     this.buf = Buffer.allocUnsafe(size);

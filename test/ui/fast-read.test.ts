@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OpenProcFiles, parseStatBytes, schedstatField } from '../../src/proc/open-files.js';
 import { parseStat } from '../../src/proc/stat.js';
 import { blockChart } from '../../src/ui/collect/history.js';
+import { sampleProcesses, type ProcessSample } from '../../src/ui/collect/processes.js';
 
 const UNITS = { clockTicks: 100, pageSize: 4096 };
 
@@ -69,5 +71,45 @@ describe('top per-tick readers', () => {
   it('blockChart rises in eighths, newest on the right', () => {
     expect(blockChart([0, 50, 100], 4, 2, 100)).toEqual(['   █', '  ██']);
     expect(blockChart([25], 1, 1, 100)).toEqual(['▂']);
+  });
+});
+
+describe("top's per-tick process sampler (schedstat first)", () => {
+  it('keeps the sample of a process that slept, re-reads one that ran', async () => {
+    // A python child that blocks on stdin, and touches 64 MiB when it reads a line.
+    const child = spawn(
+      'python3',
+      [
+        '-c',
+        'import sys\nfor l in sys.stdin:\n    b = bytearray(64 << 20)\n    b[::4096] = b"x" * (len(b) // 4096)\n    print("ok", flush=True)\n',
+      ],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    const files = new OpenProcFiles();
+    try {
+      const pid = child.pid as number;
+      // Let it start up and block in read().
+      await new Promise((r) => setTimeout(r, 500));
+      const first = sampleProcesses(undefined, files, [pid]);
+      await new Promise((r) => setTimeout(r, 200));
+      const slept = sampleProcesses(first, files, [pid]);
+      expect(slept.get(pid)).toBeDefined();
+      // Not run since: schedstat unchanged, so the very same sample (stat not even read).
+      expect(slept.get(pid)).toBe(first.get(pid));
+      child.stdin.write('go\n');
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const ran = sampleProcesses(slept, files, [pid]);
+      const before = slept.get(pid) as ProcessSample;
+      const after = ran.get(pid) as ProcessSample;
+      expect(after).not.toBe(before);
+      expect(after.rss - before.rss).toBeGreaterThan(60 * 1024 * 1024);
+      expect(after.minflt).toBeGreaterThan(before.minflt);
+      expect(after.runNs ?? 0).toBeGreaterThan(before.runNs ?? 0);
+    } finally {
+      child.kill('SIGKILL');
+      files.close();
+    }
   });
 });

@@ -81,17 +81,19 @@ describe("top's per-tick process sampler (schedstat first)", () => {
       'python3',
       [
         '-c',
-        'import sys\nfor l in sys.stdin:\n    b = bytearray(64 << 20)\n    b[::4096] = b"x" * (len(b) // 4096)\n    print("ok", flush=True)\n',
+        'import sys\nprint("ready", flush=True)\nfor l in sys.stdin:\n    b = bytearray(64 << 20)\n    b[::4096] = b"x" * (len(b) // 4096)\n    print("ok", flush=True)\n',
       ],
       {
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
+    const line = () => new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     const files = new OpenProcFiles();
     try {
       const pid = child.pid as number;
-      // Let it start up and block in read().
-      await new Promise((r) => setTimeout(r, 500));
+      // Started, then blocked in read() on stdin.
+      await line();
+      await new Promise((r) => setTimeout(r, 100));
       const first = sampleProcesses(undefined, files, [pid]);
       await new Promise((r) => setTimeout(r, 200));
       const slept = sampleProcesses(first, files, [pid]);
@@ -99,7 +101,7 @@ describe("top's per-tick process sampler (schedstat first)", () => {
       // Not run since: schedstat unchanged, so the very same sample (stat not even read).
       expect(slept.get(pid)).toBe(first.get(pid));
       child.stdin.write('go\n');
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await line();
       const ran = sampleProcesses(slept, files, [pid]);
       const before = slept.get(pid) as ProcessSample;
       const after = ran.get(pid) as ProcessSample;

@@ -90,8 +90,12 @@ try {
     for (const mode of ['block', 'pinned', 'spin']) {
       const times = [];
       for (let i = 0; i < runs; i++) {
-        const r = spawnSync(floorBin, [mode, ...workload], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        times.push(Number(r.stdout.split(' ')[0]));
+        const r = spawnSync(floorBin, [mode, ...workload], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        if (r.status === 0) times.push(Number(r.stdout.split(' ')[0]));
+      }
+      if (times.length === 0) {
+        console.log(`  ${mode.padEnd(7)} failed`);
+        continue;
       }
       const t = Math.min(...times);
       best = Math.min(best, t);

@@ -24,7 +24,10 @@ static void pin(int cpu) {
   cpu_set_t s;
   CPU_ZERO(&s);
   CPU_SET(cpu, &s);
-  sched_setaffinity(0, sizeof s, &s);
+  if (sched_setaffinity(0, sizeof s, &s) != 0) {
+    perror("ptrace-floor: sched_setaffinity (pinned and spin need CPUs 0 and 1)");
+    _exit(3);
+  }
 }
 
 int main(int argc, char **argv) {

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <unistd.h>
 
 namespace {
@@ -13,8 +14,11 @@ namespace {
 // exited reads as ESRCH or 0 bytes: the caller reopens or forgets it).
 Napi::Value PreadMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsTypedArray() || !info[1].IsBuffer() || !info[2].IsNumber() ||
-      !info[3].IsTypedArray()) {
+  auto isInt32Array = [](const Napi::Value& v) {
+    return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array;
+  };
+  if (info.Length() < 4 || !isInt32Array(info[0]) || !info[1].IsBuffer() || !info[2].IsNumber() ||
+      !isInt32Array(info[3])) {
     Napi::TypeError::New(env, "preadMany(fds: Int32Array, buf: Buffer, slot: number, lens: Int32Array)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
@@ -24,14 +28,20 @@ Napi::Value PreadMany(const Napi::CallbackInfo& info) {
   Napi::Int32Array lens = info[3].As<Napi::Int32Array>();
   int64_t slot = info[2].As<Napi::Number>().Int64Value();
   size_t n = fds.ElementLength();
-  if (slot <= 0 || lens.ElementLength() < n || static_cast<uint64_t>(slot) * n > buf.Length()) {
+  // slot <= INT32_MAX: a byte count fits lens; n <= Length / slot: no overflow in slot * n.
+  if (slot <= 0 || slot > INT32_MAX || lens.ElementLength() < n ||
+      (n > 0 && n > buf.Length() / static_cast<uint64_t>(slot))) {
     Napi::RangeError::New(env, "preadMany: buf must hold fds.length slots and lens one entry per fd")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   for (size_t i = 0; i < n; i++) {
-    ssize_t r = fds[i] < 0 ? -EBADF : pread(fds[i], buf.Data() + i * slot, static_cast<size_t>(slot), 0);
-    lens[i] = r < 0 ? (fds[i] < 0 ? -EBADF : -errno) : static_cast<int32_t>(r);
+    if (fds[i] < 0) {
+      lens[i] = -EBADF;
+      continue;
+    }
+    ssize_t r = pread(fds[i], buf.Data() + i * slot, static_cast<size_t>(slot), 0);
+    lens[i] = r < 0 ? -errno : static_cast<int32_t>(r);
   }
   return env.Undefined();
 }

@@ -8,7 +8,7 @@
  * An fd of /proc/PID/... refers to that process, not to the number: once it has exited, reads
  * fail (ESRCH) or return nothing, and the file is reopened once, in case the pid was reused.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadAddon } from '../native/addon.js';
 import type { KernelUnits } from './stat.js';
 
@@ -22,17 +22,44 @@ export interface BatchRead {
   len(i: number): number;
 }
 
+/** A whole file (no size cap), or null when it cannot be read. */
+function readWhole(path: string): Buffer | null {
+  try {
+    const b = readFileSync(path);
+    return b.length > 0 ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How many files a reader may keep open: half the soft RLIMIT_NOFILE (the rest is the process's
+ * own: Node, sockets, the terminal), at most 4096. Past it, files are opened per read.
+ */
+export function defaultMaxOpen(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'latin1')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s+/)[3]);
+    if (Number.isFinite(soft) && soft > 0) return Math.max(16, Math.min(4096, Math.floor(soft / 2)));
+  } catch {
+    // no /proc/self/limits: the conservative default below
+  }
+  return 512;
+}
+
 export class OpenProcFiles {
   /** Holds the last read's bytes (valid until the next read). */
   readonly buf: Buffer;
   private readonly fds = new Map<string, number>();
+  private batchBuf = Buffer.alloc(0);
+  private batchFds = new Int32Array(0);
+  private batchLens = new Int32Array(0);
 
-  /**
-   * At most `maxOpen` files stay open (the rest are opened and closed per read). top keeps two
-   * per process: 4096 covers 2000 processes, well inside the fd limit Node starts with.
-   */
+  /** At most `maxOpen` files stay open (top keeps two per process); the rest are opened per read. */
   constructor(
-    private readonly maxOpen = 4096,
+    private readonly maxOpen = defaultMaxOpen(),
     size = 64 * 1024,
   ) {
     this.buf = Buffer.allocUnsafe(size);
@@ -40,33 +67,25 @@ export class OpenProcFiles {
 
   /** Reads `path` into buf; returns the byte count, or -1 when it is gone or not readable. */
   read(path: string): number {
-    const cached = this.fds.get(path);
-    if (cached !== undefined) {
-      const n = this.pread(cached);
+    const kept = this.fds.get(path);
+    if (kept !== undefined) {
+      const n = this.pread(kept);
       if (n > 0) return n;
       // Gone, or a different process now has that pid: reopen once.
       this.forget(path);
     }
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return -1;
-    }
+    const fd = this.open(path);
+    if (fd < 0) return -1;
     const n = this.pread(fd);
-    if (n > 0 && this.fds.size < this.maxOpen) this.fds.set(path, fd);
-    else closeSync(fd);
+    if (this.fds.get(path) !== fd) closeSync(fd);
+    else if (n <= 0) this.forget(path);
     return n > 0 ? n : -1;
   }
 
-  private batchBuf = Buffer.alloc(0);
-  private batchFds = new Int32Array(0);
-  private batchLens = new Int32Array(0);
-
   /**
-   * Reads every file of `paths` with one native call (preadMany), up to `slot` bytes each; a file
-   * that fails is reopened once, as read() does, and one that does not fit its slot is read
-   * again alone. The bytes stay valid until the next readAll.
+   * Reads every file of `paths` with one native call (preadMany), up to `slot` bytes each. A
+   * file that failed (gone, or a reused pid: its fd is dropped, to be reopened next time) or did
+   * not fit its slot is read again whole, on its own. The bytes stay valid until the next readAll.
    */
   readAll(paths: readonly string[], slot = SLOT): BatchRead {
     const n = paths.length;
@@ -76,20 +95,26 @@ export class OpenProcFiles {
     }
     if (this.batchBuf.length < n * slot) this.batchBuf = Buffer.allocUnsafe(Math.max(64 * SLOT, n * slot * 2));
     const fds = this.batchFds.subarray(0, n);
-    for (let i = 0; i < n; i++) fds[i] = this.fd(paths[i] as string);
+    for (let i = 0; i < n; i++) {
+      const path = paths[i] as string;
+      const fd = this.fds.get(path) ?? this.open(path);
+      // One that could not be kept open is read alone below (and closed).
+      if (fd >= 0 && !this.fds.has(path)) closeSync(fd);
+      fds[i] = this.fds.has(path) ? fd : -1;
+    }
     const lens = this.batchLens;
     const buf = this.batchBuf;
     loadAddon().preadMany(fds, buf, slot, lens);
-    // Files larger than a slot (or that filled it exactly), read alone: i -> their bytes.
+    // The files read alone: i -> their bytes.
     const alone = new Map<number, Buffer>();
     for (let i = 0; i < n; i++) {
-      if ((lens[i] as number) > 0 && (lens[i] as number) < slot) continue;
-      // Gone, a reused pid (reopen once), or larger than its slot: read it alone.
+      const len = lens[i] as number;
+      if (len > 0 && len < slot) continue;
       const path = paths[i] as string;
-      if ((lens[i] as number) <= 0) this.forget(path);
-      const m = this.read(path);
-      if (m > 0) alone.set(i, Buffer.from(this.buf.subarray(0, m)));
-      lens[i] = m;
+      if (len <= 0) this.forget(path);
+      const whole = readWhole(path);
+      if (whole) alone.set(i, whole);
+      lens[i] = whole ? whole.length : -1;
     }
     return {
       buf: (i) => alone.get(i) ?? buf,
@@ -98,20 +123,15 @@ export class OpenProcFiles {
     };
   }
 
-  /** The fd kept open for `path` (opened now if need be), or -1. */
-  private fd(path: string): number {
-    let fd = this.fds.get(path);
-    if (fd !== undefined) return fd;
+  /** Opens `path`, kept open when there is room; -1 when it cannot be opened (gone, EMFILE...). */
+  private open(path: string): number {
+    let fd: number;
     try {
       fd = openSync(path, 'r');
     } catch {
       return -1;
     }
     if (this.fds.size < this.maxOpen) this.fds.set(path, fd);
-    else {
-      closeSync(fd);
-      return -1;
-    }
     return fd;
   }
 

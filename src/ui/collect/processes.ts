@@ -141,10 +141,13 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
     const runNs = m > 0 ? schedstatField(sched.buf(i), m, 0, at) : undefined;
     const timeslices = m > 0 ? schedstatField(sched.buf(i), m, 2, at) : 0;
     const known = previous?.get(pid);
+    // runNs 0: a kernel that leaves schedstat at zero (no schedstats, no delay accounting)
+    // cannot tell who ran: stat is read.
     if (
       known &&
       known.threads === 1 &&
       runNs !== undefined &&
+      runNs > 0 &&
       known.runNs === runNs &&
       known.timeslices === timeslices
     ) {
@@ -175,7 +178,8 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
       id = kept ?? identity(pid, stat.comm, kernelThread);
     } catch (err) {
       if (err instanceof ProcessGoneError) return;
-      throw err;
+      // Anything else (EMFILE...) must not stop the dashboard: the name from stat, user unknown.
+      id = { command: kernelThread ? `[${stat.comm}]` : stat.comm, user: '?' };
     }
     out.set(pid, {
       pid,
@@ -201,7 +205,9 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
 
 /**
  * Every process now. With `files` (top's per-tick path), stat and schedstat are read through
- * files kept open (see sampleProcessesFast), and the files of processes gone are closed. `pids`:
+ * files kept open (see sampleProcessesFast), and the files of processes gone are closed; a
+ * process that has not run since `previous` keeps the very same ProcessSample object (callers
+ * may test identity: TopCollector skips its syscall count). `pids`:
  * the pids to read instead of listing /proc (the caller knows no process was created since
  * `previous`).
  */
@@ -218,13 +224,12 @@ export function sampleProcesses(
     }
     return out;
   }
-  const out = sampleProcessesFast(pids ?? listPids(), files, previous);
-  if (previous && previous.size > 0) {
-    // Close the files of the processes seen last tick that are gone now.
-    let gone = false;
-    for (const pid of previous.keys()) if (!out.has(pid)) gone = true;
-    if (gone) files.prune(new Set(out.keys()));
-  }
+  const list = [...(pids ?? listPids())];
+  const out = sampleProcessesFast(list, files, previous);
+  // Close the files of processes gone: seen last tick, or listed now and already unreadable.
+  let gone = list.length !== out.size;
+  if (!gone && previous) for (const pid of previous.keys()) if (!out.has(pid)) gone = true;
+  if (gone) files.prune(new Set(out.keys()));
   return out;
 }
 

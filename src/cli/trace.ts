@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .option('-C, --summary-and-lines', 'like -c, and print the lines too')
     .option(
       '-p, --pid <pids>',
-      'attach to running processes (comma-separated): only the thread given unless -f; Ctrl-C detaches',
+      'attach to running processes (comma-separated): only the thread given unless -f (--ebpf: whole processes); Ctrl-C detaches',
     )
     .option(
       '-e, --expr <expr>',

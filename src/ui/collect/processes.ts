@@ -9,7 +9,6 @@ import {
   kernelUnits,
   readCmdline,
   readProcessStat,
-  readProcessStatus,
   readSchedstat,
   userName,
 } from '../../proc/process.js';
@@ -69,14 +68,7 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
     const sched = readField(() => readSchedstat(pid));
     const kernelThread = stat.kernelThread;
     const same = known && known.startTime === stat.startTime ? known : undefined;
-    let command = same?.command;
-    let user = same?.user;
-    if (command === undefined || user === undefined) {
-      const argv = readField(() => readCmdline(pid));
-      command = Array.isArray(argv) && argv.length > 0 ? argv.join(' ') : kernelThread ? `[${stat.comm}]` : stat.comm;
-      const status = readField(() => readProcessStatus(pid));
-      user = 'uid' in status ? userName(status.uid.real) : '?';
-    }
+    const { command, user } = same ?? identity(pid, stat.comm, kernelThread);
     return {
       pid,
       startTime: stat.startTime,

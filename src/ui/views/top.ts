@@ -445,7 +445,8 @@ export class TopView {
     if (label !== this.tableLabel) {
       // blessed places a label it creates one cell left of one it updates: the first update
       // needs the whole frame redrawn, like a shorter label.
-      this.labelShrank = label.length < this.tableLabel.length || this.labelUpdates++ === 0;
+      this.labelShrank = label.length < this.tableLabel.length || this.labelUpdates === 0;
+      this.labelUpdates++;
       this.tableLabel = label;
       fitLabel(this.tableFrame, label);
       this.labelChanged = true;

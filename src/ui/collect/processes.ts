@@ -5,13 +5,7 @@
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
 import { OpenProcFiles, parseStatBytes, schedstatField } from '../../proc/open-files.js';
-import {
-  kernelUnits,
-  readCmdline,
-  readProcessStat,
-  readSchedstat,
-  userName,
-} from '../../proc/process.js';
+import { kernelUnits, readCmdline, readProcessStat, readSchedstat, userName } from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, readProcText, type Pid } from '../../proc/read.js';
 
 export interface ProcessSample {

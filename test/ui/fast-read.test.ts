@@ -114,4 +114,25 @@ describe("top's per-tick process sampler (schedstat first)", () => {
       files.close();
     }
   });
+
+  it('reads the command line again after an exec (same pid and start time, new name)', async () => {
+    const child = spawn('sh', ['-c', 'echo ready; read x; exec sleep 30'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const files = new OpenProcFiles();
+    try {
+      const pid = child.pid as number;
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const before = sampleProcesses(undefined, files, [pid]);
+      expect(before.get(pid)?.command).toMatch(/^sh -c /);
+      child.stdin.write('go\n');
+      let after = before;
+      for (let i = 0; i < 50 && after.get(pid)?.comm !== 'sleep'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = sampleProcesses(after, files, [pid]);
+      }
+      expect(after.get(pid)?.command).toBe('sleep 30');
+    } finally {
+      child.kill('SIGKILL');
+      files.close();
+    }
+  });
 });

@@ -61,7 +61,7 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
     const stat = readProcessStat(pid);
     const sched = readField(() => readSchedstat(pid));
     const kernelThread = stat.kernelThread;
-    const same = known && known.startTime === stat.startTime ? known : undefined;
+    const same = known && known.startTime === stat.startTime && known.comm === stat.comm ? known : undefined;
     const { command, user } = same ?? identity(pid, stat.comm, kernelThread);
     return {
       pid,
@@ -158,7 +158,9 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
     const stat = parseStatBytes(stats.buf(i), n, units, at);
     if (!stat) return;
     const kernelThread = (stat.flags & PF_KTHREAD) !== 0;
-    const kept = known && known.startTime === stat.startTime ? known : undefined;
+    // The same process (pid and start time) under the same name: its command line and user
+    // are known. A new name means an exec (or prctl): read them again.
+    const kept = known && known.startTime === stat.startTime && known.comm === stat.comm ? known : undefined;
     let id: { command: string; user: string };
     try {
       id = kept ?? identity(pid, stat.comm, kernelThread);
@@ -170,7 +172,7 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
     out.set(pid, {
       pid,
       startTime: stat.startTime,
-      comm: kept && kept.comm === stat.comm ? kept.comm : stat.comm,
+      comm: kept ? kept.comm : stat.comm,
       command: id.command,
       user: id.user,
       state: stat.state,
@@ -183,7 +185,8 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
       timeslices,
       statBytes: Buffer.from(stats.buf(i).subarray(at, at + n)),
       runNs,
-      statAge: 0,
+      // Staggered by pid: the sleepers' stat refreshes spread over the ticks, not all in one.
+      statAge: kept ? 0 : pid % STAT_REFRESH_TICKS,
     });
   });
   return out;

@@ -4,6 +4,7 @@
  * schedstat; status (for the user) and cmdline are read once per process, when it is first seen —
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
+import { existsSync } from 'node:fs';
 import { OpenProcFiles, parseStatBytes, schedstatField } from '../../proc/open-files.js';
 import { kernelUnits, readCmdline, readProcessStat, readSchedstat, userName } from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, readProcText, type Pid } from '../../proc/read.js';
@@ -104,6 +105,8 @@ const PF_KTHREAD = 0x00200000;
  */
 const STAT_REFRESH_TICKS = 10;
 
+const HAS_SCHEDSTAT = existsSync('/proc/self/schedstat');
+
 const sameBytes = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
   a !== undefined && a.length === n && buf.compare(a, 0, n, at, at + n) === 0;
 
@@ -118,14 +121,15 @@ const sameBytes = (a: Buffer | undefined, buf: Buffer, at: number, n: number) =>
  */
 function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous?: ProcessSampleSet): ProcessSampleSet {
   const list = [...pids];
-  const sched = files.readAll(list.map((pid) => `/proc/${pid}/schedstat`));
+  // Without schedstat in this kernel (no CONFIG_SCHED_INFO), every stat is read.
+  const sched = HAS_SCHEDSTAT ? files.readAll(list.map((pid) => `/proc/${pid}/schedstat`)) : null;
   const out: ProcessSampleSet = new Map();
   const stale: Array<{ pid: Pid; known?: ProcessSample; runNs?: number; timeslices: number }> = [];
   list.forEach((pid, i) => {
-    const m = sched.len(i);
-    const at = sched.start(i);
-    const runNs = m > 0 ? schedstatField(sched.buf(i), m, 0, at) : undefined;
-    const timeslices = m > 0 ? schedstatField(sched.buf(i), m, 2, at) : 0;
+    const m = sched ? sched.len(i) : -1;
+    const at = sched ? sched.start(i) : 0;
+    const runNs = sched && m > 0 ? schedstatField(sched.buf(i), m, 0, at) : undefined;
+    const timeslices = sched && m > 0 ? schedstatField(sched.buf(i), m, 2, at) : 0;
     const known = previous?.get(pid);
     // runNs 0: a kernel that leaves schedstat at zero (no schedstats, no delay accounting)
     // cannot tell who ran: stat is read.

@@ -106,6 +106,22 @@ function hexNumber(h: string): number {
   return Number(BigInt(`0x${h}`));
 }
 
+/** Every smaps counter at zero. */
+function emptyRollup(): MemoryRollup {
+  return {
+    rss: 0,
+    pss: 0,
+    swap: 0,
+    dirty: 0,
+    sharedClean: 0,
+    sharedDirty: 0,
+    privateClean: 0,
+    privateDirty: 0,
+    anonymous: 0,
+    locked: 0,
+  };
+}
+
 function emptyRegion(m: RegExpExecArray): Region {
   const start = hexNumber(m[1] ?? '0');
   const end = hexNumber(m[2] ?? '0');
@@ -119,16 +135,7 @@ function emptyRegion(m: RegExpExecArray): Region {
     path: (m[7] ?? '').trim(),
     kind: 'anon',
     size: end - start,
-    rss: 0,
-    pss: 0,
-    swap: 0,
-    dirty: 0,
-    sharedClean: 0,
-    sharedDirty: 0,
-    privateClean: 0,
-    privateDirty: 0,
-    anonymous: 0,
-    locked: 0,
+    ...emptyRollup(),
     vmFlags: [],
     pages: null,
   };
@@ -190,18 +197,7 @@ export function parseSmaps(text: string): Region[] {
 }
 
 export function parseSmapsRollup(text: string): MemoryRollup {
-  const r: MemoryRollup = {
-    rss: 0,
-    pss: 0,
-    swap: 0,
-    dirty: 0,
-    sharedClean: 0,
-    sharedDirty: 0,
-    privateClean: 0,
-    privateDirty: 0,
-    anonymous: 0,
-    locked: 0,
-  };
+  const r = emptyRollup();
   let seen = false;
   for (const line of text.split('\n')) {
     const i = line.indexOf(':');

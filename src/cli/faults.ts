@@ -1,7 +1,15 @@
 /** `oslens faults`: page faults per process (minor/major) and per memory region, from eBPF. */
 import type { Command } from 'commander';
 import { Faults, type FaultProcess } from '../ebpf/faults.js';
-import { addTargetOptions, endTarget, resolveTarget, runSession, timing, type TargetFlags } from '../ebpf/target.js';
+import {
+  addTargetOptions,
+  endTarget,
+  openFor,
+  resolveTarget,
+  runSession,
+  timing,
+  type TargetFlags,
+} from '../ebpf/target.js';
 import { printVerboseLog } from './ebpf-common.js';
 
 interface FaultsFlags extends TargetFlags {
@@ -30,13 +38,7 @@ export function register(program: Command): void {
 async function faultsCommand(command: string[], flags: FaultsFlags): Promise<void> {
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
-  let faults: Faults;
-  try {
-    faults = new Faults(target.filter);
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+  const faults = openFor(target, () => new Faults(target.filter));
   try {
     if (!flags.json) process.stderr.write(`faults: page faults of ${target.describe}; Ctrl-C to stop\n`);
     const emit = (procs: FaultProcess[]) => {

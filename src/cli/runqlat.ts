@@ -1,7 +1,15 @@
 /** `oslens runqlat`: how long runnable tasks wait for a CPU, as a log2 histogram (BCC's runqlat). */
 import type { Command } from 'commander';
 import { Runqlat, renderLog2Hist, type Bucket, type RunqHistogram } from '../ebpf/runqlat.js';
-import { addTargetOptions, endTarget, resolveTarget, runSession, timing, type TargetFlags } from '../ebpf/target.js';
+import {
+  addTargetOptions,
+  endTarget,
+  openFor,
+  resolveTarget,
+  runSession,
+  timing,
+  type TargetFlags,
+} from '../ebpf/target.js';
 import { printVerboseLog } from './ebpf-common.js';
 
 interface RunqlatFlags extends TargetFlags {
@@ -40,13 +48,7 @@ function sumBuckets(hists: RunqHistogram[]): Bucket[] {
 async function runqlatCommand(command: string[], flags: RunqlatFlags): Promise<void> {
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
-  let rq: Runqlat;
-  try {
-    rq = new Runqlat(target.filter, Boolean(flags.perProcess));
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+  const rq = openFor(target, () => new Runqlat(target.filter, Boolean(flags.perProcess)));
   try {
     if (!flags.json) process.stderr.write(`runqlat: run-queue latency of ${target.describe}; Ctrl-C to stop\n`);
     const emit = (hists: RunqHistogram[]) => {

@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { SNOOP_TYPES, Snoop, type SnoopRecord, type SnoopType } from '../ebpf/snoop.js';
-import { addTargetOptions, endTarget, resolveTarget, runSession, timing, type TargetFlags } from '../ebpf/target.js';
+import {
+  addTargetOptions,
+  endTarget,
+  openFor,
+  resolveTarget,
+  runSession,
+  timing,
+  type TargetFlags,
+} from '../ebpf/target.js';
 import { printVerboseLog } from './ebpf-common.js';
 
 export function register(program: Command): void {
@@ -42,13 +50,7 @@ async function snoopCommand(typesText: string, command: string[], flags: TargetF
   const write = flags.json
     ? (r: SnoopRecord) => process.stdout.write(`${JSON.stringify(r)}\n`)
     : (r: SnoopRecord) => process.stdout.write(`${renderLine(r)}\n`);
-  let snoop: Snoop;
-  try {
-    snoop = new Snoop(types, target.filter, write);
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+  const snoop = openFor(target, () => new Snoop(types, target.filter, write));
   try {
     if (!flags.json) {
       process.stderr.write(`snoop: ${types.join(',')} events of ${target.describe}; Ctrl-C to stop\n`);

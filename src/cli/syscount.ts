@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { Syscount, diffSnapshots, type SyscountSnapshot } from '../ebpf/syscount.js';
-import { addTargetOptions, endTarget, resolveTarget, runSession, timing, type TargetFlags } from '../ebpf/target.js';
+import {
+  addTargetOptions,
+  endTarget,
+  openFor,
+  resolveTarget,
+  runSession,
+  timing,
+  type TargetFlags,
+} from '../ebpf/target.js';
 import { printVerboseLog } from './ebpf-common.js';
 
 interface SyscountFlags extends TargetFlags {
@@ -35,13 +43,7 @@ async function syscountCommand(command: string[], flags: SyscountFlags): Promise
   const top = Number(flags.top);
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
-  let counter: Syscount;
-  try {
-    counter = new Syscount(target.filter);
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+  const counter = openFor(target, () => new Syscount(target.filter));
   try {
     if (!flags.json) process.stderr.write(`syscount: tracing ${target.describe}; Ctrl-C to stop\n`);
     let last: SyscountSnapshot = { syscalls: [], processes: [] };

@@ -198,6 +198,19 @@ export async function runSession(
 }
 
 /** The spawned command (if any) must not outlive an interrupted oslens. */
+/**
+ * Opens the probes for `target` (`open` loads and attaches them); when that throws, the
+ * command started for the target is ended too, then the error goes on.
+ */
+export function openFor<T>(target: Target, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    endTarget(target, 'interrupted');
+    throw err;
+  }
+}
+
 export function endTarget(target: Target, why: StopReason): void {
   const child = target.child;
   if (!child || why === 'command-exited' || child.exitCode !== null || child.signalCode !== null) return;

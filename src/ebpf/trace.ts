@@ -12,7 +12,7 @@ import type { SyscallEvent, TraceRecord } from '../trace/types.js';
 import { libbpf } from '../native/libbpf.js';
 import { BpfSession } from './loader.js';
 import { Syscount } from './syscount.js';
-import { endTarget, resolveTarget, runSession, type StopReason, type Target } from './target.js';
+import { endTarget, openFor, resolveTarget, runSession, type StopReason, type Target } from './target.js';
 
 const CAP_SLOTS = 4;
 const CAP_LEN = 256;
@@ -106,23 +106,19 @@ export async function startEbpfTrace(
   onRecords: (records: EngineRecord[]) => void,
 ): Promise<EbpfTraceHandle> {
   const target = await targetFor(opts);
-  let session: BpfSession;
-  try {
-    session = new BpfSession('trace', {
+  const session = openFor(target, () => {
+    const s = new BpfSession('trace', {
       filter: { ...target.filter, flags: opts.filter ? 1 : 0 },
       programs: ['trace_enter', 'trace_exit', 'trace_task_exit'],
     });
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
-  try {
-    fillTables(session, opts.filter);
-  } catch (err) {
-    session.close();
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+    try {
+      fillTables(s, opts.filter);
+    } catch (err) {
+      s.close();
+      throw err;
+    }
+    return s;
+  });
   const drain = session.onRingBuffer('events', (data) => onRecords(decodeCall(data, opts.strsize)), 10);
   for (const p of opts.pids?.slice(1) ?? []) session.follow(p);
   let stop: () => void = () => undefined;
@@ -178,13 +174,7 @@ export async function countEbpf(opts: EbpfTraceOptions): Promise<{
   why: StopReason;
 }> {
   const target = await targetFor(opts);
-  let counter: Syscount;
-  try {
-    counter = new Syscount(target.filter);
-  } catch (err) {
-    endTarget(target, 'interrupted');
-    throw err;
-  }
+  const counter = openFor(target, () => new Syscount(target.filter));
   try {
     for (const p of opts.pids?.slice(1) ?? []) counter.session.follow(p);
     const why = await runSession(counter.session, target, {});

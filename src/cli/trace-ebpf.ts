@@ -3,14 +3,12 @@
  * and -c table, from eBPF instead of ptrace. Lower overhead; the trade-offs: arguments captured at
  * entry only (output buffers are shown as addresses), strings up to 255 bytes.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { countEbpf, startEbpfTrace } from '../ebpf/trace.js';
 import { requireBpf } from '../ebpf/caps.js';
 import { closeAllSessions } from '../ebpf/loader.js';
-import { TraceRenderer, renderOptions, renderSummary } from '../trace/render.js';
+import { TraceRenderer, renderOptions } from '../trace/render.js';
 import { syscallName } from '../trace/syscalls.js';
-import type { TraceRecord } from '../trace/types.js';
-import { UserError } from '../util/errors.js';
+import { openTraceOutput } from './trace-output.js';
 
 export interface EbpfTraceFlags {
   follow?: boolean;
@@ -47,31 +45,12 @@ async function run(
   flags: EbpfTraceFlags,
 ): Promise<number> {
   const json = Boolean(flags.json);
-  let out: WriteStream | NodeJS.WriteStream = process.stderr;
-  if (flags.output) {
-    out = createWriteStream(flags.output);
-    await new Promise<void>((resolve, reject) => {
-      (out as WriteStream).once('open', () => resolve());
-      (out as WriteStream).once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
-    });
-  }
-  const write = (items: (string | TraceRecord)[]) => {
-    if (items.length === 0) return;
-    const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
-    (json && !flags.output ? process.stdout : out).write(text);
-  };
+  const output = await openTraceOutput(flags);
   const opts = { command, pids, follow: Boolean(flags.follow), filter, strsize, quietChild: json && !flags.output };
   if (flags.summary && !flags.summaryAndLines) {
     // Counted in kernel: nothing crosses to user space per syscall.
     const { rows } = await countEbpf(opts);
-    if (json)
-      write([
-        {
-          type: 'summary',
-          syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })),
-        },
-      ]);
-    else out.write(renderSummary(rows, Boolean(flags.model)));
+    output.summary(rows, Boolean(flags.model));
   } else {
     const renderer = new TraceRenderer(renderOptions(flags, json, true));
     // -C: lines and the table; the table is then counted here from the same records.
@@ -88,7 +67,7 @@ async function run(
           row.seconds += Number(r.timeNs - (entered.get(r.tid) ?? r.timeNs)) / 1e9;
           counts.set(name, row);
         }
-        write(renderer.push(r));
+        output.write(renderer.push(r));
       }
     });
     const onSignal = () => handle.stop();
@@ -97,11 +76,9 @@ async function run(
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     if (flags.summaryAndLines) {
       const rows = [...counts.values()].sort((a, b) => b.seconds - a.seconds);
-      if (json) write([{ type: 'summary', syscalls: rows }]);
-      else out.write(renderSummary(rows, Boolean(flags.model)));
+      output.summary(rows, Boolean(flags.model));
     }
   }
-  await new Promise<void>((resolve) => (out === process.stderr ? resolve() : (out as WriteStream).end(resolve)));
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await output.close();
   return 0;
 }

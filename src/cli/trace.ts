@@ -1,14 +1,14 @@
 /** `oslens trace`: a ptrace syscall tracer with strace's output, JSON Lines and mental models. */
-import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { buildCaptureTable } from '../trace/decode.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
-import { TraceRenderer, renderOptions, renderSummary } from '../trace/render.js';
+import { TraceRenderer, renderOptions } from '../trace/render.js';
 import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
-import type { TraceRecord } from '../trace/types.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { openTraceOutput } from './trace-output.js';
 
 interface TraceFlags {
   follow?: boolean;
@@ -151,28 +151,16 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   const counting = Boolean(flags.summary || flags.summaryAndLines);
   const lines = !flags.summary || Boolean(flags.summaryAndLines);
   const json = Boolean(flags.json);
-  let out: WriteStream | NodeJS.WriteStream = process.stderr;
-  if (flags.output) {
-    out = createWriteStream(flags.output);
-    await new Promise<void>((resolve, reject) => {
-      (out as WriteStream).once('open', () => resolve());
-      (out as WriteStream).once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
-    });
-  }
+  const output = await openTraceOutput(flags);
   const renderer = new TraceRenderer(renderOptions(flags, json, lines));
   let counts: { nr: number; calls: number; errors: number; ns: number }[] = [];
-  const write = (items: (string | TraceRecord)[]) => {
-    if (items.length === 0) return;
-    const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
-    (json && !flags.output ? process.stdout : out).write(text);
-  };
   const onRecords = (records: EngineRecord[]) => {
     for (const r of records) {
       if (r.type === 'counts') counts = r.rows;
       else if (r.type === 'message') process.stderr.write(`oslens: ${r.text} (tid ${r.tid})\n`);
       else if (r.type === 'attached' && !json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
       else if (r.type === 'detached' && !json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
-      else write(renderer.push(r));
+      else output.write(renderer.push(r));
     }
   };
   const handle = startTrace(
@@ -208,14 +196,8 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     seconds: c.ns / 1e9,
     model: syscallByNr(c.nr)?.model,
   }));
-  if (json) {
-    write([
-      { type: 'summary', syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })) },
-    ]);
-  }
-  if (counting && !json) out.write(renderSummary(rows, Boolean(flags.model)));
-  await new Promise<void>((resolve) => (out === process.stderr ? resolve() : (out as WriteStream).end(resolve)));
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  if (json || counting) output.summary(rows, Boolean(flags.model));
+  await output.close();
   if (result.status < 0) return 0;
   const sig = result.status & 0x7f;
   return sig === 0 ? (result.status >> 8) & 0xff : 128 + sig;

@@ -1,0 +1,61 @@
+/**
+ * Where `oslens trace` writes, for both engines (ptrace in trace.ts, eBPF in trace-ebpf.ts):
+ * lines to stderr or -o FILE; with --json, records to stdout (or FILE), one per line; the
+ * summary as the -c table or, with --json, a last `{ "type": "summary" }` record.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { renderSummary } from '../trace/render.js';
+import type { TraceRecord } from '../trace/types.js';
+import { UserError } from '../util/errors.js';
+
+export interface SummaryRow {
+  name: string;
+  calls: number;
+  errors: number;
+  seconds: number;
+  model?: string;
+}
+
+export interface TraceOutput {
+  /** Lines (strings) and records (JSON Lines). */
+  write(items: (string | TraceRecord)[]): void;
+  /** The -c table, or with --json the summary record. */
+  summary(rows: SummaryRow[], withModel: boolean): void;
+  /** Ends -o FILE and lets stdout drain. */
+  close(): Promise<void>;
+}
+
+export async function openTraceOutput(flags: { output?: string; json?: boolean }): Promise<TraceOutput> {
+  const json = Boolean(flags.json);
+  let out: WriteStream | NodeJS.WriteStream = process.stderr;
+  if (flags.output) {
+    const file = createWriteStream(flags.output);
+    await new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve());
+      file.once('error', (e) => reject(new UserError(`cannot write ${flags.output}: ${e.message}`)));
+    });
+    out = file;
+  }
+  const write = (items: (string | TraceRecord)[]) => {
+    if (items.length === 0) return;
+    const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
+    (json && !flags.output ? process.stdout : out).write(text);
+  };
+  return {
+    write,
+    summary(rows, withModel) {
+      if (json)
+        write([
+          {
+            type: 'summary',
+            syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })),
+          },
+        ]);
+      else out.write(renderSummary(rows, withModel));
+    },
+    async close() {
+      await new Promise<void>((resolve) => (out === process.stderr ? resolve() : (out as WriteStream).end(resolve)));
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    },
+  };
+}

@@ -512,6 +512,11 @@ export class Shell {
     this.setKeyLine('');
   }
 
+  /** A bordered, labelled panel on the main grid whose text may hold colour tags. */
+  textPanel(pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
+    return panel(this.screen, pos, label, { tags: true });
+  }
+
   /** Adds a focusable panel (focus order = order added). */
   add(panel: Panel): void {
     this.panels.push(panel);

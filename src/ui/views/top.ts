@@ -7,17 +7,7 @@ import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../c
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import {
-  FastText,
-  Shell,
-  cell,
-  fitLabel,
-  headedList,
-  panel,
-  setContentIfChanged,
-  setListItems,
-  type Panel,
-} from './shell.js';
+import { FastText, Shell, cell, fitLabel, headedList, setContentIfChanged, setListItems, type Panel } from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
 
@@ -65,10 +55,6 @@ const SORT_LETTER: Record<string, ProcessSortKey> = {
   p: 'pid',
 };
 
-function box(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
-  return panel(shell.screen, pos, label, { tags: true });
-}
-
 export class TopView {
   private readonly chart: Widgets.BoxElement;
   private readonly split: Widgets.BoxElement;
@@ -106,13 +92,13 @@ export class TopView {
     private readonly bench: SavedBench | null,
   ) {
     const G = (r: number, c: number, rs: number, cs: number) => cell(12, 4, r, c, rs, cs);
-    this.chart = box(shell, G(0, 0, 4, 2), 'CPU per core (% busy, last 60 samples)');
-    this.split = box(shell, G(0, 2, 4, 2), 'CPU time split: user / system / iowait');
-    this.load = box(shell, G(4, 0, 3, 1), 'Load & run queue');
-    this.switches = box(shell, G(4, 1, 3, 1), 'Switches/s');
-    this.faults = box(shell, G(4, 2, 3, 1), 'Faults/s');
-    this.memory = box(shell, G(4, 3, 3, 1), 'Memory & PSI');
-    this.tableFrame = box(shell, G(7, 0, 5, 4), 'Processes');
+    this.chart = shell.textPanel(G(0, 0, 4, 2), 'CPU per core (% busy, last 60 samples)');
+    this.split = shell.textPanel(G(0, 2, 4, 2), 'CPU time split: user / system / iowait');
+    this.load = shell.textPanel(G(4, 0, 3, 1), 'Load & run queue');
+    this.switches = shell.textPanel(G(4, 1, 3, 1), 'Switches/s');
+    this.faults = shell.textPanel(G(4, 2, 3, 1), 'Faults/s');
+    this.memory = shell.textPanel(G(4, 3, 3, 1), 'Memory & PSI');
+    this.tableFrame = shell.textPanel(G(7, 0, 5, 4), 'Processes');
     ({ header: this.header, list: this.table } = headedList(this.tableFrame, false));
     this.detail = blessed.box({
       parent: shell.screen,

@@ -7,16 +7,12 @@ import { formatBytes } from '../../proc/format.js';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
 import { regionName, type RegionRow, type WatchModel } from '../collect/watch.js';
 import { REGION_HEADER, num, pct, regionLine } from '../plain.js';
-import { Shell, cell, headedList, panel, type Panel } from './shell.js';
+import { Shell, cell, headedList, type Panel } from './shell.js';
 
 export const WATCH_KEYS = [
   '↑/↓, j/k   select a region (the lens explains its kind)',
   'yellow rows: regions that grew or shrank in the last interval',
 ];
-
-function frame(shell: Shell, pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
-  return panel(shell.screen, pos, label, { tags: true });
-}
 
 export class WatchView {
   private readonly status: Widgets.BoxElement;
@@ -34,8 +30,8 @@ export class WatchView {
     private readonly bench: SavedBench | null,
   ) {
     const G = (r: number, c: number, rs: number, cs: number) => cell(12, 4, r, c, rs, cs);
-    this.status = frame(shell, G(0, 0, 2, 4), 'Process');
-    this.regionsFrame = frame(shell, G(2, 0, 5, 4), 'Regions (smaps), largest RSS first');
+    this.status = shell.textPanel(G(0, 0, 2, 4), 'Process');
+    this.regionsFrame = shell.textPanel(G(2, 0, 5, 4), 'Regions (smaps), largest RSS first');
     ({ header: this.header, list: this.regions } = headedList(this.regionsFrame, true));
     this.rssChart = contrib.line({
       ...G(7, 0, 3, 2),
@@ -61,7 +57,7 @@ export class WatchView {
       style: { fg: 'cyan', titleFg: 'white', border: { fg: 'cyan' } },
     });
     shell.screen.append(this.switches);
-    this.syscalls = frame(shell, G(10, 0, 2, 4), 'Syscalls /s (eBPF)');
+    this.syscalls = shell.textPanel(G(10, 0, 2, 4), 'Syscalls /s (eBPF)');
 
     const panel = (
       element: Widgets.BlessedElement,

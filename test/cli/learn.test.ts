@@ -1,7 +1,7 @@
 /** oslens learn / explain / quiz, as a user runs them; quiz and presenter mode driven in tmux. */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { oslens, skipUnlessCapable } from '../helpers/env.js';
+import { HAS_TMUX, TmuxSession } from '../ui/tmux.js';
 
 describe('oslens learn', () => {
   it('lists the models, paths and mistakes', () => {
@@ -79,85 +79,50 @@ describe('oslens quiz (not a terminal)', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-function tmux(args: string[]): string {
-  return spawnSync('tmux', args, { encoding: 'utf8' }).stdout;
-}
-
-async function waitFor(session: string, pattern: RegExp, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = tmux(['capture-pane', '-p', '-t', session]);
-    if (pattern.test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${pattern} in:\n${screen}`);
-}
+/** Waits until the screen matches `pattern`; returns it. */
+const waitFor = (s: TmuxSession, pattern: RegExp, ms = 30_000) =>
+  s.waitFor((t) => pattern.test(t), ms, String(pattern));
 
 describe('in tmux', () => {
   it('drives the interactive quiz: reveal, run the demo, score', async (ctx) => {
-    if (!hasTmux) skipUnlessCapable(ctx.skip, 'tmux is not installed');
-    const s = `oslens-quiz-${process.pid}`;
-    tmux([
-      'new',
-      '-d',
-      '-s',
-      s,
-      '-x',
-      '120',
-      '-y',
-      '40',
-      `${process.execPath} ${OSLENS} quiz --model thread; echo QUIZ-EXIT=$?; sleep 30`,
-    ]);
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const s = new TmuxSession(['quiz', '--model', 'thread']);
     try {
       await waitFor(s, /Card 1 of \d+/);
-      tmux(['send-keys', '-t', s, 'Enter']);
+      s.keys('Enter');
       await waitFor(s, /did you know it/);
-      tmux(['send-keys', '-t', s, 'd']);
+      s.keys('d');
       await waitFor(s, /Result: HOLDS/, 60_000);
       await waitFor(s, /did you know it[\s\S]*did you know it/, 60_000);
-      tmux(['send-keys', '-t', s, 'y']);
+      s.keys('y');
       await waitFor(s, /Card 2 of/);
-      tmux(['send-keys', '-t', s, 'q']);
-      const end = await waitFor(s, /QUIZ-EXIT=0/);
+      s.keys('q');
+      const end = await waitFor(s, /EXIT=0/);
       expect(end).toMatch(/Score: 1 of 1 known/);
     } finally {
-      tmux(['kill-session', '-t', s]);
+      s.kill();
     }
   });
 
   it('drives presenter mode: next, previous, live panel, q restores the terminal', async (ctx) => {
-    if (!hasTmux) skipUnlessCapable(ctx.skip, 'tmux is not installed');
-    const s = `oslens-present-${process.pid}`;
-    tmux([
-      'new',
-      '-d',
-      '-s',
-      s,
-      '-x',
-      '120',
-      '-y',
-      '40',
-      `${process.execPath} ${OSLENS} learn virtual-memory --present; echo PRESENT-EXIT=$?; sleep 30`,
-    ]);
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const s = new TmuxSession(['learn', 'virtual-memory', '--present']);
     try {
       let screen = await waitFor(s, /step 1 \/ \d+/);
       expect(screen).toContain('Virtual memory');
-      tmux(['send-keys', '-t', s, 'n']);
+      s.keys('n');
       screen = await waitFor(s, /step 2 \/ \d+/);
       expect(screen).toContain('The address space');
-      tmux(['send-keys', '-t', s, 'n']);
+      s.keys('n');
       screen = await waitFor(s, /VmRSS:\s+\d+ kB/); // step 3's live panel: the lesson process's status
       expect(screen).toContain('step 3');
-      tmux(['send-keys', '-t', s, 'p']);
+      s.keys('p');
       await waitFor(s, /step 2 \/ \d+/);
-      tmux(['send-keys', '-t', s, 'q']);
-      screen = await waitFor(s, /PRESENT-EXIT=0/);
+      s.keys('q');
+      screen = await waitFor(s, /EXIT=0/);
       expect(screen).not.toContain('step 2 /'); // the alternate screen is gone
     } finally {
-      tmux(['kill-session', '-t', s]);
+      s.kill();
     }
   });
 

@@ -77,6 +77,9 @@ console.log(
 // The floor: scripts/ptrace-floor.c, the least any ptrace tracer can do per syscall (two stops,
 // PTRACE_GET_SYSCALL_INFO, a count), on the same workload. No tracer can go below it here.
 const dir = mkdtempSync(join(tmpdir(), 'oslens-floor-'));
+// Ctrl-C reaches the running child too: this process keeps running (a listener) and stops
+// when a child was interrupted, after the finally below has removed the dir.
+process.on('SIGINT', () => {});
 try {
   const floorBin = join(dir, 'ptrace-floor');
   const cc = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', floorBin, resolve(root, 'scripts/ptrace-floor.c')], {
@@ -91,8 +94,13 @@ try {
       const times = [];
       for (let i = 0; i < runs; i++) {
         const r = spawnSync(floorBin, [mode, ...workload], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        if (r.signal === 'SIGINT') {
+          process.exitCode = 130;
+          break;
+        }
         if (r.status === 0) times.push(Number(r.stdout.split(' ')[0]));
       }
+      if (process.exitCode === 130) break;
       if (times.length === 0) {
         console.log(`  ${mode.padEnd(7)} failed`);
         continue;
@@ -103,9 +111,10 @@ try {
         `  ${mode.padEnd(7)} ${t.toFixed(3).padStart(8)} s   overhead ${(t - base).toFixed(3)} s = ${((t - base) / over('strace -c -f')).toFixed(2)}x strace's`,
       );
     }
-    console.log(
-      `the lowest ratio any ptrace tracer can reach here: ${((best - base) / over('strace -c -f')).toFixed(2)}x (oslens: ${unfiltered.toFixed(2)}x)`,
-    );
+    if (best < Infinity)
+      console.log(
+        `the lowest ratio any ptrace tracer can reach here: ${((best - base) / over('strace -c -f')).toFixed(2)}x (oslens: ${unfiltered.toFixed(2)}x)`,
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

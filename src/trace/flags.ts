@@ -24,24 +24,25 @@ export function renderEnum(value: number, table: FlagTable, fallback?: string): 
   return fallback ?? String(value);
 }
 
+/** In strace's print order (checked against strace 6 on a program opening with every flag). */
 export const OPEN_FLAGS: FlagTable = [
-  [0o20200000, 'O_TMPFILE'],
-  [0o4010000, 'O_SYNC'],
   [0o100, 'O_CREAT'],
   [0o200, 'O_EXCL'],
   [0o400, 'O_NOCTTY'],
   [0o1000, 'O_TRUNC'],
   [0o2000, 'O_APPEND'],
   [0o4000, 'O_NONBLOCK'],
+  [0o4010000, 'O_SYNC'],
   [0o10000, 'O_DSYNC'],
-  [0o20000, 'O_ASYNC'],
   [0o40000, 'O_DIRECT'],
   [0o100000, 'O_LARGEFILE'],
-  [0o200000, 'O_DIRECTORY'],
   [0o400000, 'O_NOFOLLOW'],
   [0o1000000, 'O_NOATIME'],
   [0o2000000, 'O_CLOEXEC'],
   [0o10000000, 'O_PATH'],
+  [0o20200000, 'O_TMPFILE'],
+  [0o200000, 'O_DIRECTORY'],
+  [0o20000, 'FASYNC'],
 ];
 
 export function renderOpenFlags(v: number): string {
@@ -314,7 +315,9 @@ export const S_IFMT: FlagTable = [
 ];
 
 export function renderMode(mode: number, withType: boolean): string {
-  const perm = `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+  // strace's %#03o: 0644, 022, 000.
+  const bits = mode & 0o7777;
+  const perm = bits === 0 ? '000' : `0${bits.toString(8)}`.padStart(3, '0');
   if (!withType) return perm;
   const type = S_IFMT.find(([v]) => (mode & 0o170000) === v)?.[1];
   return type ? `${type}|${perm}` : perm;

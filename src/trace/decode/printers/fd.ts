@@ -1,0 +1,55 @@
+/** File descriptors: plain numbers, or with -y the path behind them (`3</etc/passwd>`). */
+import { readlinkSync } from 'node:fs';
+import { Cap, type Capture } from '../../records.js';
+import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
+
+/**
+ * An fd, with -y its path: the one the engine read at the stop when there is a capture (none
+ * when the fd had no path: closed, invalid), else (eBPF, --live) a readlink now.
+ */
+export function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture): string {
+  if (!showPaths) return String(fd);
+  if (c && (c.kind === Cap.fdPath || c.kind === Cap.fdPathRet))
+    return c.fault ? String(fd) : `${fd}<${c.data.toString('utf8')}>`;
+  if (fd < 0) return String(fd);
+  try {
+    return `${fd}<${readlinkSync(`/proc/${pid}/fd/${fd}`)}>`;
+  } catch {
+    return String(fd);
+  }
+}
+
+export const FD_TYPES: Record<string, ArgType> = {
+  fd: { render: (a) => fdText(i32(a.v), a.ctx.pid, a.ctx.showPaths, a.c) },
+  dirfd: {
+    render: (a) => {
+      if (i32(a.v) !== -100) return fdText(i32(a.v), a.ctx.pid, a.ctx.showPaths, a.c);
+      // strace -y: AT_FDCWD</the/cwd>
+      return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths
+        ? `AT_FDCWD<${a.c.data.toString('utf8')}>`
+        : 'AT_FDCWD';
+    },
+  },
+  /** int[2] filled by pipe/pipe2/socketpair. */
+  pipefds: {
+    capture: () => pack(Cap.structOut, 0, 8),
+    output: true,
+    memory: true,
+    render: (a) =>
+      a.failed || a.c!.data.length < 8
+        ? `0x${a.v.toString(16)}`
+        : `[${a.c!.data.readInt32LE(0)}, ${a.c!.data.readInt32LE(4)}]`,
+  },
+};
+
+export const FD_RET: Record<string, RetPrinter> = {
+  fd: (ret, a) =>
+    ret >= 0n
+      ? fdText(
+          Number(ret),
+          a.ctx.pid,
+          a.ctx.showPaths,
+          a.captures.find((c) => c.kind === Cap.fdPathRet),
+        )
+      : String(ret),
+};

@@ -1,0 +1,38 @@
+/** Every argument type and return printer, merged from the printer files. */
+import type { ArgType, RetPrinter } from '../types.js';
+import { BUFFER_TYPES } from './buffer.js';
+import { FD_RET, FD_TYPES } from './fd.js';
+import { FLAG_TYPES } from './flags.js';
+import { POLL_TYPES } from './poll.js';
+import { PROCESS_TYPES } from './process.js';
+import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
+import { SIGNAL_TYPES } from './signal.js';
+import { SOCKET_TYPES } from './socket.js';
+import { STAT_TYPES } from './stat.js';
+import { TIME_TYPES } from './time.js';
+
+function merge<T>(what: string, ...tables: Record<string, T>[]): Record<string, T> {
+  const all: Record<string, T> = {};
+  for (const t of tables)
+    for (const [name, v] of Object.entries(t)) {
+      if (name in all) throw new Error(`${what} ${name} is defined twice`);
+      all[name] = v;
+    }
+  return all;
+}
+
+export const ARG_TYPES = merge<ArgType>(
+  'argument type',
+  SCALAR_TYPES,
+  FD_TYPES,
+  BUFFER_TYPES,
+  FLAG_TYPES,
+  SIGNAL_TYPES,
+  TIME_TYPES,
+  STAT_TYPES,
+  SOCKET_TYPES,
+  POLL_TYPES,
+  PROCESS_TYPES,
+);
+
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET);

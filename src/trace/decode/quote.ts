@@ -1,0 +1,23 @@
+/** strace's quoting of strings and buffers. */
+
+/** Printable ASCII as is, C escapes, octal for the rest (strace's default, without -x). */
+export function quote(data: Buffer, truncated: boolean): string {
+  let s = '"';
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    const next = data[i + 1];
+    if (c === 0x22) s += '\\"';
+    else if (c === 0x5c) s += '\\\\';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x0b) s += '\\v';
+    else if (c === 0x0c) s += '\\f';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else {
+      const octal = c.toString(8);
+      s += next !== undefined && next >= 0x30 && next <= 0x37 ? `\\${octal.padStart(3, '0')}` : `\\${octal}`;
+    }
+  }
+  return s + (truncated ? '"...' : '"');
+}

@@ -1,0 +1,30 @@
+/** Processes and threads: identity, creation, exec, exit, wait, limits, futexes. */
+import { S, type Spec } from '../types.js';
+
+export const PROCESS_SPECS: Record<string, Spec> = {
+  getpid: S(''),
+  getppid: S(''),
+  gettid: S(''),
+  getuid: S(''),
+  geteuid: S(''),
+  getgid: S(''),
+  getegid: S(''),
+  exit: S('int'),
+  exit_group: S('int'),
+  execve: S('path argv envp'),
+  wait4: S('int wstatus hex ptr'),
+  clone: S('clone ptr ptr ptr hex'),
+  clone3: S('clone3args uint'),
+  fork: S(''),
+  vfork: S(''),
+  futex: S('ptr futexop int timespec ptr int'),
+  set_tid_address: S('ptr'),
+  set_robust_list: S('ptr uint'),
+  rseq: S('ptr uint hex hex'),
+  arch_prctl: S('archprctl hex'),
+  prlimit64: S('int rlimit_res ptr ptr'),
+  getrandom: S('bufoutarg:1 uint hex'),
+  sched_yield: S(''),
+  sched_getaffinity: S('int uint ptr'),
+  getrusage: S('int ptr'),
+};

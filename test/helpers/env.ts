@@ -9,10 +9,11 @@ export const IN_CI = process.env.CI === 'true';
 /** Runs `oslens ARGS` to completion (the built dist/, as a user would). */
 export function oslens(
   args: string[],
-  opts: { timeout?: number; env?: NodeJS.ProcessEnv } = {},
+  opts: { timeout?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [OSLENS, ...args], {
     encoding: 'utf8',
+    cwd: opts.cwd,
     timeout: opts.timeout ?? 120_000,
     env: { ...process.env, ...opts.env },
   });

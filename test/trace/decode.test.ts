@@ -1,14 +1,7 @@
 /** The decoder's tables, and decodes checked against strace on a real program. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { specSyscalls, SPEC_NAMES, unknownSpecTypes } from '../../src/trace/decode.js';
-import { oslens } from '../helpers/env.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'oslens-decode-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { traceBoth } from '../helpers/strace-diff.js';
 
 describe('decoder tables', () => {
   it('every type a spec names is registered, and every spec is a real syscall', () => {
@@ -19,17 +12,11 @@ describe('decoder tables', () => {
 
 describe('decodes against strace', () => {
   it('an O_DIRECTORY open has no mode argument (O_TMPFILE includes the O_DIRECTORY bit)', () => {
-    const s = join(dir, 'strace.txt');
-    const o = join(dir, 'oslens.txt');
-    spawnSync('strace', ['-e', 'trace=openat', '-o', s, 'ls', '/'], { stdio: 'ignore' });
-    oslens(['trace', '-e', 'trace=openat', '-o', o, '--', 'ls', '/']);
-    const pick = (f: string) =>
-      readFileSync(f, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('O_DIRECTORY'))
-        .map((l) => l.replace(/\s+= /, ' = '));
-    const fromStrace = pick(s);
-    expect(fromStrace.length).toBeGreaterThan(0);
-    expect(pick(o)).toEqual(fromStrace);
+    const pair = traceBoth(['ls', '/'], ['-e', 'trace=openat']);
+    // Until ` = ` is aligned at column 40, compare with single spaces.
+    const pick = (lines: string[]) =>
+      lines.filter((l) => l.includes('O_DIRECTORY')).map((l) => l.replace(/\s+= /, ' = '));
+    expect(pick(pair.strace).length).toBeGreaterThan(0);
+    expect(pick(pair.oslens)).toEqual(pick(pair.strace));
   });
 });

@@ -20,16 +20,14 @@ const CLOCK_OUT = new Set([
   'gettimeofday',
   'timerfd_gettime',
   'timer_gettime',
-  'clock_nanosleep',
-  'nanosleep',
   'sysinfo',
   'times',
   'getrusage',
   'wait4',
   'waitid',
-  // FUTEX_WAIT_BITSET's timeout is a point on the monotonic clock.
-  'futex',
 ]);
+/** Calls whose timeout is a point on a clock, not a length, when their flags say so. */
+const ABSOLUTE_TIMEOUT = { futex: /FUTEX_WAIT_BITSET|FUTEX_LOCK_PI/, clock_nanosleep: /TIMER_ABSTIME/ };
 /** Calls whose return value is a clock reading. */
 const CLOCK_RET = new Set(['time', 'times']);
 /** Seconds since the epoch (2001 and later): a timestamp, whatever the call. */
@@ -138,6 +136,7 @@ export function nameTasks(lines, tracerPid) {
 }
 
 function normaliseText(text, name, names) {
+  const clock = CLOCK_OUT.has(name) || ABSOLUTE_TIMEOUT[name]?.test(text);
   let t = text
     .replace(/0x[0-9a-f]{8,}/g, '0xADDR')
     // execve's envp is an address in the tracer, of any size: `0x7ffd... /* 13 vars */`.
@@ -148,7 +147,7 @@ function normaliseText(text, name, names) {
     .replace(/\b(sin6?_port=htons\()\d+\)/g, '$1PORT)')
     .replace(/\b(tv_nsec|tv_usec)=\d+/g, '$1=N')
     .replace(/\b(si_[us]time)=\d+(?: \/\* [\d.]+ s \*\/)?/g, '$1=N')
-    .replace(/\b(tv_sec)=(\d+)/g, (all, k, v) => (CLOCK_OUT.has(name) || Number(v) >= EPOCH_SECONDS ? `${k}=N` : all));
+    .replace(/\b(tv_sec)=(\d+)/g, (all, k, v) => (clock || Number(v) >= EPOCH_SECONDS ? `${k}=N` : all));
   if (
     CLOCK_OUT.has(name) &&
     (name === 'sysinfo' || name === 'times' || name === 'getrusage' || name.startsWith('wait'))

@@ -92,7 +92,7 @@ export function resolveCommand(cmd: string | Buffer, pathVar?: string | Buffer):
   const name = Buffer.from(cmd);
   const dirs = (dirList: Buffer) => {
     const out: Buffer[] = [];
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const colon = dirList.indexOf(0x3a, at); // ':', an empty entry is the current directory
       out.push(dirList.subarray(at, colon < 0 ? dirList.length : colon));
       if (colon < 0) return out;
@@ -205,8 +205,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   // As strace: -p detaches; a spawned command that got the signal itself (Ctrl-C goes to the
   // whole foreground process group) handles it as it would untraced, and the trace shows how it
   // ends; one that did not gets it forwarded, then is detached (src/trace/ptrace.ts signal()).
-  const onSignal = (name: NodeJS.Signals) =>
-    pids ? handle.stop('detach') : handle.signal(osConstants.signals[name]);
+  const onSignal = (name: NodeJS.Signals) => (pids ? handle.stop('detach') : handle.signal(osConstants.signals[name]));
   for (const s of FATAL_SIGNALS) process.on(s, onSignal);
   const result = await handle.done;
   for (const s of FATAL_SIGNALS) process.off(s, onSignal);

@@ -28,12 +28,6 @@ function bash(script: string, timeout = 60_000) {
   });
 }
 
-const statusLines = (text: string, re: RegExp) =>
-  text
-    .split('\n')
-    .filter((l) => re.test(l))
-    .join('\n');
-
 describe('-e trace=SET leaves nothing in the tracee', () => {
   it('without -f no seccomp filter and no no_new_privs, in the command and in its children', () => {
     const probe = `grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status; sh -c "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"`;

@@ -129,6 +129,14 @@ describe('stdio, descriptors and signals reach the command as the shell gave the
       expect(strace.stdout).toBe(untraced.stdout);
     }
     expect(bash(`trap '' HUP USR1; ${probe}`).stdout).toMatch(/SigIgn:\s+0+201$/m);
+    // A blocked signal (python execs into bash with SIGUSR2 blocked and SIGPIPE back to default).
+    const blocking = (cmd: string) =>
+      `python3 -c "import os, signal, sys; signal.signal(signal.SIGPIPE, signal.SIG_DFL); signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2}); os.execvp('bash', ['bash', '-c', sys.argv[1]])" "${cmd}"`;
+    const blockedUntraced = bash(blocking(probe));
+    expect(blockedUntraced.stdout).toMatch(/SigBlk:\s+0+800$/m);
+    expect(bash(blocking(`$OSLENS trace -e trace=getpid -o /dev/null -- ${probe}`)).stdout).toBe(
+      blockedUntraced.stdout,
+    );
   });
 });
 

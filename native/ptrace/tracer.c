@@ -948,9 +948,11 @@ static int spawn(tracer *t, tracer_result *res) {
     kill(pid, SIGKILL);
     return -1;
   }
-  /* EXITKILL with the filter only, as strace: a tracee left with it and no tracer would get
-   * ENOSYS for every filtered call. Without it, a tracer that dies leaves the command running. */
-  long opts = base_options(o) | (use_seccomp ? PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP : 0);
+  /* EXITKILL for a command oslens started: it ends with oslens, like every command oslens runs
+   * (bench helpers, time, watch, the eBPF tools), and a tracee left with the seccomp filter and no
+   * tracer would get ENOSYS for every filtered call. strace leaves it running unless
+   * --kill-on-exit; attached processes (-p) are never killed. */
+  long opts = base_options(o) | PTRACE_O_EXITKILL | (use_seccomp ? PTRACE_O_TRACESECCOMP : 0);
   if (ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
     snprintf(res->err, sizeof res->err, "PTRACE_SEIZE: %s", strerror(errno));
     kill(pid, SIGKILL);

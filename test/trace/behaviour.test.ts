@@ -265,3 +265,15 @@ os.kill(os.getpid(), 28)`;
     expect(e2.argvBase64).toBeUndefined();
   });
 });
+
+describe('the command ends with oslens', () => {
+  // (a zombie counts as gone: the command was killed, and PID 1 reaps it in its own time)
+  it('a SIGKILLed oslens takes its spawned command with it (EXITKILL), without and with a filter', () => {
+    for (const flags of ['', '-f -e trace=getpid']) {
+      const r = bash(
+        `$OSLENS trace ${flags} -o /dev/null -- sleep 30 & o=$!; for i in $(seq 50); do c=$(pgrep -P $o -x sleep) && break; sleep 0.1; done; kill -KILL $o; wait $o; sleep 0.3; st=$(awk '{print $3}' /proc/$c/stat 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ] && echo gone || echo alive`,
+      );
+      expect(r.stdout.trim(), flags).toBe('gone');
+    }
+  });
+});

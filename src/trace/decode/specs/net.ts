@@ -14,4 +14,8 @@ export const NET_SPECS: Record<string, Spec> = {
   sendto: S('fd bufin:2 uint msgflags sockaddr:5 addrlen'),
   recvfrom: S('fd bufout uint msgflags sockaddr_out:5 socklen_io:4'),
   shutdown: S('fd shutdownhow'),
+  sendmsg: S('fd msghdr_in msgflags'),
+  recvmsg: S('fd msghdr_out msgflags'),
+  sendmmsg: S('fd mmsghdrs uint msgflags'),
+  recvmmsg: S('fd mmsghdrs uint msgflags timespec'),
 };

@@ -9,6 +9,7 @@ import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
 import { SIGNAL_TYPES } from './signal.js';
 import { SOCKET_TYPES } from './socket.js';
+import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
 import { TIME_TYPES } from './time.js';
 
@@ -33,6 +34,7 @@ export const ARG_TYPES = merge<ArgType>(
   STAT_TYPES,
   SOCKET_TYPES,
   MSGHDR_TYPES,
+  SOCKOPT_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
 );

@@ -14,6 +14,8 @@ export const NET_SPECS: Record<string, Spec> = {
   sendto: S('fd bufin:2 uint msgflags sockaddr:5 addrlen'),
   recvfrom: S('fd bufout uint msgflags sockaddr_out:5 socklen_io:4'),
   shutdown: S('fd shutdownhow'),
+  setsockopt: S('fd sockoptlevel sockoptname sockoptval_in:4 addrlen'),
+  getsockopt: S('fd sockoptlevel sockoptname sockoptval_out:4 sockoptlen_io'),
   sendmsg: S('fd msghdr_in msgflags'),
   recvmsg: S('fd msghdr_out msgflags'),
   sendmmsg: S('fd mmsghdrs uint msgflags'),

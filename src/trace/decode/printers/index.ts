@@ -3,6 +3,7 @@ import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FD_RET, FD_TYPES } from './fd.js';
 import { FLAG_TYPES } from './flags.js';
+import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
 import { POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
@@ -35,6 +36,7 @@ export const ARG_TYPES = merge<ArgType>(
   SOCKET_TYPES,
   MSGHDR_TYPES,
   SOCKOPT_TYPES,
+  IPC_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
 );

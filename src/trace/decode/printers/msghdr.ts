@@ -55,7 +55,9 @@ function parseWalk(d: Buffer, at: number): Walked | undefined {
     const len = d.readBigUInt64LE(p + 8);
     const word = d.readUInt32LE(p + 16);
     const n = word & 0x7fffffff;
-    items.push(`{iov_base=${quote(d.subarray(p + 20, p + 20 + n), (word & 0x80000000) !== 0)}, iov_len=${len}}`);
+    const base =
+      d.readBigUInt64LE(p) === 0n ? 'NULL' : quote(d.subarray(p + 20, p + 20 + n), (word & 0x80000000) !== 0);
+    items.push(`{iov_base=${base}, iov_len=${len}}`);
     p += 20 + n;
   }
   if (count > ncap) items.push('...');

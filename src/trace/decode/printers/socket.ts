@@ -115,7 +115,8 @@ export function sockaddrText(d: Buffer, len: number): string | undefined {
     case 17: {
       if (len < 20) return raw();
       const halen = d[11]!;
-      const bytes = [...d.subarray(12, 12 + Math.min(halen, 8))].map((b) => `0x${b.toString(16)}`);
+      // printf("%#02x"): a zero byte has no 0x prefix.
+      const bytes = [...d.subarray(12, 12 + Math.min(halen, 8))].map((b) => (b === 0 ? '00' : `0x${b.toString(16)}`));
       if (halen > 8) bytes.push('...');
       const addr = halen > 0 ? `, sll_addr=[${bytes.join(', ')}]` : '';
       return `${head}, sll_protocol=htons(${N.xlat(d.readUInt16BE(2), N.ETHERNET_PROTOCOLS, 'ETH_P_???')}), sll_ifindex=${ifIndexText(d.readInt32LE(4))}, sll_hatype=${N.xlat(d.readUInt16LE(8), N.ARP_HARDWARE_TYPES, 'ARPHRD_???')}, sll_pkttype=${N.xlat(d[10]!, N.PACKET_TYPES, 'PACKET_???')}, sll_halen=${halen}${addr}}`;

@@ -48,6 +48,9 @@
 #define MAX_ARRAY 64
 #define MAX_ARGV 64
 #define MAX_IOV 16
+#define MAX_MMSG 16
+#define MAX_CONTROL 4096
+#define MSGHDR_SIZE 56
 #define TASK_SLOTS 16384
 
 typedef struct {
@@ -327,6 +330,77 @@ static int cap_fd_path(tracer *t, int tid, int fd) {
   return n > 0 ? (n == 4096 ? 1 : 0) : 2;
 }
 
+/* An iovec array of n entries (CAP_IOV_* layout in tracer.h), data bounded by `left` bytes in
+ * all (the return value of a read). Returns the capture flags. */
+static int cap_iov(tracer *t, int tid, uint64_t addr, uint64_t n, uint64_t left) {
+  uint32_t count = (uint32_t)clampsz(n, 1024), ncap = (uint32_t)clampsz(n, MAX_IOV);
+  size_t strsize = (size_t)t->o->strsize;
+  int flags = 0;
+  struct {
+    uint64_t base, len;
+  } iov[MAX_IOV];
+  size_t got = vm_read(t, tid, addr, iov, ncap * sizeof iov[0]);
+  if (got < ncap * sizeof iov[0]) {
+    ncap = (uint32_t)(got / sizeof iov[0]);
+    flags = 2;
+  }
+  size_t at = t->len;
+  reserve(t, 8);
+  memcpy(t->buf + at, &count, 4);
+  memcpy(t->buf + at + 4, &ncap, 4);
+  for (uint32_t i = 0; i < ncap; i++) {
+    uint64_t avail = iov[i].len < left ? iov[i].len : left;
+    left -= avail;
+    size_t take = clampsz(avail, strsize);
+    size_t h = t->len;
+    reserve(t, 20);
+    memcpy(t->buf + h, &iov[i].base, 8);
+    memcpy(t->buf + h + 8, &iov[i].len, 8);
+    size_t d = t->len;
+    reserve(t, take);
+    size_t rd = vm_read(t, tid, iov[i].base, t->buf + d, take);
+    t->len = d + rd;
+    uint32_t word = (uint32_t)rd | (avail > take ? 0x80000000u : 0);
+    memcpy(t->buf + h + 16, &word, 4);
+  }
+  return flags;
+}
+
+/* u32 len, then up to max bytes at addr (a fault reads as fewer bytes; the printer compares). */
+static void cap_sized(tracer *t, int tid, uint64_t addr, uint64_t want, size_t max) {
+  size_t at = t->len;
+  reserve(t, 4);
+  size_t n = clampsz(want, max), d = t->len;
+  reserve(t, n);
+  size_t got = addr ? vm_read(t, tid, addr, t->buf + d, n) : 0;
+  t->len = d + got;
+  uint32_t w = (uint32_t)got;
+  memcpy(t->buf + at, &w, 4);
+}
+
+/* A struct msghdr and what it points to (CAP_MSGHDR_* layout in tracer.h). Returns the capture
+ * flags, or -1 (nothing appended) when the msghdr itself is unreadable. */
+static int cap_msghdr(tracer *t, int tid, uint64_t addr, uint64_t data_bound) {
+  struct {
+    uint64_t name;
+    uint32_t namelen, pad;
+    uint64_t iov, iovlen, control, controllen;
+    int32_t flags, pad2;
+  } m;
+  size_t at = t->len;
+  reserve(t, MSGHDR_SIZE);
+  if (vm_read(t, tid, addr, &m, MSGHDR_SIZE) != MSGHDR_SIZE) {
+    t->len = at;
+    return -1;
+  }
+  memcpy(t->buf + at, &m, MSGHDR_SIZE);
+  cap_sized(t, tid, m.name, m.namelen, 128);
+  int flags = m.iov ? cap_iov(t, tid, m.iov, m.iovlen, data_bound) : 0;
+  if (!m.iov) memset(reserve(t, 8), 0, 8);
+  cap_sized(t, tid, m.control, m.controllen, MAX_CONTROL);
+  return flags;
+}
+
 static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
   if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
   const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
@@ -340,8 +414,9 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
-                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET;
-    if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
+                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
+                    kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT;
+    if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
     size_t off = cap_begin(t, a, phase, kind);
@@ -420,37 +495,44 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         break;
       }
       case CAP_IOV_IN:
-      case CAP_IOV_OUT: {
-        uint64_t n = k->args[ref];
-        uint32_t count = (uint32_t)clampsz(n, 1024), ncap = (uint32_t)clampsz(n, MAX_IOV);
-        struct {
-          uint64_t base, len;
-        } iov[MAX_IOV];
-        size_t got = vm_read(t, k->tid, addr, iov, ncap * sizeof iov[0]);
-        if (got < ncap * sizeof iov[0]) {
-          ncap = (uint32_t)(got / sizeof iov[0]);
+      case CAP_IOV_OUT:
+        flags = cap_iov(t, k->tid, addr, k->args[ref], kind == CAP_IOV_OUT ? (uint64_t)ret : UINT64_MAX);
+        break;
+      case CAP_BUF_OUT_LENP: {
+        int32_t n = 0;
+        if (vm_read(t, k->tid, k->args[ref], &n, 4) != 4 || n < 0) {
+          flags = 2;
+          break;
+        }
+        flags = ((size_t)n > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz((uint64_t)n, strsize)) ? 2 : 0);
+        break;
+      }
+      case CAP_MSGHDR_IN:
+        flags = cap_msghdr(t, k->tid, addr, UINT64_MAX) < 0 ? 2 : 0;
+        break;
+      case CAP_MSGHDR_OUT:
+        if (phase == 0)
+          flags = cap_bytes(t, k->tid, addr, MSGHDR_SIZE) ? 2 : 0;
+        else
+          flags = cap_msghdr(t, k->tid, addr, (uint64_t)ret) < 0 ? 2 : 0;
+        break;
+      case CAP_MMSGHDR_OUT: {
+        /* struct mmsghdr: a msghdr and the kernel's u32 msg_len, padded to 64 bytes. */
+        uint32_t n = (uint32_t)clampsz((uint64_t)ret, MAX_MMSG);
+        size_t at = t->len;
+        memcpy(reserve(t, 4), &n, 4);
+        for (uint32_t i = 0; i < n; i++) {
+          uint32_t len = 0;
+          size_t item = t->len;
+          if (vm_read(t, k->tid, addr + 64ull * i + MSGHDR_SIZE, &len, 4) == 4) {
+            memcpy(reserve(t, 4), &len, 4);
+            if (cap_msghdr(t, k->tid, addr + 64ull * i, len) >= 0) continue;
+          }
+          t->len = item; /* only whole entries */
+          n = i;
           flags = 2;
         }
-        size_t at = t->len;
-        reserve(t, 8);
-        memcpy(t->buf + at, &count, 4);
-        memcpy(t->buf + at + 4, &ncap, 4);
-        uint64_t left = kind == CAP_IOV_OUT ? (uint64_t)ret : UINT64_MAX;
-        for (uint32_t i = 0; i < ncap; i++) {
-          uint64_t avail = iov[i].len < left ? iov[i].len : left;
-          left -= avail;
-          size_t take = clampsz(avail, strsize);
-          size_t h = t->len;
-          reserve(t, 20);
-          memcpy(t->buf + h, &iov[i].base, 8);
-          memcpy(t->buf + h + 8, &iov[i].len, 8);
-          size_t d = t->len;
-          reserve(t, take);
-          size_t rd = vm_read(t, k->tid, iov[i].base, t->buf + d, take);
-          t->len = d + rd;
-          uint32_t word = (uint32_t)rd | (avail > take ? 0x80000000u : 0);
-          memcpy(t->buf + h + 16, &word, 4);
-        }
+        memcpy(t->buf + at, &n, 4);
         break;
       }
       default:

@@ -58,6 +58,15 @@ enum {
                             is still the one the call names (close drops it, the tracee reuses it) */
   CAP_FD_PATH_RET = 19,  /* exit (ret >= 0): the same for the fd the call returned; the spec sits in
                             an argument slot the syscall does not use */
+  /* 20-32: other decoder families */
+  CAP_BUF_OUT_LENP = 33, /* exit (ret >= 0): min(*(int *)arg[argref], strsize) bytes (getsockopt) */
+  CAP_MSGHDR_IN = 34,    /* entry: a struct msghdr walked: its 56 bytes; u32 n + msg_name bytes (at
+                            most 128); msg_iov as CAP_IOV_IN; u32 n + msg_control bytes (at most
+                            4096). A short read of the pointed-to memory gives fewer bytes */
+  CAP_MSGHDR_OUT = 35,   /* entry: the 56 bytes (msg_namelen in); exit (ret >= 0): walked as
+                            CAP_MSGHDR_IN, iov data bounded by ret (recvmsg) */
+  CAP_MMSGHDR_OUT = 36,  /* exit (ret >= 0): u32 n = min(ret, 16), then n * {u32 msg_len, the
+                            msghdr walked with iov data bounded by msg_len} (sendmmsg, recvmmsg) */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */

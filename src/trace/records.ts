@@ -40,6 +40,10 @@ export const Cap = {
   bufOutArg: 17,
   fdPath: 18,
   fdPathRet: 19,
+  bufOutLenp: 33,
+  msghdrIn: 34,
+  msghdrOut: 35,
+  mmsghdrOut: 36,
 } as const;
 
 export interface Capture {

@@ -13,6 +13,7 @@ import { BUILD_DIR } from '../native/addon.js';
 import { formatBytes, formatCount, formatSeconds } from '../proc/format.js';
 import { parseRusageLine, toCommandUsage, type CommandUsage, type UsageRow } from '../proc/rusage.js';
 import { UserError, errnoCode } from '../util/errors.js';
+import { escapeStrings } from '../util/terminal.js';
 
 interface TimeFlags {
   json?: boolean;
@@ -89,7 +90,8 @@ function value(r: UsageRow): string {
   return formatCount(r.value);
 }
 
-export function renderUsage(u: CommandUsage): string {
+export function renderUsage(usage: CommandUsage): string {
+  const u = escapeStrings(usage); // the command line
   const how = u.signal ? `killed by ${u.signal} (status ${u.exitStatus})` : `exit status ${u.exitCode}`;
   let o = `\noslens time: ${u.command.join(' ')}\n  ${how}\n`;
   for (const r of u.rows) {

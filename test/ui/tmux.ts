@@ -75,6 +75,11 @@ export class TmuxSession {
     }
   }
 
+  /** The pane's title: what a program set with OSC 0/2 (tmux's own default is the host name). */
+  title(): string {
+    return tmux(['display', '-p', '-t', this.name, '#{pane_title}']).trimEnd();
+  }
+
   keys(...keys: string[]): void {
     tmux(['send-keys', '-t', this.name, ...keys]);
   }

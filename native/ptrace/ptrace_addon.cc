@@ -14,6 +14,8 @@ extern "C" {
 #include "tracer.h"
 }
 
+#include "../napi_args.h"
+
 namespace {
 
 struct Message {
@@ -120,6 +122,24 @@ std::vector<char*> Pointers(std::vector<std::string>& v) {
   return out;
 }
 
+using napi_args::Kind;
+
+// Every option traceStart reads, with its exact type and range (an unknown one is a TypeError:
+// a new option must be listed here). The capture table is read as TRACER_MAX_NR * 6 u32s.
+const napi_args::Spec kTraceOptions[] = {
+    {"path", Kind::Bytes},
+    {"argv", Kind::StringArray, 1},  // lo = 1: strings or Buffers
+    {"env", Kind::StringArray, 1},
+    {"pids", Kind::IntArray, 1, INT32_MAX},
+    {"follow", Kind::Bool},
+    {"strsize", Kind::Int, 0, INT32_MAX},  // clamped to 1 MiB below
+    {"emitSyscalls", Kind::Bool},
+    {"count", Kind::Bool},
+    {"spinUs", Kind::Int, 0, 1000000},
+    {"filter", Kind::IntArray, 0, TRACER_MAX_NR - 1},
+    {"capture", Kind::Uint32Array, 0, 0, TRACER_MAX_NR * 6},
+};
+
 // traceStart(options, callback): callback(batch: Buffer) per batch, then callback(null, result).
 Napi::Value TraceStart(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -131,7 +151,8 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "a trace is already running").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Object o = info[0].As<Napi::Object>();
+  Napi::Object o;  // a checked copy of the options (napi_args.h)
+  if (!napi_args::Snapshot(env, info[0], kTraceOptions, "traceStart", &o)) return env.Undefined();
   auto* r = new Runner();
   Session& s = r->s;
   if (o.Get("path").IsString() || o.Get("path").IsBuffer()) s.path = Bytes(o.Get("path"));

@@ -303,6 +303,28 @@ static int cap_fd_path(tracer *t, int tid, int fd) {
   return n > 0 ? (n == 4096 ? 1 : 0) : 2;
 }
 
+/* CAP_RECORDS_OUT: counts the records in the first len bytes at addr, each one's u16 length at
+ * offset lenoff (a zero length ends the walk, as the kernel never writes one). Appends the u32
+ * count; returns the fault flag (nothing could be read). At most 4 MiB are read. */
+static int cap_record_count(tracer *t, int tid, uint64_t addr, uint64_t len, size_t lenoff) {
+  uint32_t count = 0;
+  size_t n = clampsz(len, 4u << 20), at = 0;
+  uint8_t *tmp = n ? malloc(n) : NULL;
+  size_t got = tmp ? vm_read(t, tid, addr, tmp, n) : 0;
+  while (at + lenoff + 2 <= got) {
+    uint16_t reclen;
+    memcpy(&reclen, tmp + at + lenoff, 2);
+    count++;
+    if (reclen == 0) break;
+    at += reclen;
+  }
+  free(tmp);
+  size_t off = t->len;
+  reserve(t, 4);
+  memcpy(t->buf + off, &count, 4);
+  return n && got == 0 ? 2 : 0;
+}
+
 static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
   if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
   const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
@@ -316,7 +338,8 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
-                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET;
+                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
+                    kind == CAP_RECORDS_OUT || kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT;
     if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
@@ -356,6 +379,24 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
       case CAP_FD_PATH_RET:
         flags = cap_fd_path(t, k->tid, (int)ret);
         break;
+      case CAP_RECORDS_OUT:
+        flags = cap_record_count(t, k->tid, addr, (uint64_t)ret, size);
+        break;
+      case CAP_PATH_OUT: {
+        size_t max = clampsz((uint64_t)ret, 4096);
+        reserve(t, max);
+        t->len -= max;
+        int trunc, fault;
+        size_t n = vm_read_str(t, k->tid, addr, (char *)t->buf + t->len, max, &trunc, &fault);
+        t->len += n;
+        flags = (trunc ? 1 : 0) | (fault ? 2 : 0);
+        break;
+      }
+      case CAP_PAGES_OUT: {
+        uint64_t pages = k->args[ref] / 4096 + (k->args[ref] % 4096 ? 1 : 0);
+        flags = (pages > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz(pages, strsize)) ? 2 : 0);
+        break;
+      }
       case CAP_SOCKADDR_OUT: {
         uint32_t alen = 0;
         if (vm_read(t, k->tid, k->args[ref], &alen, 4) == 4)

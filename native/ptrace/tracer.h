@@ -57,6 +57,12 @@ enum {
                             is still the one the call names (close drops it, the tracee reuses it) */
   CAP_FD_PATH_RET = 19,  /* exit (ret >= 0): the same for the fd the call returned; the spec sits in
                             an argument slot the syscall does not use */
+  CAP_RECORDS_OUT = 21,  /* exit (ret >= 0): u32 count of the variable-length records in the first
+                            ret bytes (getdents: each record's u16 length at offset size) */
+  CAP_PATH_OUT = 22,     /* exit (ret >= 0): NUL-terminated string of at most min(ret, 4096) bytes,
+                            whatever -s says (getcwd); truncated when no NUL within ret bytes */
+  CAP_PAGES_OUT = 23,    /* exit (ret >= 0): one byte per page of arg[argref] bytes (mincore's vector),
+                            at most strsize; truncated when there are more */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */

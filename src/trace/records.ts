@@ -40,6 +40,9 @@ export const Cap = {
   bufOutArg: 17,
   fdPath: 18,
   fdPathRet: 19,
+  recordsOut: 21,
+  pathOut: 22,
+  pagesOut: 23,
 } as const;
 
 export interface Capture {

@@ -1,7 +1,26 @@
 /** File descriptors: plain numbers, or with -y the path behind them (`3</etc/passwd>`). */
 import { readlinkSync } from 'node:fs';
 import { Cap, type Capture } from '../../records.js';
+import { quote } from '../quote.js';
 import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
+
+const DELETED = Buffer.from(' (deleted)');
+
+/**
+ * strace -y's `<path>`: the path quoted as a string without the quotes, `<` and `>` escaped too
+ * (\74, \76), and an unlinked file's " (deleted)" moved after it: `3</tmp/x>(deleted)`.
+ */
+export function fdPathText(path: Buffer): string {
+  const deleted = path.length > DELETED.length && path.subarray(path.length - DELETED.length).equals(DELETED);
+  const p = deleted ? path.subarray(0, path.length - DELETED.length) : path;
+  const text = quote(p, false)
+    .slice(1, -1)
+    .replace(/[<>]/g, (ch, at: number, all: string) => {
+      const octal = ch === '<' ? '74' : '76';
+      return /[0-7]/.test(all[at + 1] ?? '') ? `\\0${octal}` : `\\${octal}`;
+    });
+  return `<${text}>${deleted ? '(deleted)' : ''}`;
+}
 
 /**
  * An fd, with -y its path: the one the engine read at the stop when there is a capture (none
@@ -10,10 +29,10 @@ import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
 export function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture): string {
   if (!showPaths) return String(fd);
   if (c && (c.kind === Cap.fdPath || c.kind === Cap.fdPathRet))
-    return c.fault ? String(fd) : `${fd}<${c.data.toString('utf8')}>`;
+    return c.fault ? String(fd) : `${fd}${fdPathText(c.data)}`;
   if (fd < 0) return String(fd);
   try {
-    return `${fd}<${readlinkSync(`/proc/${pid}/fd/${fd}`)}>`;
+    return `${fd}${fdPathText(readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'buffer' }))}`;
   } catch {
     return String(fd);
   }
@@ -25,9 +44,7 @@ export const FD_TYPES: Record<string, ArgType> = {
     render: (a) => {
       if (i32(a.v) !== -100) return fdText(i32(a.v), a.ctx.pid, a.ctx.showPaths, a.c);
       // strace -y: AT_FDCWD</the/cwd>
-      return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths
-        ? `AT_FDCWD<${a.c.data.toString('utf8')}>`
-        : 'AT_FDCWD';
+      return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths ? `AT_FDCWD${fdPathText(a.c.data)}` : 'AT_FDCWD';
     },
   },
   /** int[2] filled by pipe/pipe2/socketpair. */

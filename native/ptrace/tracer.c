@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -298,9 +299,24 @@ static int cap_fd_path(tracer *t, int tid, int fd) {
     return 2;
   size_t at = t->len;
   reserve(t, 4096);
-  ssize_t n = readlink(link, (char *)t->buf + at, 4096);
+  char *path = (char *)t->buf + at;
+  ssize_t n = readlink(link, path, 4096);
+  int deleted = 0;
+  /* The kernel appends " (deleted)" to an unlinked file's path; a file may also be named so.
+   * As strace: deleted when the path with the suffix is not the file the fd refers to. */
+  static const char sfx[] = " (deleted)";
+  const ssize_t sl = (ssize_t)sizeof sfx - 1;
+  if (n > sl + 1 && n < 4096 && memcmp(path + n - sl, sfx, (size_t)sl) == 0) {
+    struct stat st_fd, st_path;
+    path[n] = '\0';
+    if (stat(link, &st_fd) == 0 &&
+        (lstat(path, &st_path) != 0 || st_fd.st_ino != st_path.st_ino || st_fd.st_dev != st_path.st_dev)) {
+      n -= sl;
+      deleted = 1;
+    }
+  }
   t->len = at + (n > 0 ? (size_t)n : 0);
-  return n > 0 ? (n == 4096 ? 1 : 0) : 2;
+  return n > 0 ? (n == 4096 ? 1 : 0) | (deleted ? 4 : 0) : 2;
 }
 
 /* CAP_RECORDS_OUT: counts the records in the first len bytes at addr, each one's u16 length at
@@ -348,11 +364,16 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     switch (kind) {
       case CAP_PATH:
       case CAP_STR: {
-        size_t max = kind == CAP_PATH ? 4096 : strsize;
+        /* A string of exactly -s bytes is not truncated: read one more byte to see its NUL. */
+        size_t max = kind == CAP_PATH ? 4096 : strsize + 1;
         reserve(t, max);
         t->len -= max;
         int trunc, fault;
         size_t n = vm_read_str(t, k->tid, addr, (char *)t->buf + t->len, max, &trunc, &fault);
+        if (kind == CAP_STR && n > strsize) {
+          n = strsize;
+          trunc = 1;
+        }
         t->len += n;
         flags = (trunc ? 1 : 0) | (fault ? 2 : 0);
         break;

@@ -31,7 +31,8 @@ enum {
   REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
 };
 
-/* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault),
+/* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault,
+ * 4 CAP_FD_PATH*: an unlinked file, its " (deleted)" suffix removed),
  * u32 len, then len bytes. Capture specs: one u32 per (nr, arg) = kind | argref << 8 | size << 16. */
 enum {
   CAP_NONE = 0,

@@ -1,25 +1,45 @@
 /** File descriptors: plain numbers, or with -y the path behind them (`3</etc/passwd>`). */
-import { readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { Cap, type Capture } from '../../records.js';
 import { quote } from '../quote.js';
 import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
 
-const DELETED = Buffer.from(' (deleted)');
+const DELETED = ' (deleted)';
 
 /**
  * strace -y's `<path>`: the path quoted as a string without the quotes, `<` and `>` escaped too
- * (\74, \76), and an unlinked file's " (deleted)" moved after it: `3</tmp/x>(deleted)`.
+ * (\74, \76), and for an unlinked file `(deleted)` after it: `3</tmp/x>(deleted)`.
  */
-export function fdPathText(path: Buffer): string {
-  const deleted = path.length > DELETED.length && path.subarray(path.length - DELETED.length).equals(DELETED);
-  const p = deleted ? path.subarray(0, path.length - DELETED.length) : path;
-  const text = quote(p, false)
+export function fdPathText(path: Buffer, deleted = false): string {
+  const text = quote(path, false)
     .slice(1, -1)
     .replace(/[<>]/g, (ch, at: number, all: string) => {
       const octal = ch === '<' ? '74' : '76';
       return /[0-7]/.test(all[at + 1] ?? '') ? `\\0${octal}` : `\\${octal}`;
     });
   return `<${text}>${deleted ? '(deleted)' : ''}`;
+}
+
+/** A path read now (no engine capture): unlinked when the path with the suffix is another file. */
+function livePathText(link: string): string {
+  const path = readlinkSync(link, { encoding: 'buffer' });
+  const s = path.toString('latin1');
+  if (path.length > DELETED.length + 1 && s.endsWith(DELETED)) {
+    try {
+      const fd = statSync(link);
+      let same = false;
+      try {
+        const p = lstatSync(path);
+        same = p.ino === fd.ino && p.dev === fd.dev;
+      } catch {
+        same = false;
+      }
+      if (!same) return fdPathText(path.subarray(0, path.length - DELETED.length), true);
+    } catch {
+      // The fd is gone: print what readlink said.
+    }
+  }
+  return fdPathText(path);
 }
 
 /**
@@ -29,10 +49,10 @@ export function fdPathText(path: Buffer): string {
 export function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture): string {
   if (!showPaths) return String(fd);
   if (c && (c.kind === Cap.fdPath || c.kind === Cap.fdPathRet))
-    return c.fault ? String(fd) : `${fd}${fdPathText(c.data)}`;
+    return c.fault ? String(fd) : `${fd}${fdPathText(c.data, c.deleted)}`;
   if (fd < 0) return String(fd);
   try {
-    return `${fd}${fdPathText(readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'buffer' }))}`;
+    return `${fd}${livePathText(`/proc/${pid}/fd/${fd}`)}`;
   } catch {
     return String(fd);
   }

@@ -23,13 +23,15 @@ export const XATTR_TYPES: Record<string, ArgType> = {
     memory: true,
     render: (a) => (a.raw[a.param ?? 0]! > XATTR_SIZE_MAX ? hex(a.v) : xattrValue(a.c!)),
   },
-  /** getxattr's value buffer (size in argument `param`), filled with ret bytes. */
+  /**
+   * getxattr's value buffer, as the ret bytes at its address: strace 6.1 reads them even when the
+   * size argument was 0 (a size query, which writes nothing there).
+   */
   xattr_value_out: {
     capture: () => pack(Cap.bufOutRet, 0, 0),
     output: true,
     memory: true,
-    render: (a) =>
-      a.raw[a.param ?? 0] === 0n || a.failed || (a.ret ?? 0n) > XATTR_SIZE_MAX ? hex(a.v) : xattrValue(a.c!),
+    render: (a) => (a.failed || (a.ret ?? 0n) > XATTR_SIZE_MAX ? hex(a.v) : xattrValue(a.c!)),
   },
   /** listxattr's list of NUL-terminated names (size in argument `param`). */
   xattr_list: {

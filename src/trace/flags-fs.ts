@@ -279,6 +279,12 @@ export const MEMBARRIER_CMDS: FlagTable = [
   [256, 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ'],
 ];
 
+export const PKEY_ACCESS: FlagTable = [
+  [1, 'PKEY_DISABLE_ACCESS'],
+  [2, 'PKEY_DISABLE_WRITE'],
+  [4, 'PKEY_DISABLE_EXECUTE'],
+];
+
 export const MEMBARRIER_FLAGS: FlagTable = [[1, 'MEMBARRIER_CMD_FLAG_CPU']];
 
 /**

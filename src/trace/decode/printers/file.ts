@@ -9,6 +9,8 @@ import { makedevText } from './stat.js';
 const u32 = (v: bigint) => Number(v & 0xffffffffn);
 
 export const FILE_TYPES: Record<string, ArgType> = {
+  /** A 64-bit file offset (loff_t), signed. */
+  offset: { render: (a) => String(BigInt.asIntN(64, a.v)) },
   /** A uid or gid: unsigned, but (uid_t)-1 ("unchanged") as -1. */
   id: { render: (a) => (u32(a.v) === 0xffffffff ? '-1' : String(u32(a.v))) },
   /** getdents' buffer: its address and how many entries the kernel wrote to it. */

@@ -22,6 +22,7 @@ export const MEMORY_TYPES: Record<string, ArgType> = {
       return `[${items.join(', ')}]`;
     },
   },
+  pkey_access: { render: (a) => FS.renderFlagsDflt(u32(a.v), FS.PKEY_ACCESS, 'PKEY_???') },
   membarrier_cmd: { render: (a) => FS.renderEnumDflt(u32(a.v), FS.MEMBARRIER_CMDS, 'MEMBARRIER_CMD_???') },
   membarrier_flags: { render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MEMBARRIER_FLAGS, 'MEMBARRIER_CMD_FLAG_???') },
 };

@@ -99,6 +99,7 @@ export const FILE_SPECS: Record<string, Spec> = {
   lremovexattr: S('path str'),
   fremovexattr: S('fd str'),
   sync: S(''),
+  readahead: S('fd offset uint'),
   syncfs: S('fd'),
   chroot: S('path'),
   openat2: S('dirfd path open_how:3 uint', 'fd'),

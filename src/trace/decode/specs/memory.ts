@@ -10,6 +10,8 @@ export const MEMORY_SPECS: Record<string, Spec> = {
   pkey_mprotect: S('ptr uint prot int'),
   mremap: S('ptr uint uint mremapflags ptr', 'hex', (raw) => (((raw[3] ?? 0n) & 3n) === 3n ? 5 : 4)),
   msync: S('ptr uint msyncflags'),
+  pkey_alloc: S('hex pkey_access'),
+  pkey_free: S('int'),
   mlock: S('ptr uint'),
   munlock: S('ptr uint'),
   mlock2: S('ptr uint mlock2flags'),

@@ -48,7 +48,8 @@ export function statxFlagsText(v: number): string {
   const sync = v & 0x6000;
   const syncText = sync ? F.renderFlags(sync, FS.AT_STATX_SYNC_TYPES) : 'AT_STATX_SYNC_AS_STAT';
   const rest = v & ~0x6000;
-  return rest ? `${syncText}|${FS.renderFlagsDflt(rest >>> 0, F.AT_FLAGS, 'AT_???')}` : syncText;
+  // strace prints the rest without a default comment (printflags_in with NULL).
+  return rest ? `${syncText}|${F.renderFlags(rest >>> 0, F.AT_FLAGS)}` : syncText;
 }
 
 const outStruct = (size: number, text: (d: Buffer) => string): ArgType => ({

@@ -2,9 +2,11 @@
 import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FD_RET, FD_TYPES } from './fd.js';
+import { FILE_RET, FILE_TYPES } from './file.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
+import { MEMORY_TYPES } from './memory.js';
 import { POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
@@ -13,6 +15,8 @@ import { SOCKET_TYPES } from './socket.js';
 import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
 import { TIME_TYPES } from './time.js';
+import { UTIME_TYPES } from './utime.js';
+import { XATTR_TYPES } from './xattr.js';
 
 function merge<T>(what: string, ...tables: Record<string, T>[]): Record<string, T> {
   const all: Record<string, T> = {};
@@ -39,6 +43,10 @@ export const ARG_TYPES = merge<ArgType>(
   IPC_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
+  FILE_TYPES,
+  MEMORY_TYPES,
+  UTIME_TYPES,
+  XATTR_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET);
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET);

@@ -312,11 +312,13 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     int kind = (int)(s & 0xff), ref = (int)((s >> 8) & 0xff) % 6;
     size_t size = s >> 16;
     uint64_t addr = k->args[a];
-    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET; /* fd 0 is not NULL */
+    /* fd 0 is not NULL, nor is an argument value 0 */
+    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT;
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
-                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET;
+                    kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
+                    kind == CAP_ARG_EXIT;
     if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
@@ -355,6 +357,9 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         break;
       case CAP_FD_PATH_RET:
         flags = cap_fd_path(t, k->tid, (int)ret);
+        break;
+      case CAP_ARG_EXIT:
+        memcpy(reserve(t, 8), &addr, 8);
         break;
       case CAP_SOCKADDR_OUT: {
         uint32_t alen = 0;

@@ -57,6 +57,9 @@ enum {
                             is still the one the call names (close drops it, the tracee reuses it) */
   CAP_FD_PATH_RET = 19,  /* exit (ret >= 0): the same for the fd the call returned; the spec sits in
                             an argument slot the syscall does not use */
+  CAP_ARG_EXIT = 25,     /* exit (ret >= 0): the argument's own register value, 8 bytes. Return
+                            printers see only the exit's captures; this hands them the argument
+                            that gives the return its meaning (fcntl's cmd: F_GETFL's flags) */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */

@@ -40,6 +40,8 @@ export const Cap = {
   bufOutArg: 17,
   fdPath: 18,
   fdPathRet: 19,
+  /** Exit: the argument's raw value (8 bytes), for return printers (fcntl's cmd). */
+  argExit: 25,
 } as const;
 
 export interface Capture {

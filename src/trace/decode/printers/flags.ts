@@ -17,7 +17,6 @@ export const FLAG_TYPES: Record<string, ArgType> = {
   atflags: { render: (a) => F.renderFlags(n(a.v), F.AT_FLAGS) },
   whence: { render: (a) => F.renderEnum(n(a.v), F.SEEK_WHENCE) },
   accessmode: { render: (a) => (n(a.v) === 0 ? 'F_OK' : F.renderFlags(n(a.v), F.ACCESS_MODES)) },
-  fcntlcmd: { render: (a) => F.renderEnum(n(a.v), F.FCNTL_CMDS) },
   rlimit_res: { render: (a) => F.renderEnum(n(a.v), F.RLIMITS) },
   archprctl: { render: (a) => F.renderEnum(n(a.v), F.ARCH_PRCTL, hex(a.v)) },
   madvise: { render: (a) => F.renderEnum(n(a.v), F.MADVISE) },

@@ -1,6 +1,7 @@
 /** Every argument type and return printer, merged from the printer files. */
 import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
+import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
 import { FLAG_TYPES } from './flags.js';
 import { POLL_TYPES } from './poll.js';
@@ -33,6 +34,7 @@ export const ARG_TYPES = merge<ArgType>(
   SOCKET_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
+  FCNTL_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET);
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET);

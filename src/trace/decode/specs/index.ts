@@ -1,5 +1,6 @@
 /** Every syscall spec, merged from the family files. A name in two families is a bug. */
 import type { Spec } from '../types.js';
+import { FD_SPECS } from './fd.js';
 import { FILE_SPECS } from './file.js';
 import { IO_SPECS } from './io.js';
 import { MEMORY_SPECS } from './memory.js';
@@ -18,4 +19,13 @@ function merge(...families: Record<string, Spec>[]): Record<string, Spec> {
   return all;
 }
 
-export const SPECS = merge(FILE_SPECS, MEMORY_SPECS, PROCESS_SPECS, SIGNAL_SPECS, TIME_SPECS, NET_SPECS, IO_SPECS);
+export const SPECS = merge(
+  FILE_SPECS,
+  MEMORY_SPECS,
+  PROCESS_SPECS,
+  SIGNAL_SPECS,
+  TIME_SPECS,
+  NET_SPECS,
+  IO_SPECS,
+  FD_SPECS,
+);

@@ -1,0 +1,13 @@
+/** Operations on descriptors: fcntl, ioctl, duplicating, pipes, locks, copies between fds. */
+import { fcntlShown } from '../printers/fcntl.js';
+import { S, type Spec } from '../types.js';
+
+export const FD_SPECS: Record<string, Spec> = {
+  fcntl: S('fd fcntlcmd fcntlarg', 'fcntl', fcntlShown),
+  ioctl: S('fd hex hex'),
+  pipe: S('pipefds'),
+  pipe2: S('pipefds oflags'),
+  dup: S('fd', 'fd'),
+  dup2: S('fd fd', 'fd'),
+  dup3: S('fd fd oflags', 'fd'),
+};

@@ -3,6 +3,7 @@ import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
+import { IOCTL_TYPES } from './ioctl.js';
 import { FLAG_TYPES } from './flags.js';
 import { POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
@@ -35,6 +36,7 @@ export const ARG_TYPES = merge<ArgType>(
   POLL_TYPES,
   PROCESS_TYPES,
   FCNTL_TYPES,
+  IOCTL_TYPES,
 );
 
 export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET);

@@ -319,7 +319,7 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
                     kind == CAP_ARG_EXIT;
-    if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
+    if (kind == CAP_STRUCT_INOUT || kind == CAP_ARRAY_INOUT_ARG) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
     size_t off = cap_begin(t, a, phase, kind);
@@ -369,7 +369,19 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
           flags = 2;
         break;
       }
+      case CAP_PTRLEN_IN: {
+        uint64_t pair[2];
+        if (vm_read(t, k->tid, addr, pair, sizeof pair) != sizeof pair) {
+          flags = 2;
+          break;
+        }
+        memcpy(reserve(t, sizeof pair), pair, sizeof pair);
+        /* An unreadable sigset is not a fault of the capture: the printer sees it by the length. */
+        if (pair[0] != 0) cap_bytes(t, k->tid, pair[0], clampsz(pair[1], size));
+        break;
+      }
       case CAP_ARRAY_IN:
+      case CAP_ARRAY_INOUT_ARG:
       case CAP_ARRAY_OUT_ARG:
       case CAP_ARRAY_OUT_RET: {
         uint64_t n = kind == CAP_ARRAY_OUT_RET ? (uint64_t)ret : k->args[ref];

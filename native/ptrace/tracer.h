@@ -60,6 +60,10 @@ enum {
   CAP_ARG_EXIT = 25,     /* exit (ret >= 0): the argument's own register value, 8 bytes. Return
                             printers see only the exit's captures; this hands them the argument
                             that gives the return its meaning (fcntl's cmd: F_GETFL's flags) */
+  CAP_ARRAY_INOUT_ARG = 26, /* entry and exit: arg[argref] elements of size bytes (at most 64): an
+                               array the kernel updates in place (poll's fds: events in, revents out) */
+  CAP_PTRLEN_IN = 27,    /* entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at
+                            addr (pselect6's sigmask argument); fault only when the pair is unreadable */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */

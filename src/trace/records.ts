@@ -42,6 +42,10 @@ export const Cap = {
   fdPathRet: 19,
   /** Exit: the argument's raw value (8 bytes), for return printers (fcntl's cmd). */
   argExit: 25,
+  /** Entry and exit: arg[ref] elements of size bytes (poll's fds). */
+  arrayInOutArg: 26,
+  /** Entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at addr. */
+  ptrLenIn: 27,
 } as const;
 
 export interface Capture {

@@ -3,9 +3,10 @@ import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
+import { FDFLAG_TYPES } from './fdflags.js';
 import { IOCTL_TYPES } from './ioctl.js';
 import { FLAG_TYPES } from './flags.js';
-import { POLL_TYPES } from './poll.js';
+import { POLL_RET, POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
 import { SIGNAL_TYPES } from './signal.js';
@@ -37,6 +38,7 @@ export const ARG_TYPES = merge<ArgType>(
   PROCESS_TYPES,
   FCNTL_TYPES,
   IOCTL_TYPES,
+  FDFLAG_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET);
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET, POLL_RET);

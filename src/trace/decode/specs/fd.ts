@@ -7,8 +7,8 @@ export const FD_SPECS: Record<string, Spec> = {
   fcntl: S('fd fcntlcmd fcntlarg', 'fcntl', fcntlShown),
   ioctl: S('fd ioctlreq ioctlarg', 'int', ioctlShown),
   pipe: S('pipefds'),
-  pipe2: S('pipefds oflags'),
+  pipe2: S('pipefds fdoflags'),
   dup: S('fd', 'fd'),
   dup2: S('fd fd', 'fd'),
-  dup3: S('fd fd oflags', 'fd'),
+  dup3: S('fd fd fdoflags', 'fd'),
 };

@@ -3,7 +3,7 @@ import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
-import { FDFLAG_TYPES } from './fdflags.js';
+import { FDFLAG_TYPES, FDIO_TYPES } from './fdflags.js';
 import { IOCTL_TYPES } from './ioctl.js';
 import { FLAG_TYPES } from './flags.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
@@ -39,6 +39,7 @@ export const ARG_TYPES = merge<ArgType>(
   FCNTL_TYPES,
   IOCTL_TYPES,
   FDFLAG_TYPES,
+  FDIO_TYPES,
 );
 
 export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET, POLL_RET);

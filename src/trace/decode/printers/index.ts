@@ -6,11 +6,14 @@ import { FD_RET, FD_TYPES } from './fd.js';
 import { FDFLAG_TYPES, FDIO_TYPES } from './fdflags.js';
 import { IOCTL_TYPES } from './ioctl.js';
 import { FLAG_TYPES } from './flags.js';
+import { IPC_TYPES } from './ipc.js';
+import { MSGHDR_TYPES } from './msghdr.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
 import { SIGNAL_TYPES } from './signal.js';
 import { SOCKET_TYPES } from './socket.js';
+import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
 import { TIME_TYPES } from './time.js';
 
@@ -34,6 +37,9 @@ export const ARG_TYPES = merge<ArgType>(
   TIME_TYPES,
   STAT_TYPES,
   SOCKET_TYPES,
+  MSGHDR_TYPES,
+  SOCKOPT_TYPES,
+  IPC_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
   FCNTL_TYPES,

@@ -3,6 +3,7 @@ import type { Spec } from '../types.js';
 import { FD_SPECS } from './fd.js';
 import { FILE_SPECS } from './file.js';
 import { IO_SPECS } from './io.js';
+import { IPC_SPECS } from './ipc.js';
 import { MEMORY_SPECS } from './memory.js';
 import { NET_SPECS } from './net.js';
 import { PROCESS_SPECS } from './process.js';
@@ -28,4 +29,5 @@ export const SPECS = merge(
   NET_SPECS,
   IO_SPECS,
   FD_SPECS,
+  IPC_SPECS,
 );

@@ -447,14 +447,16 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     int kind = (int)(s & 0xff), ref = (int)((s >> 8) & 0xff) % 6;
     size_t size = s >> 16;
     uint64_t addr = k->args[a];
-    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET; /* fd 0 is not NULL */
+    /* fd 0 is not NULL, nor is an argument value 0 */
+    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT;
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
                     kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_RECORDS_OUT ||
-                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT;
-    if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT) exit_kind = phase;
+                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT;
+    if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT || kind == CAP_ARRAY_INOUT_ARG)
+      exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
     size_t off = cap_begin(t, a, phase, kind);
@@ -516,6 +518,9 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         flags = (pages > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz(pages, strsize)) ? 2 : 0);
         break;
       }
+      case CAP_ARG_EXIT:
+        memcpy(reserve(t, 8), &addr, 8);
+        break;
       case CAP_SOCKADDR_OUT: {
         uint32_t alen = 0;
         if (vm_read(t, k->tid, k->args[ref], &alen, 4) == 4)
@@ -524,7 +529,19 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
           flags = 2;
         break;
       }
+      case CAP_PTRLEN_IN: {
+        uint64_t pair[2];
+        if (vm_read(t, k->tid, addr, pair, sizeof pair) != sizeof pair) {
+          flags = 2;
+          break;
+        }
+        memcpy(reserve(t, sizeof pair), pair, sizeof pair);
+        /* An unreadable sigset is not a fault of the capture: the printer sees it by the length. */
+        if (pair[0] != 0) cap_bytes(t, k->tid, pair[0], clampsz(pair[1], size));
+        break;
+      }
       case CAP_ARRAY_IN:
+      case CAP_ARRAY_INOUT_ARG:
       case CAP_ARRAY_OUT_ARG:
       case CAP_ARRAY_OUT_RET: {
         uint64_t n = kind == CAP_ARRAY_OUT_RET ? (uint64_t)ret : k->args[ref];

@@ -43,6 +43,12 @@ export const Cap = {
   recordsOut: 21,
   pathOut: 22,
   pagesOut: 23,
+  /** Exit: the argument's raw value (8 bytes), for return printers (fcntl's cmd). */
+  argExit: 25,
+  /** Entry and exit: arg[ref] elements of size bytes (poll's fds). */
+  arrayInOutArg: 26,
+  /** Entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at addr. */
+  ptrLenIn: 27,
   bufOutLenp: 33,
   msghdrIn: 34,
   msghdrOut: 35,

@@ -224,8 +224,9 @@ export function compareTraces(strace, other) {
       const pairedB = new Set(byName.map(([, y]) => y));
       for (const [x, y] of byName) {
         const kind = classify(dels[x].norm, ins[y].norm);
+        // Joined lines that differ only in spacing were split differently.
         const split = dels[x].merged || ins[y].merged;
-        note(split && kind !== 'pid prefix' ? 'unfinished/resumed' : kind, nameOf(dels[x]), dels[x], ins[y]);
+        note(split && kind === 'alignment/spacing' ? 'unfinished/resumed' : kind, nameOf(dels[x]), dels[x], ins[y]);
       }
       dels.forEach((l, x) => pairedA.has(x) || note('missing line', nameOf(l), l, null));
       ins.forEach((l, y) => pairedB.has(y) || note('extra line', nameOf(l), null, l));

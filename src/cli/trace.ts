@@ -180,9 +180,14 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     for (const r of records) {
       if (r.type === 'counts') counts = r.rows;
       else if (r.type === 'message') process.stderr.write(`oslens: ${r.text} (tid ${r.tid})\n`);
-      else if (r.type === 'attached' && !json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
-      else if (r.type === 'detached' && !json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
-      else output.write(renderer.push(r));
+      else if (r.type === 'attached') {
+        output.write(renderer.push(r));
+        if (!json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
+      } else if (r.type === 'detached') {
+        // The renderer ends the line of a call in flight with ` <detached ...>`.
+        output.write(renderer.push(r));
+        if (!json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
+      } else output.write(renderer.push(r));
     }
   };
   const handle = startTrace(

@@ -104,6 +104,9 @@ export interface SignalRecord {
   uid: number;
   status: number;
   addr: bigint;
+  /** SIGCHLD with a CLD_* code: the child's user and system time, in clock ticks. */
+  utime: number;
+  stime: number;
 }
 
 export interface MessageRecord {
@@ -204,6 +207,8 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
         uid: buf.readUInt32LE(body + 12),
         status: buf.readInt32LE(body + 16),
         addr: buf.readBigUInt64LE(body + 24),
+        utime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 32)) : 0,
+        stime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 40)) : 0,
       });
     } else if (type === RecordType.message) {
       out.push({ type: 'message', tid, pid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });

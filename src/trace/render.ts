@@ -20,6 +20,8 @@ export interface RenderFlags {
   showPaths?: boolean;
   model?: boolean;
   output?: string;
+  /** -p's list of pids (strace prefixes lines with the pid when it attaches to several). */
+  pid?: string;
 }
 
 /** Options for a renderer of `oslens trace` output from its flags (one place for both engines). */
@@ -32,6 +34,8 @@ export function renderOptions(flags: RenderFlags, json: boolean, lines: boolean)
     showPaths: Boolean(flags.showPaths),
     model: Boolean(flags.model),
     toFile: Boolean(flags.output),
+    pidPrefix:
+      Boolean(flags.output) && (Boolean(flags.follow) || (flags.pid ?? '').split(/[,\s]+/).filter(Boolean).length > 1),
     lines,
   };
 }
@@ -45,8 +49,13 @@ export interface RenderOptions {
   durations: boolean;
   showPaths: boolean;
   model: boolean;
-  /** -o FILE with -f: strace writes `PID ` instead of `[pid PID] `. */
+  /** Output goes to -o FILE: no `[pid N] ` prefix (that one is for a terminal). */
   toFile: boolean;
+  /**
+   * strace's print_pid_pfx: with -o FILE and -f (or several -p pids), every line starts with
+   * the pid (`%-5d `) from the first line on, one task or many.
+   */
+  pidPrefix?: boolean;
   /** Print syscall lines at all (false with plain -c). */
   lines: boolean;
 }
@@ -62,17 +71,60 @@ const SI_CODES: Record<number, string> = {
   128: 'SI_KERNEL',
   [-1]: 'SI_QUEUE',
   [-2]: 'SI_TIMER',
+  [-3]: 'SI_MESGQ',
+  [-4]: 'SI_ASYNCIO',
+  [-5]: 'SI_SIGIO',
   [-6]: 'SI_TKILL',
+  [-7]: 'SI_DETHREAD',
+  [-60]: 'SI_ASYNCNL',
 };
-const CLD_CODES = ['', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'];
-const SEGV_CODES = ['', 'SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR'];
+const SI_TIMER = -2;
+const SIGCHLD = 17;
+/** si_code values above 0 are per signal (asm-generic/siginfo.h). */
+const SIGNAL_CODES: Record<number, string[]> = {
+  4: ['ILL_ILLOPC', 'ILL_ILLOPN', 'ILL_ILLADR', 'ILL_ILLTRP', 'ILL_PRVOPC', 'ILL_PRVREG', 'ILL_COPROC', 'ILL_BADSTK'],
+  5: ['TRAP_BRKPT', 'TRAP_TRACE', 'TRAP_BRANCH', 'TRAP_HWBKPT', 'TRAP_UNK', 'TRAP_PERF'],
+  7: ['BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO'],
+  8: ['FPE_INTDIV', 'FPE_INTOVF', 'FPE_FLTDIV', 'FPE_FLTOVF', 'FPE_FLTUND', 'FPE_FLTRES', 'FPE_FLTINV', 'FPE_FLTSUB'],
+  11: ['SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR', 'SEGV_ACCADI', 'SEGV_ADIDERR', 'SEGV_ADIPERR'],
+  17: ['CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'],
+  29: ['POLL_IN', 'POLL_OUT', 'POLL_MSG', 'POLL_ERR', 'POLL_PRI', 'POLL_HUP'],
+};
+const FAULT_SIGNALS = new Set([4, 7, 8, 11]);
+
+function siCodeName(signo: number, code: number): string {
+  if (SI_CODES[code]) return SI_CODES[code]!;
+  return (code > 0 ? SIGNAL_CODES[signo]?.[code - 1] : undefined) ?? String(code);
+}
 
 const sec = (ns: bigint) => Number(ns / 1000n) / 1e6;
+
+/** strace's column for ` = ` (its -a default). */
+const RETURN_COLUMN = 40;
+/** USER_HZ: the unit of siginfo's si_utime/si_stime (100 on every Linux ABI). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The end of a syscall line as strace's tabto() writes it: `) `, then spaces up to column 40 of
+ * the whole line (pid prefix and timestamps included), then `= ` and the return value.
+ */
+export function withReturn(line: string, ret: string): string {
+  const s = line + ') ';
+  return s.padEnd(RETURN_COLUMN) + '= ' + ret;
+}
+
+/** strace's print_clock_t: ticks, and a comment in seconds when not zero (`12 /* 0.12 s *\/`). */
+function clockTicks(v: number): string {
+  return v === 0 ? '0' : `${v} /* ${(v / CLOCK_TICKS).toFixed(2)} s */`;
+}
 
 export class TraceRenderer {
   private pending = new Map<number, Pending>();
   private last: number | null = null;
-  private tasksSeen = new Set<number>();
+  /** Tasks traced now (strace's nprocs): `[pid N] ` on a terminal only while there are two. */
+  private live = new Set<number>();
+  /** The last syscall each task finished: what restart_syscall resumes. */
+  private previous = new Map<number, string>();
   private execArgv = new Map<number, { path: Buffer | null; argv: Buffer[] }>();
 
   constructor(private readonly o: RenderOptions) {}
@@ -81,20 +133,22 @@ export class TraceRenderer {
   push(rec: EngineRecord): (string | TraceRecord)[] {
     const out: (string | TraceRecord)[] = [];
     if (rec.type === 'counts' || rec.type === 'message') return out;
-    this.tasksSeen.add(rec.tid);
+    this.live.add(rec.tid);
     // Another task's event while a line is open: close it as unfinished.
     if (this.last !== null && this.last !== rec.tid) {
       const p = this.pending.get(this.last);
       if (p && !p.unfinished) {
         if (!this.o.json && this.o.lines)
           out.push(
-            this.prefix(p.enter.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true) + ' <unfinished ...>',
+            this.prefix(p.enter.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <unfinished ...>',
           );
         p.unfinished = true;
       }
     }
     this.last = null;
     switch (rec.type) {
+      case 'newTask':
+        break;
       case 'enter':
         this.pending.set(rec.tid, { enter: rec, unfinished: false });
         this.last = rec.tid;
@@ -130,18 +184,37 @@ export class TraceRenderer {
               : `killed by ${signalName(rec.aux)}${rec.flags & 1 ? ' (core dumped)' : ''}`;
           out.push(this.prefix(rec.tid, rec.timeNs) + `+++ ${text} +++`);
         }
+        this.live.delete(rec.tid);
+        this.previous.delete(rec.tid);
         break;
       }
       case 'exec': {
-        if (rec.aux !== rec.tid) this.pending.delete(rec.aux);
+        if (rec.aux !== rec.tid) {
+          this.pending.delete(rec.aux);
+          this.live.delete(rec.aux);
+        }
         if (this.o.json) out.push(this.execEvent(rec));
         break;
       }
       case 'groupStop':
         if (!this.o.json) out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
         break;
+      case 'detached': {
+        // strace's droptcb(): the call whose line is still open ends with ` <detached ...>`.
+        const p = this.pending.get(rec.tid);
+        this.pending.delete(rec.tid);
+        this.live.delete(rec.tid);
+        if (p && !p.unfinished && !this.o.json && this.o.lines)
+          out.push(
+            this.prefix(rec.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <detached ...>',
+          );
+        break;
+      }
       case 'attached':
-      case 'detached':
+        // strace names the call a task attached with -p resumes after `read`: its record of the
+        // task's last syscall starts as number 0. `restart_syscall(<... resuming interrupted read
+        // ...>)` is what strace 6 prints for a sleeper it attached to.
+        this.previous.set(rec.tid, syscallName(0));
         break;
       default:
         break;
@@ -183,7 +256,11 @@ export class TraceRenderer {
     };
   }
 
-  /** A task that ends inside a syscall (exit_group, killed): `name(args) = ?`. */
+  /**
+   * A task that ends inside a syscall (exit_group, killed, or a thread ended by another's exit):
+   * strace's print_event_exit() line, `name(entry args) = ?` or `<... name resumed>) = ?`, with
+   * ` <unfinished ...>` before the `)` when the call had output arguments still to print.
+   */
   private flushPending(tid: number, out: (string | TraceRecord)[]): void {
     const p = this.pending.get(tid);
     if (!p) return;
@@ -192,8 +269,10 @@ export class TraceRenderer {
     if (this.o.json) {
       out.push(this.event(p.enter, null, null));
     } else if (this.o.lines) {
-      const head = p.unfinished ? `<... ${name} resumed>` : this.head(p.enter, false);
-      out.push(this.prefix(tid, p.enter.timeNs, p.enter.nr) + head + (p.unfinished ? '' : ')') + ' = ?');
+      const head = this.head(p.enter, true);
+      let text = p.unfinished ? `<... ${name} resumed>` : head.text;
+      if (head.partial) text += ' <unfinished ...>';
+      out.push(withReturn(this.prefix(tid, p.enter.timeNs, p.enter.nr) + text, '?'));
     }
   }
 
@@ -209,24 +288,40 @@ export class TraceRenderer {
       args: [],
       captures: [],
     };
+    const name = syscallName(rec.nr);
+    const previous = this.previous.get(rec.tid);
+    this.previous.set(rec.tid, name);
     if (this.o.json) {
       out.push(this.event(enter, rec, rec.ret));
       return;
     }
     if (!this.o.lines) return;
-    const name = syscallName(rec.nr);
     const ctx = this.ctx(rec.tid);
     const captures = [...enter.captures, ...rec.captures];
-    const args = p ? decodeArgs(name, enter.args, captures, rec.ret, ctx).map((a) => a.text) : [];
+    const args = p ? this.args(name, enter, captures, rec.ret, ctx, previous) : [];
     let text: string;
     if (!p) text = `<... ${name} resumed>`;
     else if (p.unfinished) {
       const first = this.firstOutputArg(name, args.length);
       text = `<... ${name} resumed>${args.slice(first).join(', ')}`;
     } else text = `${name}(${args.join(', ')}`;
-    text += `) = ${this.ret(name, rec.ret, ctx, rec.captures)}`;
-    if (this.o.durations) text += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
-    out.push(this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr) + text);
+    const prefix = this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr);
+    let line = withReturn(prefix + text, this.ret(name, rec.ret, ctx, rec.captures));
+    if (this.o.durations) line += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
+    out.push(line);
+  }
+
+  /** The decoded argument texts; restart_syscall names the call it resumes, as strace does. */
+  private args(
+    name: string,
+    enter: EnterRecord,
+    captures: Capture[],
+    ret: bigint | null,
+    ctx: DecodeContext,
+    previous = this.previous.get(enter.tid),
+  ): string[] {
+    if (name === 'restart_syscall') return [`<... resuming interrupted ${previous ?? 'system call'} ...>`];
+    return decodeArgs(name, enter.args, captures, ret, ctx).map((a) => a.text);
   }
 
   private firstOutputArg(name: string, n: number): number {
@@ -234,12 +329,16 @@ export class TraceRenderer {
     return n;
   }
 
-  /** `name(entry args` — for an unfinished line only up to the first output argument. */
-  private head(enter: EnterRecord, unfinished: boolean): string {
+  /**
+   * `name(entry args`: with `unfinished`, only up to the first output argument, each followed by
+   * `, ` as strace prints them at entry (`read(3, `). `partial`: output arguments remain.
+   */
+  private head(enter: EnterRecord, unfinished: boolean): { text: string; partial: boolean } {
     const name = syscallName(enter.nr);
-    const args = decodeArgs(name, enter.args, enter.captures, null, this.ctx(enter.tid)).map((a) => a.text);
+    const args = this.args(name, enter, enter.captures, null, this.ctx(enter.tid));
     const shown = unfinished ? args.slice(0, this.firstOutputArg(name, args.length)) : args;
-    return `${name}(${shown.join(', ')}${unfinished && shown.length > 0 && shown.length < args.length ? ', ' : ''}`;
+    const partial = shown.length < args.length;
+    return { text: `${name}(${shown.join(', ')}${partial && shown.length > 0 ? ', ' : ''}`, partial };
   }
 
   private ret(name: string, ret: bigint, ctx: DecodeContext, captures: Capture[]): string {
@@ -257,8 +356,8 @@ export class TraceRenderer {
 
   private prefix(tid: number, timeNs: bigint, nr?: number): string {
     let s = '';
-    if (this.o.follow && this.tasksSeen.size > 1)
-      s += this.o.toFile ? `${tid}`.padEnd(5) + ' ' : `[pid ${String(tid).padStart(5)}] `;
+    if (this.o.pidPrefix) s += `${tid}`.padEnd(5) + ' ';
+    else if (!this.o.toFile && this.live.size > 1) s += `[pid ${String(tid).padStart(5)}] `;
     if (this.o.timestamps > 0) {
       const us = timeNs / 1000n;
       if (this.o.timestamps >= 3) s += `${us / 1000000n}.${String(us % 1000000n).padStart(6, '0')} `;
@@ -272,15 +371,24 @@ export class TraceRenderer {
     return s;
   }
 
+  /** strace's printsiginfo(): which fields depend on who sent the signal (si_code). */
   private siginfo(r: SignalRecord): string {
     const name = signalName(r.signo);
-    let code = SI_CODES[r.code] ?? String(r.code);
-    if (r.code > 0 && r.signo === 17) code = CLD_CODES[r.code] ?? code;
-    if (r.code > 0 && r.signo === 11) code = SEGV_CODES[r.code] ?? code;
-    if (r.signo === 11 || r.signo === 7 || r.signo === 4 || r.signo === 8)
-      return `{si_signo=${name}, si_code=${code}, si_addr=${r.addr === 0n ? 'NULL' : `0x${r.addr.toString(16)}`}}`;
-    const status = r.signo === 17 ? `, si_status=${r.status}` : '';
-    return `{si_signo=${name}, si_code=${code}, si_pid=${r.senderPid}, si_uid=${r.uid}${status}}`;
+    let s = `{si_signo=${name}`;
+    if (r.errno) s += `, si_errno=${errnoName(r.errno)}`;
+    s += `, si_code=${siCodeName(r.signo, r.code)}`;
+    const source = `, si_pid=${r.senderPid}, si_uid=${r.uid}`;
+    if (r.code <= 0) {
+      // SI_FROMUSER: kill, tgkill, sigqueue, ... (SI_TIMER's fields are not in the record).
+      if (r.code !== SI_TIMER) s += source;
+    } else if (r.signo === SIGCHLD) {
+      const cldExited = r.code === 1;
+      s += `${source}, si_status=${cldExited ? r.status : signalName(r.status)}`;
+      s += `, si_utime=${clockTicks(r.utime)}, si_stime=${clockTicks(r.stime)}`;
+    } else if (FAULT_SIGNALS.has(r.signo)) {
+      s += `, si_addr=${r.addr === 0n ? 'NULL' : `0x${r.addr.toString(16)}`}`;
+    } else if (r.senderPid || r.uid) s += source;
+    return s + '}';
   }
 
   private event(enter: EnterRecord, exit: ExitRecord | null, ret: bigint | null): SyscallEvent {

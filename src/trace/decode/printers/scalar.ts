@@ -1,4 +1,5 @@
 /** Plain numbers, addresses and the return printers that need no memory. */
+import { renderMode } from '../../flags.js';
 import { hex, i32, i64, ptr, type ArgType, type RetPrinter } from '../types.js';
 
 /** Syscalls whose `int` arguments are 64-bit offsets (loff_t), printed signed. */
@@ -14,4 +15,6 @@ export const SCALAR_TYPES: Record<string, ArgType> = {
 export const SCALAR_RET: Record<string, RetPrinter> = {
   int: (ret) => String(ret),
   hex: (ret) => hex(BigInt.asUintN(64, ret)),
+  /** umask's old mask, octal as strace prints it (`umask(077) = 022`). */
+  mode: (ret) => renderMode(Number(ret), false),
 };

@@ -56,7 +56,7 @@ export const FILE_SPECS: Record<string, Spec> = {
   fdatasync: S('fd'),
   ftruncate: S('fd int'),
   truncate: S('path int'),
-  umask: S('mode'),
+  umask: S('mode', 'mode'),
   chmod: S('path mode'),
   fchmod: S('fd mode'),
   fchmodat: S('dirfd path mode'),

@@ -1,0 +1,215 @@
+/**
+ * strace's framing of lines, with strace as the oracle: each case runs a real program under
+ * `strace -o` and `oslens trace -o` with the same flags and compares whole lines after
+ * normalising only run-dependent values (scripts/fidelity/normalise.mjs: pids by task, addresses,
+ * clock readings). What is checked: ` = ` at column 40 (with pid prefixes and timestamps), the
+ * pid prefix of -f -o on every line, umask's octal, the call in flight when a task dies or is
+ * detached, restart_syscall, and SIGCHLD's siginfo.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ES module of the fidelity benchmark, without type declarations
+import { normaliseTrace } from '../../scripts/fidelity/normalise.mjs';
+import { compileC } from '../helpers/cc.js';
+import { OSLENS, skipUnlessCapable } from '../helpers/env.js';
+
+type Tasks = Map<string, { norm: string; raw: string }[]>;
+type Tracer = 'strace' | 'oslens';
+
+const dir = mkdtempSync(join(tmpdir(), 'oslens-render-format-'));
+let haveStrace = true;
+beforeAll(() => {
+  haveStrace = spawnSync('strace', ['-V']).status === 0;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The children of pid (from /proc), to signal the traced program. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+async function waitForChild(pid: number): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const c = childrenOf(pid);
+    if (c.length > 0) return c[0]!;
+    await sleep(20);
+  }
+  throw new Error(`no child of ${pid}`);
+}
+
+/**
+ * Runs `args` (tracer flags, `--`, command) under one tracer; `during` gets the tracer's pid and
+ * its first child (the traced program) while it runs. Returns the normalised tasks.
+ */
+/** Waits until pid is ptraced (TracerPid in /proc/PID/status). */
+async function waitTraced(pid: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (!/^TracerPid:\s*0$/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) return;
+    await sleep(20);
+  }
+  throw new Error(`${pid} was never traced`);
+}
+
+async function trace(
+  tracer: Tracer,
+  args: string[],
+  during?: (tracerPid: number, child: number) => Promise<void>,
+): Promise<Tasks> {
+  const file = join(dir, `${tracer}.txt`);
+  rmSync(file, { force: true });
+  const [cmd, argv] =
+    tracer === 'strace'
+      ? ['strace', ['-o', file, ...args]]
+      : [process.execPath, [OSLENS, 'trace', '-o', file, ...args]];
+  const p = spawn(cmd, argv, { stdio: 'ignore', cwd: dir });
+  const done = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+  if (during) await during(p.pid!, args.includes('-p') ? 0 : await waitForChild(p.pid!));
+  await done;
+  const follow = args.includes('-f');
+  return normaliseTrace(readFileSync(file, 'utf8'), { follow, tracerPid: p.pid });
+}
+
+async function both(
+  args: string[],
+  during?: (tracerPid: number, child: number) => Promise<void>,
+): Promise<Record<Tracer, Tasks>> {
+  return { strace: await trace('strace', args, during), oslens: await trace('oslens', args, during) };
+}
+
+const lines = (t: Tasks, task = '1') => (t.get(task) ?? []).map((l) => l.norm);
+const matching = (t: Tasks, re: RegExp, task = '1') => lines(t, task).filter((l) => re.test(l));
+
+function needStrace(skip: (note?: string) => void): void {
+  if (!haveStrace) skipUnlessCapable(skip, 'strace is not installed');
+}
+
+describe('trace output framed as strace frames it', () => {
+  it('pads ` = ` to column 40, without and with -f -o (pid on every line of one task)', async (ctx) => {
+    needStrace(ctx.skip);
+    for (const flags of [[], ['-f']]) {
+      const r = await both([...flags, '--', 'cat', '/etc/hostname']);
+      const simple = /^(close|read|write|exit_group|access|brk|munmap|lseek)\(/;
+      const s = lines(r.strace).filter((l) => simple.test(l));
+      expect(s.length).toBeGreaterThan(5);
+      expect(lines(r.oslens).filter((l) => simple.test(l.replace(/^!prefix /, '')))).toEqual(s);
+      // The execve line, the very first, carries the prefix too (no `!prefix` mark).
+      expect(lines(r.oslens)[0]).toBe(lines(r.strace)[0]);
+    }
+  });
+
+  it('counts -tt timestamps and -T durations in the column as strace does', async (ctx) => {
+    needStrace(ctx.skip);
+    const r = await both(['-f', '-tt', '-T', '--', 'cat', '/etc/hostname']);
+    const shape = (l: string) =>
+      l.replace(/^\d\d:\d\d:\d\d\.\d{6} /, 'HH:MM:SS.UUUUUU ').replace(/ <\d+\.\d{6}>$/, ' <T>');
+    const close = (t: Tasks) => matching(t, /^\S+ close\(/).map(shape);
+    expect(close(r.strace).length).toBeGreaterThan(2);
+    expect(close(r.oslens)).toEqual(close(r.strace));
+  });
+
+  it('prints umask in octal, argument and return value', async (ctx) => {
+    needStrace(ctx.skip);
+    const r = await both(['--', 'sh', '-c', 'umask 077; umask; umask 0'], undefined);
+    const s = matching(r.strace, /^umask\(/);
+    expect(s).toContain('umask(077)                              = 022');
+    expect(matching(r.oslens, /^umask\(/)).toEqual(s);
+  });
+
+  it('ends the call of a killed task as strace does (`... <unfinished ...>) = ?`, +++ killed +++)', async (ctx) => {
+    needStrace(ctx.skip);
+    const r = await both(['--', 'sleep', '5'], async (_t, child) => {
+      await sleep(300);
+      process.kill(child, 'SIGKILL');
+    });
+    const tail = (t: Tasks) => lines(t).slice(-2);
+    expect(tail(r.strace)).toEqual([
+      'clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=5, tv_nsec=N},  <unfinished ...>) = ?',
+      '+++ killed by SIGKILL +++',
+    ]);
+    expect(tail(r.oslens)).toEqual(tail(r.strace));
+  });
+
+  it('ends the call of a thread ended by exit_group, and SIGCHLD carries si_status as a signal name', async (ctx) => {
+    needStrace(ctx.skip);
+    const prog = compileC(
+      'pause-thread',
+      `#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+static void *run(void *a) { (void)a; pause(); return 0; }
+int main(void) { pthread_t t; pthread_create(&t, 0, run, 0); usleep(100000); exit(3); }`,
+      ['-pthread'],
+    );
+    try {
+      const r = await both(['-f', '--', prog.bin]);
+      // The thread's last line: its pause, ended (joined if strace split it), then its exit.
+      const thread = (t: Tasks) => lines(t, '1.1').slice(-2);
+      expect(thread(r.strace)).toEqual(['pause()                           = ?', '+++ exited with 3 +++']);
+      expect(thread(r.oslens)).toEqual(thread(r.strace));
+    } finally {
+      prog.remove();
+    }
+    const k = await both(['-f', '--', 'sh', '-c', 'sleep 5 & sleep 0.3; kill -9 $!; wait']);
+    const chld = (t: Tasks) => matching(t, /^--- SIGCHLD .*CLD_KILLED/);
+    expect(chld(k.strace)).toEqual([
+      '--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=1.1, si_uid=0, si_status=SIGKILL, si_utime=N, si_stime=N} ---',
+    ]);
+    expect(chld(k.oslens)).toEqual(chld(k.strace));
+    const killed = (t: Tasks) => lines(t, '1.1').slice(-2);
+    expect(killed(k.oslens)).toEqual(killed(k.strace));
+  });
+
+  it('prints restart_syscall with the call it resumes, after SIGSTOP/SIGCONT', async (ctx) => {
+    needStrace(ctx.skip);
+    const r = await both(['--', 'sleep', '1'], async (_t, child) => {
+      await sleep(400);
+      process.kill(child, 'SIGSTOP');
+      await sleep(100);
+      process.kill(child, 'SIGCONT');
+    });
+    const around = (t: Tasks) => {
+      const l = lines(t);
+      const i = l.findIndex((x) => x.startsWith('restart_syscall('));
+      // From the signal on (clock_nanosleep's remaining time is the decoder's, not framing).
+      return l.slice(i - 3, i + 1);
+    };
+    expect(around(r.strace).at(-1)).toBe('restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0');
+    expect(around(r.oslens)).toEqual(around(r.strace));
+  });
+
+  it('ends the call in flight at detach with ` <detached ...>` (-p, then SIGINT)', async (ctx) => {
+    needStrace(ctx.skip);
+    const target = spawn('sleep', ['6'], { stdio: 'ignore' });
+    try {
+      await sleep(100);
+      const out: Record<string, string[]> = {};
+      for (const tracer of ['strace', 'oslens'] as const) {
+        const t = await trace(tracer, ['-p', String(target.pid)], async (tracerPid) => {
+          await waitTraced(target.pid!);
+          await sleep(200);
+          process.kill(tracerPid, 'SIGINT');
+        });
+        out[tracer] = lines(t);
+      }
+      expect(out.strace).toEqual(['restart_syscall(<... resuming interrupted read ...> <detached ...>']);
+      expect(out.oslens).toEqual(out.strace);
+    } finally {
+      target.kill('SIGKILL');
+    }
+  });
+});

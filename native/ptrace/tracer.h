@@ -30,7 +30,8 @@ enum {
   REC_ATTACHED = 9,
   REC_DETACHED = 10,
   REC_MESSAGE = 11,  /* aux = errno; then text */
-  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
+  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns, u64 sys_ns}:
+                        ns wall time in the calls, sys_ns system CPU time (strace -c's default) */
 };
 
 /* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault),

@@ -17,6 +17,7 @@ interface TraceFlags {
   follow?: boolean;
   summary?: boolean;
   summaryAndLines?: boolean;
+  wallClock?: boolean;
   pid?: string;
   expr?: string[];
   strsize: string;
@@ -41,6 +42,10 @@ export function register(program: Command): void {
     .option('-f, --follow', 'follow forks, vforks and threads')
     .option('-c, --summary', 'count time, calls and errors per syscall; print the table at the end')
     .option('-C, --summary-and-lines', 'like -c, and print the lines too')
+    .option(
+      '-w, --wall-clock',
+      '-c/-C: count the wall time between entry and exit of each call instead of system CPU time',
+    )
     .option(
       '-p, --pid <pids>',
       'attach to running processes (comma-separated): only the thread given unless -f (--ebpf: whole processes); Ctrl-C detaches',
@@ -175,7 +180,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   const json = Boolean(flags.json);
   const output = await openTraceOutput(flags);
   const renderer = new TraceRenderer(renderOptions(flags, json, lines));
-  let counts: { nr: number; calls: number; errors: number; ns: number }[] = [];
+  let counts: { nr: number; calls: number; errors: number; ns: number; sysNs: number }[] = [];
   const onRecords = (records: EngineRecord[]) => {
     for (const r of records) {
       if (r.type === 'counts') counts = r.rows;
@@ -220,11 +225,15 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
       /EPERM|Operation not permitted/.test(result.error ?? '') ? ExitCode.permissionDenied : ExitCode.failure,
     );
 
+  // strace -c: the tracee's system CPU time across each call (from wait4's rusage at the entry
+  // and exit stops); -w: wall time. JSON keeps `seconds` as wall time and adds `systemSeconds`.
   const rows = counts.map((c) => ({
     name: syscallName(c.nr),
+    nr: c.nr,
     calls: c.calls,
     errors: c.errors,
-    seconds: c.ns / 1e9,
+    seconds: (json || flags.wallClock ? c.ns : c.sysNs) / 1e9,
+    systemSeconds: c.sysNs / 1e9,
     model: syscallByNr(c.nr)?.model,
   }));
   if (json || counting) output.summary(rows, Boolean(flags.model));

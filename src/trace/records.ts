@@ -120,7 +120,8 @@ export interface MessageRecord {
 
 export interface CountsRecord {
   type: 'counts';
-  rows: { nr: number; calls: number; errors: number; ns: number }[];
+  /** ns: wall time inside the calls (-w); sysNs: the process's system CPU time across them (-c). */
+  rows: { nr: number; calls: number; errors: number; ns: number; sysNs: number }[];
 }
 
 export type EngineRecord = EnterRecord | ExitRecord | TaskRecord | SignalRecord | MessageRecord | CountsRecord;
@@ -215,12 +216,13 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
     } else if (type === RecordType.counts) {
       const rows = [];
       for (let i = 0; i < aux; i++) {
-        const p = body + 32 * i;
+        const p = body + 40 * i;
         rows.push({
           nr: buf.readUInt32LE(p),
           calls: Number(buf.readBigUInt64LE(p + 8)),
           errors: Number(buf.readBigUInt64LE(p + 16)),
           ns: Number(buf.readBigUInt64LE(p + 24)),
+          sysNs: Number(buf.readBigUInt64LE(p + 32)),
         });
       }
       out.push({ type: 'counts', rows });

@@ -167,7 +167,8 @@ export class TraceRenderer {
             signal: signalName(rec.signo),
             code: rec.code,
           });
-        else out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${this.siginfo(rec)} ---`);
+        else if (this.o.lines)
+          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${this.siginfo(rec)} ---`);
         break;
       case 'exited':
       case 'killed': {
@@ -177,7 +178,8 @@ export class TraceRenderer {
           if (rec.type === 'exited') ev.code = rec.aux;
           else ev.signal = signalName(rec.aux);
           out.push(ev);
-        } else {
+        } else if (this.o.lines) {
+          // Plain -c (strace -c) prints the table alone: no exit lines among it.
           const text =
             rec.type === 'exited'
               ? `exited with ${rec.aux}`
@@ -197,7 +199,8 @@ export class TraceRenderer {
         break;
       }
       case 'groupStop':
-        if (!this.o.json) out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
+        if (!this.o.json && this.o.lines)
+          out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
         break;
       case 'detached': {
         // strace's droptcb(): the call whose line is still open ends with ` <detached ...>`.
@@ -415,27 +418,31 @@ export class TraceRenderer {
   }
 }
 
-/** strace -c's table. `rows` sorted by time, descending. */
+/**
+ * strace -c's table (count.c): rows by time, descending, ties in syscall-number order (strace's
+ * stable sort of its per-number array); seconds rounded to microseconds, usecs/call truncated,
+ * errors blank when none; the `total` row under a second rule.
+ */
 export function renderSummary(
-  rows: { name: string; calls: number; errors: number; seconds: number; model?: string }[],
+  rows: { name: string; nr?: number; calls: number; errors: number; seconds: number; model?: string }[],
   withModel: boolean,
 ): string {
-  const sorted = [...rows].sort((a, b) => b.seconds - a.seconds || b.calls - a.calls || a.name.localeCompare(b.name));
+  const sorted = [...rows].sort(
+    (a, b) => b.seconds - a.seconds || (a.nr ?? 0) - (b.nr ?? 0) || a.name.localeCompare(b.name),
+  );
   const total = sorted.reduce(
     (s, r) => ({ seconds: s.seconds + r.seconds, calls: s.calls + r.calls, errors: s.errors + r.errors }),
-    {
-      seconds: 0,
-      calls: 0,
-      errors: 0,
-    },
+    { seconds: 0, calls: 0, errors: 0 },
   );
   const modelHead = withModel ? ' model' : '';
   const lines = [
     `% time     seconds  usecs/call     calls    errors syscall${withModel ? '          ' + modelHead : ''}`,
     `------ ----------- ----------- --------- --------- ----------------${withModel ? ' ------------------' : ''}`,
   ];
-  const line = (pct: number, s: number, calls: number, errors: number, name: string, model?: string) =>
-    `${pct.toFixed(2).padStart(6)} ${s.toFixed(6).padStart(11)} ${String(calls ? Math.round((s * 1e6) / calls) : 0).padStart(11)} ${String(calls).padStart(9)} ${(errors ? String(errors) : '').padStart(9)} ${withModel ? name.padEnd(16) + ' ' + (model ?? '') : name}`;
+  const line = (pct: number, s: number, calls: number, errors: number, name: string, model?: string) => {
+    const perCall = calls ? Math.floor((s * 1e6) / calls + 1e-9) : 0;
+    return `${pct.toFixed(2).padStart(6)} ${s.toFixed(6).padStart(11)} ${String(perCall).padStart(11)} ${String(calls).padStart(9)} ${(errors ? String(errors) : '').padStart(9)} ${withModel ? name.padEnd(16) + ' ' + (model ?? '') : name}`;
+  };
   for (const r of sorted)
     lines.push(
       line(total.seconds ? (100 * r.seconds) / total.seconds : 0, r.seconds, r.calls, r.errors, r.name, r.model),

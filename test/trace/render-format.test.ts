@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module of the fidelity benchmark, without type declarations
 import { normaliseTrace } from '../../scripts/fidelity/normalise.mjs';
@@ -28,14 +28,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The children of pid (from /proc), to signal the traced program. */
-function childrenOf(pid: number): number[] {
+/** The children of pid running `comm` (from /proc), to signal the traced program. */
+function childrenOf(pid: number, comm: string): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name === comm && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
     } catch {
       // gone
     }
@@ -43,19 +44,16 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-async function waitForChild(pid: number): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const c = childrenOf(pid);
+/** The traced program: the tracer's child once it runs `comm` (strace forks probes first). */
+async function waitForChild(pid: number, comm: string): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    const c = childrenOf(pid, comm);
     if (c.length > 0) return c[0]!;
     await sleep(20);
   }
-  throw new Error(`no child of ${pid}`);
+  throw new Error(`no child of ${pid} runs ${comm}`);
 }
 
-/**
- * Runs `args` (tracer flags, `--`, command) under one tracer; `during` gets the tracer's pid and
- * its first child (the traced program) while it runs. Returns the normalised tasks.
- */
 /** Waits until pid is ptraced (TracerPid in /proc/PID/status). */
 async function waitTraced(pid: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -78,7 +76,8 @@ async function trace(
       : [process.execPath, [OSLENS, 'trace', '-o', file, ...args]];
   const p = spawn(cmd, argv, { stdio: 'ignore', cwd: dir });
   const done = new Promise<void>((resolve) => p.once('exit', () => resolve()));
-  if (during) await during(p.pid!, args.includes('-p') ? 0 : await waitForChild(p.pid!));
+  const comm = basename(args[args.indexOf('--') + 1] ?? '').slice(0, 15);
+  if (during) await during(p.pid!, args.includes('-p') ? 0 : await waitForChild(p.pid!, comm));
   await done;
   const follow = args.includes('-f');
   return normaliseTrace(readFileSync(file, 'utf8'), { follow, tracerPid: p.pid });
@@ -176,7 +175,7 @@ int main(void) { pthread_t t; pthread_create(&t, 0, run, 0); usleep(100000); exi
 
   it('prints restart_syscall with the call it resumes, after SIGSTOP/SIGCONT', async (ctx) => {
     needStrace(ctx.skip);
-    const r = await both(['--', 'sleep', '1'], async (_t, child) => {
+    const r = await both(['--', 'sleep', '2'], async (_t, child) => {
       await sleep(400);
       process.kill(child, 'SIGSTOP');
       await sleep(100);

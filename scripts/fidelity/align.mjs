@@ -168,6 +168,7 @@ const RAW = /^(?:0x[0-9a-fA-F]+|0xADDR|-?\d+)$/;
 /** The kind of difference between strace's line s and oslens' line o (both normalised). */
 export function classify(s, o) {
   if (s.startsWith('!prefix') || o.startsWith('!prefix')) return 'pid prefix';
+  if (s.startsWith('!pad') || o.startsWith('!pad')) return 'alignment/spacing';
   const ks = lineKind(s);
   const ko = lineKind(o);
   if (ks.kind === 'exit' || ko.kind === 'exit') return 'exit lines';
@@ -203,7 +204,7 @@ export function compareTraces(strace, other) {
     entry.example ??= ex;
     res.examples.push(ex);
   };
-  const nameOf = (l) => lineKind(l.norm.replace(/^!prefix /, '')).name;
+  const nameOf = (l) => lineKind(l.norm.replace(/^(?:!\w+ )+/, '')).name;
   for (const task of new Set([...strace.keys(), ...other.keys()])) {
     const a = strace.get(task) ?? [];
     const b = other.get(task) ?? [];

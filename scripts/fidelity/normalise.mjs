@@ -184,6 +184,41 @@ export function normaliseBody(body, names) {
 }
 
 /**
+ * Where ` = ` of a finished call line is, and whether it is where strace's tabto() puts it: `) `
+ * padded to column 40 of the whole line (prefix included), or one space past it.
+ */
+export function returnColumn(body, prefixLen) {
+  const parts = splitStrings(body);
+  let offset = 0;
+  let found = null;
+  for (const p of parts) {
+    if (!p.str) {
+      const re = /\) ( *)= /g;
+      for (let m = re.exec(p.text); m; m = re.exec(p.text)) found = { at: offset + m.index, spaces: m[1].length + 1 };
+    }
+    offset += p.text.length;
+  }
+  if (!found) return null;
+  const want = Math.max(1, 40 - prefixLen - found.at - 1);
+  return { ...found, aligned: found.spaces === want };
+}
+
+/**
+ * normaliseBody, and the spaces before ` = ` made canonical when they are where strace puts
+ * them: an address replaced by 0xADDR changes the width before ` = `, and so strace's own
+ * padding, from run to run. A line padded otherwise keeps its spaces and is marked `!pad `.
+ */
+function normaliseAligned(body, names, prefixLen) {
+  const col = returnColumn(body, prefixLen);
+  if (!col) return normaliseBody(body, names);
+  const head = body.slice(0, col.at + 1);
+  const tail = body.slice(col.at + 1 + col.spaces);
+  if (!col.aligned) return '!pad ' + normaliseBody(body, names);
+  const norm = normaliseBody(head + ' ' + tail, names);
+  return norm;
+}
+
+/**
  * A whole trace, normalised and grouped by task: `tasks` maps a canonical task name to its lines
  * (`norm`: what is compared; `raw`: what was printed). With `follow`, a line whose pid prefix is
  * missing or not strace's `%-5d ` is marked (`!prefix `) so that it never equals strace's.
@@ -198,9 +233,9 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
   const { root, names } = nameTasks(lines, tracerPid);
   const tasks = new Map();
   const open = new Map();
-  const add = (task, body, raw, bad, merged) => {
+  const add = (task, body, raw, bad, merged, prefixLen) => {
     if (!tasks.has(task)) tasks.set(task, []);
-    const line = { norm: (bad ? '!prefix ' : '') + normaliseBody(body, names), raw, merged };
+    const line = { norm: (bad ? '!prefix ' : '') + normaliseAligned(body, names, prefixLen), raw, merged };
     tasks.get(task).push(line);
     return line;
   };
@@ -219,12 +254,12 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
         const at = joined.lastIndexOf(_all);
         return ') '.padEnd(Math.max(2, 40 - held.l.prefixLen - at), ' ') + '= ';
       });
-      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseBody(body, names);
+      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseAligned(body, names, held.l.prefixLen);
       held.line.raw += '\n' + l.raw;
       held.line.merged = true;
       continue;
     }
-    const line = add(task, l.body, l.raw, bad, false);
+    const line = add(task, l.body, l.raw, bad, false, l.prefixLen);
     if (kind === 'unfinished') open.set(task, { name, l, line, bad });
   }
   return tasks;

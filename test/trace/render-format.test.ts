@@ -8,7 +8,7 @@
  * detached, restart_syscall, and SIGCHLD's siginfo.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,26 @@ describe('trace output framed as strace frames it', () => {
     const close = (t: Tasks) => matching(t, /^\S+ close\(/).map(shape);
     expect(close(r.strace).length).toBeGreaterThan(2);
     expect(close(r.oslens)).toEqual(close(r.strace));
+  });
+
+  it("escapes bytes as strace's string_quote does (octal, 3 digits before a digit; getrandom in hex)", async (ctx) => {
+    needStrace(ctx.skip);
+    // Every byte value, each also followed by an octal digit, a quote, a backslash, C escapes.
+    const bytes: number[] = [];
+    for (let b = 0; b < 256; b++) bytes.push(b, 0x37, b, 0x38);
+    writeFileSync(join(dir, 'bytes.bin'), Buffer.concat([Buffer.from(bytes), Buffer.from('"\\\t\n\r\v\f\x00\x001')]));
+    const r = await both(['-s', '2000', '--', 'cat', 'bytes.bin']);
+    const io = (t: Tasks) => matching(t, /^(read|write)\(\d+, "/);
+    expect(io(r.strace).filter((l) => l.includes('"\\0007\\08\\0017\\18')).length).toBe(2); // read and write of the file
+    expect(io(r.oslens)).toEqual(io(r.strace));
+    const random = (t: Tasks) =>
+      lines(t)
+        .filter((l) => l.startsWith('getrandom('))
+        .map((l) => /^getrandom\(("[^"]*")/.exec(l)![1]);
+    const raw = (tasks: Tasks) => [...tasks.values()].flat().filter((l) => l.raw.startsWith('getrandom('));
+    expect(raw(r.strace).length).toBeGreaterThan(0);
+    for (const l of [...raw(r.strace), ...raw(r.oslens)]) expect(l.raw).toMatch(/^getrandom\("(\\x[0-9a-f]{2})+", /);
+    expect(random(r.oslens)).toEqual(random(r.strace));
   });
 
   it('prints umask in octal, argument and return value', async (ctx) => {

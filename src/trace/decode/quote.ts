@@ -1,10 +1,18 @@
 /** strace's quoting of strings and buffers. */
 
-/** Printable ASCII as is, C escapes, octal for the rest (strace's default, without -x). */
-export function quote(data: Buffer, truncated: boolean): string {
+/**
+ * strace's string_quote(): printable ASCII as is, C escapes, octal for the rest (`\0`, `\33`,
+ * three digits when an octal digit follows). `hex`: QUOTE_FORCE_HEX, every byte as `\xNN`, as
+ * strace prints buffers that are bytes, not text (getrandom's).
+ */
+export function quote(data: Buffer, truncated: boolean, hex = false): string {
   let s = '"';
   for (let i = 0; i < data.length; i++) {
     const c = data[i]!;
+    if (hex) {
+      s += `\\x${c.toString(16).padStart(2, '0')}`;
+      continue;
+    }
     const next = data[i + 1];
     if (c === 0x22) s += '\\"';
     else if (c === 0x5c) s += '\\\\';

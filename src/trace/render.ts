@@ -133,6 +133,11 @@ export class TraceRenderer {
   push(rec: EngineRecord): (string | TraceRecord)[] {
     const out: (string | TraceRecord)[] = [];
     if (rec.type === 'counts' || rec.type === 'message') return out;
+    // Events strace prints nothing for (a new task, an exec, an attach) neither count the task
+    // as traced yet (strace's nprocs grows at the task's first stop) nor interrupt another
+    // task's open line: `clone(...) = N` stays whole, with no `[pid N]` while one task runs.
+    if (rec.type === 'newTask' || rec.type === 'exec' || rec.type === 'attached') return this.silent(rec, out);
+    if (rec.type === 'detached') return this.detached(rec, out);
     this.live.add(rec.tid);
     // Another task's event while a line is open: close it as unfinished.
     if (this.last !== null && this.last !== rec.tid) {
@@ -147,8 +152,6 @@ export class TraceRenderer {
     }
     this.last = null;
     switch (rec.type) {
-      case 'newTask':
-        break;
       case 'enter':
         this.pending.set(rec.tid, { enter: rec, unfinished: false });
         this.last = rec.tid;
@@ -190,38 +193,41 @@ export class TraceRenderer {
         this.previous.delete(rec.tid);
         break;
       }
-      case 'exec': {
-        if (rec.aux !== rec.tid) {
-          this.pending.delete(rec.aux);
-          this.live.delete(rec.aux);
-        }
-        if (this.o.json) out.push(this.execEvent(rec));
-        break;
-      }
       case 'groupStop':
         if (!this.o.json && this.o.lines)
           out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
         break;
-      case 'detached': {
-        // strace's droptcb(): the call whose line is still open ends with ` <detached ...>`.
-        const p = this.pending.get(rec.tid);
-        this.pending.delete(rec.tid);
-        this.live.delete(rec.tid);
-        if (p && !p.unfinished && !this.o.json && this.o.lines)
-          out.push(
-            this.prefix(rec.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <detached ...>',
-          );
-        break;
-      }
-      case 'attached':
-        // strace names the call a task attached with -p resumes after `read`: its record of the
-        // task's last syscall starts as number 0. `restart_syscall(<... resuming interrupted read
-        // ...>)` is what strace 6 prints for a sleeper it attached to.
-        this.previous.set(rec.tid, syscallName(0));
-        break;
       default:
         break;
     }
+    return out;
+  }
+
+  /** Records that print no line: a new task, an exec (JSON: its record), an attach. */
+  private silent(rec: TaskRecord, out: (string | TraceRecord)[]): (string | TraceRecord)[] {
+    if (rec.type === 'exec') {
+      if (rec.aux !== rec.tid) {
+        this.pending.delete(rec.aux);
+        this.live.delete(rec.aux);
+      }
+      if (this.o.json) out.push(this.execEvent(rec));
+    } else if (rec.type === 'attached') {
+      // strace names the call a task attached with -p resumes after `read`: its record of the
+      // task's last syscall starts as number 0. `restart_syscall(<... resuming interrupted read
+      // ...>)` is what strace 6 prints for a sleeper it attached to.
+      this.previous.set(rec.tid, syscallName(0));
+    }
+    return out;
+  }
+
+  /** strace's droptcb(): the task's call whose line is still open ends with ` <detached ...>`. */
+  private detached(rec: TaskRecord, out: (string | TraceRecord)[]): (string | TraceRecord)[] {
+    const p = this.pending.get(rec.tid);
+    this.pending.delete(rec.tid);
+    this.live.delete(rec.tid);
+    if (this.last === rec.tid) this.last = null;
+    if (p && !p.unfinished && !this.o.json && this.o.lines)
+      out.push(this.prefix(rec.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <detached ...>');
     return out;
   }
 

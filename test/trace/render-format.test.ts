@@ -112,6 +112,30 @@ describe('trace output framed as strace frames it', () => {
     }
   });
 
+  it('on a terminal, prefixes `[pid N] ` only while two tasks are traced', (ctx) => {
+    needStrace(ctx.skip);
+    const cmd = ['-f', '--', 'sh', '-c', '/bin/true & wait; echo x'];
+    const shapes = (stderr: string) =>
+      new Set(
+        stderr
+          .split('\n')
+          .filter((l) => !/^(strace|oslens): /.test(l) && l !== '')
+          .map((l) => {
+            const m = /^(\[pid +\d+\] )?(\+\+\+|---|<\.\.\. \w+ resumed>|\w+)/.exec(l);
+            return m ? `${m[1] ? '[pid] ' : ''}${m[2]}` : `other: ${l}`;
+          }),
+      );
+    const s = shapes(spawnSync('strace', cmd, { encoding: 'utf8', cwd: dir }).stderr);
+    const o = shapes(spawnSync(process.execPath, [OSLENS, 'trace', ...cmd], { encoding: 'utf8', cwd: dir }).stderr);
+    // The first execve (one task), the child's exit (two), the parent's last write and exit
+    // (the child reaped: one again).
+    for (const shape of ['execve', '[pid] exit_group', '[pid] +++', 'write', 'exit_group', '+++'])
+      expect(s.has(shape), shape).toBe(true);
+    for (const shape of ['execve', '[pid] exit_group', '[pid] +++', 'write', 'exit_group', '+++'])
+      expect(o.has(shape), shape).toBe(true);
+    expect(o.has('[pid] write')).toBe(s.has('[pid] write'));
+  });
+
   it('counts -tt timestamps and -T durations in the column as strace does', async (ctx) => {
     needStrace(ctx.skip);
     const r = await both(['-f', '-tt', '-T', '--', 'cat', '/etc/hostname']);

@@ -138,6 +138,12 @@ const napi_args::Spec kTraceOptions[] = {
     {"spinUs", Kind::Int, 0, 1000000},
     {"filter", Kind::IntArray, 0, TRACER_MAX_NR - 1},
     {"capture", Kind::Uint32Array, 0, 0, TRACER_MAX_NR * 6},
+    // What oslens's caller gave it (src/util/caller.ts), for the spawned command to get the same.
+    {"keepFds", Kind::IntArray, 0, INT32_MAX},
+    {"stdioNonblock", Kind::Slots, 0, 0, 3},
+    {"savedStdio", Kind::Slots, 0, INT32_MAX, 3},
+    {"sigIgnored", Kind::String},
+    {"sigBlocked", Kind::String},
 };
 
 // traceStart(options, callback): callback(batch: Buffer) per batch, then callback(null, result).

@@ -4,7 +4,7 @@
  * summary as the -c table or, with --json, a last `{ "type": "summary" }` record.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { renderSummary } from '../trace/render.js';
+import { renderSummary } from '../trace/summary-table.js';
 import type { TraceRecord } from '../trace/types.js';
 import { UserError } from '../util/errors.js';
 

@@ -3,10 +3,11 @@
  * entries with exits per task and prints `<unfinished ...>` / `<... resumed>` when tasks
  * interleave), but pure: it returns text, never writes.
  */
-import type { Capture, EngineRecord, EnterRecord, ExitRecord, SignalRecord, TaskRecord } from './records.js';
+import type { Capture, EngineRecord, EnterRecord, ExitRecord, TaskRecord } from './records.js';
 import { bytesArrayField, bytesField, splitNul } from './bytes.js';
 import { decodeArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
+import { siginfoText } from './siginfo.js';
 import { signalName } from './signals.js';
 import { syscallByNr, syscallName } from './syscalls.js';
 import type { ModelId } from '../lessons/types.js';
@@ -66,43 +67,10 @@ interface Pending {
   unfinished: boolean;
 }
 
-const SI_CODES: Record<number, string> = {
-  0: 'SI_USER',
-  128: 'SI_KERNEL',
-  [-1]: 'SI_QUEUE',
-  [-2]: 'SI_TIMER',
-  [-3]: 'SI_MESGQ',
-  [-4]: 'SI_ASYNCIO',
-  [-5]: 'SI_SIGIO',
-  [-6]: 'SI_TKILL',
-  [-7]: 'SI_DETHREAD',
-  [-60]: 'SI_ASYNCNL',
-};
-const SI_TIMER = -2;
-const SIGCHLD = 17;
-/** si_code values above 0 are per signal (asm-generic/siginfo.h). */
-const SIGNAL_CODES: Record<number, string[]> = {
-  4: ['ILL_ILLOPC', 'ILL_ILLOPN', 'ILL_ILLADR', 'ILL_ILLTRP', 'ILL_PRVOPC', 'ILL_PRVREG', 'ILL_COPROC', 'ILL_BADSTK'],
-  5: ['TRAP_BRKPT', 'TRAP_TRACE', 'TRAP_BRANCH', 'TRAP_HWBKPT', 'TRAP_UNK', 'TRAP_PERF'],
-  7: ['BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO'],
-  8: ['FPE_INTDIV', 'FPE_INTOVF', 'FPE_FLTDIV', 'FPE_FLTOVF', 'FPE_FLTUND', 'FPE_FLTRES', 'FPE_FLTINV', 'FPE_FLTSUB'],
-  11: ['SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR', 'SEGV_ACCADI', 'SEGV_ADIDERR', 'SEGV_ADIPERR'],
-  17: ['CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'],
-  29: ['POLL_IN', 'POLL_OUT', 'POLL_MSG', 'POLL_ERR', 'POLL_PRI', 'POLL_HUP'],
-};
-const FAULT_SIGNALS = new Set([4, 7, 8, 11]);
-
-function siCodeName(signo: number, code: number): string {
-  if (SI_CODES[code]) return SI_CODES[code]!;
-  return (code > 0 ? SIGNAL_CODES[signo]?.[code - 1] : undefined) ?? String(code);
-}
-
 const sec = (ns: bigint) => Number(ns / 1000n) / 1e6;
 
 /** strace's column for ` = ` (its -a default). */
 const RETURN_COLUMN = 40;
-/** USER_HZ: the unit of siginfo's si_utime/si_stime (100 on every Linux ABI). */
-const CLOCK_TICKS = 100;
 
 /**
  * The end of a syscall line as strace's tabto() writes it: `) `, then spaces up to column 40 of
@@ -111,11 +79,6 @@ const CLOCK_TICKS = 100;
 export function withReturn(line: string, ret: string): string {
   const s = line + ') ';
   return s.padEnd(RETURN_COLUMN) + '= ' + ret;
-}
-
-/** strace's print_clock_t: ticks, and a comment in seconds when not zero (`12 /* 0.12 s *\/`). */
-function clockTicks(v: number): string {
-  return v === 0 ? '0' : `${v} /* ${(v / CLOCK_TICKS).toFixed(2)} s */`;
 }
 
 export class TraceRenderer {
@@ -171,7 +134,7 @@ export class TraceRenderer {
             code: rec.code,
           });
         else if (this.o.lines)
-          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${this.siginfo(rec)} ---`);
+          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${siginfoText(rec)} ---`);
         break;
       case 'exited':
       case 'killed': {
@@ -380,26 +343,6 @@ export class TraceRenderer {
     return s;
   }
 
-  /** strace's printsiginfo(): which fields depend on who sent the signal (si_code). */
-  private siginfo(r: SignalRecord): string {
-    const name = signalName(r.signo);
-    let s = `{si_signo=${name}`;
-    if (r.errno) s += `, si_errno=${errnoName(r.errno)}`;
-    s += `, si_code=${siCodeName(r.signo, r.code)}`;
-    const source = `, si_pid=${r.senderPid}, si_uid=${r.uid}`;
-    if (r.code <= 0) {
-      // SI_FROMUSER: kill, tgkill, sigqueue, ... (SI_TIMER's fields are not in the record).
-      if (r.code !== SI_TIMER) s += source;
-    } else if (r.signo === SIGCHLD) {
-      const cldExited = r.code === 1;
-      s += `${source}, si_status=${cldExited ? r.status : signalName(r.status)}`;
-      s += `, si_utime=${clockTicks(r.utime)}, si_stime=${clockTicks(r.stime)}`;
-    } else if (FAULT_SIGNALS.has(r.signo)) {
-      s += `, si_addr=${r.addr === 0n ? 'NULL' : `0x${r.addr.toString(16)}`}`;
-    } else if (r.senderPid || r.uid) s += source;
-    return s + '}';
-  }
-
   private event(enter: EnterRecord, exit: ExitRecord | null, ret: bigint | null): SyscallEvent {
     const name = syscallName(enter.nr);
     const captures = [...enter.captures, ...(exit?.captures ?? [])];
@@ -422,38 +365,4 @@ export class TraceRenderer {
       model: (syscallByNr(enter.nr)?.model ?? 'syscall-boundary') as ModelId,
     };
   }
-}
-
-/**
- * strace -c's table (count.c): rows by time, descending, ties in syscall-number order (strace's
- * stable sort of its per-number array); seconds rounded to microseconds, usecs/call truncated,
- * errors blank when none; the `total` row under a second rule.
- */
-export function renderSummary(
-  rows: { name: string; nr?: number; calls: number; errors: number; seconds: number; model?: string }[],
-  withModel: boolean,
-): string {
-  const sorted = [...rows].sort(
-    (a, b) => b.seconds - a.seconds || (a.nr ?? 0) - (b.nr ?? 0) || a.name.localeCompare(b.name),
-  );
-  const total = sorted.reduce(
-    (s, r) => ({ seconds: s.seconds + r.seconds, calls: s.calls + r.calls, errors: s.errors + r.errors }),
-    { seconds: 0, calls: 0, errors: 0 },
-  );
-  const modelHead = withModel ? ' model' : '';
-  const lines = [
-    `% time     seconds  usecs/call     calls    errors syscall${withModel ? '          ' + modelHead : ''}`,
-    `------ ----------- ----------- --------- --------- ----------------${withModel ? ' ------------------' : ''}`,
-  ];
-  const line = (pct: number, s: number, calls: number, errors: number, name: string, model?: string) => {
-    const perCall = calls ? Math.floor((s * 1e6) / calls + 1e-9) : 0;
-    return `${pct.toFixed(2).padStart(6)} ${s.toFixed(6).padStart(11)} ${String(perCall).padStart(11)} ${String(calls).padStart(9)} ${(errors ? String(errors) : '').padStart(9)} ${withModel ? name.padEnd(16) + ' ' + (model ?? '') : name}`;
-  };
-  for (const r of sorted)
-    lines.push(
-      line(total.seconds ? (100 * r.seconds) / total.seconds : 0, r.seconds, r.calls, r.errors, r.name, r.model),
-    );
-  lines.push(lines[1]!);
-  lines.push(line(100, total.seconds, total.calls, total.errors, 'total'));
-  return lines.join('\n') + '\n';
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderSummary } from '../../src/trace/render.js';
+import { renderSummary } from '../../src/trace/summary-table.js';
 import { syscallByName } from '../../src/trace/syscalls.js';
 import { OSLENS, skipUnlessCapable } from '../helpers/env.js';
 

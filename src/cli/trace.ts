@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { buildCaptureTable } from '../trace/decode.js';
+import { buildCaptureTable, setHexStyle } from '../trace/decode.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
 import { TraceRenderer, renderOptions } from '../trace/render.js';
@@ -23,6 +23,7 @@ interface TraceFlags {
   strsize: string;
   durations?: boolean;
   timestamps: number;
+  hex: number;
   showPaths?: boolean;
   output?: string;
   json?: boolean;
@@ -61,6 +62,12 @@ export function register(program: Command): void {
     .option(
       '-t, --timestamps',
       'prefix lines with the time (-tt: microseconds, -ttt: epoch seconds)',
+      (_v: string, prev: number) => prev + 1,
+      0,
+    )
+    .option(
+      '-x, --hex',
+      'print non-ASCII strings in hexadecimal (-xx: all strings)',
       (_v: string, prev: number) => prev + 1,
       0,
     )
@@ -163,6 +170,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   if (!Number.isInteger(strsize) || strsize < 0)
     throw new UserError(`-s: invalid string size '${flags.strsize}'`, ExitCode.usage);
   const filter = parseFilter(flags.expr ?? []);
+  setHexStyle(flags.hex);
   const pids = flags.pid !== undefined ? parsePids(flags.pid) : undefined;
   if (!pids && command.length === 0)
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);

@@ -166,6 +166,23 @@ describe('trace output framed as strace frames it', () => {
     expect(random(r.oslens)).toEqual(random(r.strace));
   });
 
+  it('prints strings in hex as strace -x (non-ASCII ones) and -xx (all) do', async (ctx) => {
+    needStrace(ctx.skip);
+    writeFileSync(join(dir, 'mixed.txt'), 'ab\ncd\x01e\n');
+    writeFileSync(join(dir, 'plain.txt'), 'plain\ttext\n');
+    for (const x of ['-x', '-xx']) {
+      const r = await both([x, '--', 'cat', 'mixed.txt', 'plain.txt']);
+      const io = (t: Tasks) => matching(t, /^(read|write|openat|execve)\(/);
+      const s = io(r.strace);
+      expect(s).toContain(
+        x === '-x'
+          ? 'read(3, "\\x61\\x62\\x0a\\x63\\x64\\x01\\x65\\x0a", 131072) = 8'
+          : 'read(3, "\\x70\\x6c\\x61\\x69\\x6e\\x09\\x74\\x65\\x78\\x74\\x0a", 131072) = 11',
+      );
+      expect(io(r.oslens)).toEqual(s);
+    }
+  });
+
   it('prints umask in octal, argument and return value', async (ctx) => {
     needStrace(ctx.skip);
     const r = await both(['--', 'sh', '-c', 'umask 077; umask; umask 0'], undefined);

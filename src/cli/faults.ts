@@ -4,13 +4,14 @@ import { Faults, type FaultProcess } from '../ebpf/faults.js';
 import {
   addTargetOptions,
   endTarget,
+  exitStatus,
   openFor,
   resolveTarget,
   runSession,
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { printVerboseLog } from './ebpf-common.js';
+import { runEbpfCommand } from './ebpf-common.js';
 
 interface FaultsFlags extends TargetFlags {
   top: string;
@@ -31,11 +32,11 @@ export function register(program: Command): void {
       '\nExamples:\n  oslens faults --duration 5\n  oslens faults -p 1234 --interval 1\n  oslens faults --json -- sort /usr/share/dict/words',
     )
     .action(async (command: string[], flags: FaultsFlags) => {
-      await printVerboseLog(flags, 'faults', () => faultsCommand(command, flags));
+      await runEbpfCommand(flags, 'faults', () => faultsCommand(command, flags));
     });
 }
 
-async function faultsCommand(command: string[], flags: FaultsFlags): Promise<void> {
+async function faultsCommand(command: string[], flags: FaultsFlags): Promise<number> {
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const faults = openFor(target, () => new Faults(target.filter));
@@ -53,6 +54,7 @@ async function faultsCommand(command: string[], flags: FaultsFlags): Promise<voi
     const final = faults.snapshot();
     endTarget(target, why);
     emit(final);
+    return exitStatus(target, why);
   } finally {
     faults.close();
   }

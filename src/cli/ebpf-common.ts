@@ -29,7 +29,8 @@ export async function runEbpfCommand(
     throw err;
   }
   closeAllSessions();
-  // stdout and stderr are synchronous for files and pipes on Linux: nothing is cut short.
+  // Let stdout drain (a pipe to a slow reader takes a while), then exit with the status.
+  await new Promise<void>((r) => process.stdout.write('', () => r()));
   process.exit(code);
 }
 

@@ -48,12 +48,18 @@ export class Syscount {
   readonly latency: boolean;
   /** Processes that exited, as the kernel handed them over (struct exited_proc). */
   private exited = new Map<string, ProcessCount>();
-  private ring: RingStream;
+  private ring?: RingStream;
 
-  constructor(filter: BpfFilter, opts: { latency?: boolean } = {}) {
+  /**
+   * `latency`: time each call too (an entry program more). `keepExited` (default true): keep the
+   * rows of processes that exit; the dashboards, which show rates of live processes over hours,
+   * do not.
+   */
+  constructor(filter: BpfFilter, opts: { latency?: boolean; keepExited?: boolean } = {}) {
     this.latency = Boolean(opts.latency);
     const programs = ['syscount_exit', 'syscount_task_exit', ...(this.latency ? ['syscount_enter'] : [])];
     this.session = new BpfSession('syscount', { filter: { ...filter, flags: this.latency ? LATENCY : 0 }, programs });
+    if (opts.keepExited === false) return;
     this.ring = this.session.streamRing('exited', (b) => {
       const p: ProcessCount = {
         pid: b.readUInt32LE(0),
@@ -68,7 +74,7 @@ export class Syscount {
 
   /** Hands over the processes that exited so far (call before the last snapshot). */
   async flush(): Promise<void> {
-    await this.ring.stop();
+    await this.ring?.stop();
   }
 
   /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */

@@ -177,10 +177,53 @@ export class BpfSession {
     libbpf().bpf_map_update_elem(this.mapFd('followed'), key, Buffer.from([fromExec ? 2 : 1]), 0);
   }
 
-  /** Every (key, value) of a hash or array map. */
+  /**
+   * Every (key, value) of a hash or array map, read in batches (one syscall per few thousand
+   * entries, not two per entry); keys and values are views into two shared buffers.
+   */
   entries(map: string, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
     const l = libbpf();
     const fd = this.mapFd(map);
+    const chunk = 4096;
+    const out: { key: Buffer; value: Buffer }[] = [];
+    const token = [Buffer.alloc(Math.max(keySize, 8)), Buffer.alloc(Math.max(keySize, 8))];
+    const count = new Uint32Array(1);
+    for (let first = true; ; first = false) {
+      const keys = Buffer.alloc(keySize * chunk);
+      const values = Buffer.alloc(valueSize * chunk);
+      count[0] = chunk;
+      const rc = l.bpf_map_lookup_batch(fd, first ? null : token[0]!, token[1]!, keys, values, count, null);
+      const errno = rc === 0 ? 0 : lastErrno();
+      if (rc !== 0 && errno !== 2 /* ENOENT: the last batch */) {
+        if (first && (errno === 22 || errno === 95)) return this.entriesOneByOne(fd, keySize, valueSize);
+        throw new Error(`${this.tool}: reading map ${map}: ${errnoName(errno)}`);
+      }
+      for (let i = 0; i < count[0]!; i++) {
+        out.push({
+          key: keys.subarray(i * keySize, (i + 1) * keySize),
+          value: values.subarray(i * valueSize, (i + 1) * valueSize),
+        });
+      }
+      if (rc !== 0) return out;
+      token.reverse();
+    }
+  }
+
+  /** Deletes these keys (of keySize bytes each) from a hash map, in one call. */
+  deleteKeys(map: string, keys: Buffer[], keySize: number): void {
+    if (keys.length === 0) return;
+    const all = Buffer.concat(keys.map((k) => k.subarray(0, keySize)));
+    const count = new Uint32Array([keys.length]);
+    const fd = this.mapFd(map);
+    if (libbpf().bpf_map_delete_batch(fd, all, count, null) !== 0) {
+      // Older kernels: one by one (a key already gone is fine).
+      for (const k of keys) libbpf().bpf_map_delete_elem(fd, k);
+    }
+  }
+
+  /** For kernels or map types without batch lookups. */
+  private entriesOneByOne(fd: number, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
+    const l = libbpf();
     const out: { key: Buffer; value: Buffer }[] = [];
     let prev: Buffer | null = null;
     for (;;) {

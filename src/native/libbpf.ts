@@ -33,6 +33,16 @@ export interface Libbpf {
   bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: number): number;
   bpf_map_delete_elem(fd: number, key: Buffer): number;
   bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
+  bpf_map_delete_batch(fd: number, keys: Buffer, count: Uint32Array, opts: null): number;
+  bpf_map_lookup_batch(
+    fd: number,
+    inBatch: Buffer | null,
+    outBatch: Buffer,
+    keys: Buffer,
+    values: Buffer,
+    count: Uint32Array,
+    opts: null,
+  ): number;
   libbpf_num_possible_cpus(): number;
   libbpf_set_print(fn: unknown): unknown;
   vsnprintf(buf: Buffer, size: number, fmt: unknown, args: unknown): number;
@@ -78,6 +88,10 @@ export function libbpf(): Libbpf {
     bpf_map_update_elem: f('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
     bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, const void *key)'),
     bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next)'),
+    bpf_map_delete_batch: f('int bpf_map_delete_batch(int fd, const void *keys, _Inout_ uint32_t *count, void *opts)'),
+    bpf_map_lookup_batch: f(
+      'int bpf_map_lookup_batch(int fd, void *in_batch, _Inout_ void *out_batch, _Out_ void *keys, _Out_ void *values, _Inout_ uint32_t *count, void *opts)',
+    ),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
     libbpf_set_print: f('void *libbpf_set_print(oslens_libbpf_print *fn)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, void *fmt, void *args)'),

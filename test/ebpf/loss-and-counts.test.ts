@@ -191,3 +191,71 @@ describe('eBPF loss accounting and exact counts (real kernel)', () => {
     expect(doc.syscalls.find((s) => s.name === 'wait4')?.count).toBe(n);
   });
 });
+
+// Touches `depth` pages of stack, one frame per page: the stack grows down all the while.
+const STACK_C = `
+#include <stdlib.h>
+#include <string.h>
+static int deep(int n) {
+  volatile char buf[4096];
+  memset((char *)buf, n, sizeof buf);
+  return n ? deep(n - 1) + buf[100] : 0;
+}
+int main(int argc, char **argv) { return deep(atoi(argv[1])) == 12345; }`;
+
+describe('faults: rows by mapping identity, bounded under a fork loop (real kernel)', () => {
+  it('a growing stack is one [stack] row holding its faults', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const stack = compileC('stack', STACK_C);
+    try {
+      const depth = 1500;
+      const r = oslens(['faults', '--json', '--', stack.bin, String(depth)]);
+      expect(r.status, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as {
+        processes: { comm: string; regions: { path: string; kind: string; faults: number }[] }[];
+      };
+      const p = doc.processes.find((x) => x.comm === 'stack');
+      const stacks = p!.regions.filter((g) => g.kind === 'stack');
+      expect(stacks).toHaveLength(1);
+      expect(stacks[0]!.path).toBe('[stack]');
+      expect(stacks[0]!.faults).toBeGreaterThanOrEqual(depth);
+    } finally {
+      stack.remove();
+    }
+  });
+
+  it('faults --interval 0.2 over more processes than its tables hold: none lost, every one accounted for', ({
+    skip,
+  }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const forks = compileC('forks', FORKS_C);
+    try {
+      const n = 17_000;
+      const r = spawnSync(
+        process.execPath,
+        [OSLENS, 'faults', '--json', '--interval', '0.2', '--', forks.bin, String(n)],
+        {
+          encoding: 'utf8',
+          maxBuffer: 512 << 20,
+          timeout: 300_000,
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const docs = jsonLines(r.stdout) as unknown as {
+        processes: unknown[];
+        unkept: { regionFaults: number; processFaults: number; foldedProcesses: number };
+      }[];
+      const last = docs.at(-1)!;
+      // Exited processes leave the kernel tables, so they never fill up.
+      expect(last.unkept.regionFaults).toBe(0);
+      expect(last.unkept.processFaults).toBe(0);
+      expect(last.processes.length + last.unkept.foldedProcesses).toBe(n + 1);
+      // An interval lists what faulted in it, not everything since the start.
+      const intervals = docs.slice(0, -1);
+      expect(intervals.length).toBeGreaterThan(0);
+      expect(Math.max(...intervals.map((d) => d.processes.length))).toBeLessThan(n / 2);
+    } finally {
+      forks.remove();
+    }
+  });
+});

@@ -55,8 +55,15 @@ struct Drainer {
   size_t max_queued = 0;
   std::atomic<size_t> queued{0};
   std::atomic<bool> stop{false};
+  // The thread and every message still queued for JS hold a reference: the last one frees it
+  // (JS may still be handling batches after the thread is gone).
+  std::atomic<int> refs{1};
   TsfnT fn;
 };
+
+void Unref(Drainer* d) {
+  if (--d->refs == 0) delete d;
+}
 
 std::map<int, Drainer*> g_drainers;  // touched by the JS thread only
 int g_next_id = 1;
@@ -71,9 +78,10 @@ void CallJs(Napi::Env env, Napi::Function cb, std::nullptr_t*, Message* m) {
           Napi::Buffer<uint8_t>::New(env, m->batch, len, [](Napi::Env, uint8_t* p) { free(p); });
       m->batch = nullptr;
       cb.Call({buf});
-      m->d->queued -= len;  // processed: the drainer may take more
     }
   }
+  if (!m->done) m->d->queued -= m->len;  // handled (or dropped): the drainer may take more
+  Unref(m->d);
   free(m->batch);
   delete m;
 }
@@ -84,8 +92,10 @@ void Emit(Drainer* d, uint8_t* batch, size_t len) {
   m->len = len;
   m->d = d;
   d->queued += len;
+  d->refs++;
   if (d->fn.NonBlockingCall(m) != napi_ok) {
     d->queued -= len;
+    d->refs--;
     free(batch);
     delete m;
   }
@@ -130,16 +140,20 @@ void* ThreadMain(void* arg) {
     uint64_t v;
     if (read(d->evfd, &v, sizeof v) < 0 && errno != EAGAIN) break;
   }
-  auto* m = new Message();
-  m->done = true;
-  m->d = d;
-  if (d->fn.NonBlockingCall(m) != napi_ok) delete m;
-  d->fn.Release();
   munmap(d->consumer, d->page);
   munmap(d->producer, d->page + 2 * d->size);
   close(d->epfd);
   close(d->evfd);
-  delete d;
+  auto* m = new Message();
+  m->done = true;
+  m->d = d;
+  d->refs++;
+  if (d->fn.NonBlockingCall(m) != napi_ok) {
+    d->refs--;
+    delete m;
+  }
+  d->fn.Release();
+  Unref(d);
   return nullptr;
 }
 

@@ -90,11 +90,15 @@ async function background(argv, ready) {
   child.stderr.on('data', (d) => (out.stderr += d));
   const exited = new Promise((r) => child.on('exit', r));
   for (let i = 0; i < 600 && !(await ready(child, out)); i++) await sleep(50);
-  await sleep(300);
+  await sleep(500);
   return {
     out,
     async stop() {
-      child.kill('SIGINT');
+      // A tool still attaching may miss a SIGINT: insist, then force.
+      for (const sig of ['SIGINT', 'SIGINT', 'SIGTERM', 'SIGKILL']) {
+        child.kill(sig);
+        if (await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) break;
+      }
       await exited;
       return out;
     },
@@ -205,5 +209,6 @@ const over = (t) => t - traceBase;
 console.log(`  ${'dd alone'.padEnd(40)} ${traceBase.toFixed(3)} s`);
 console.log(`  ${'oslens trace -c --ebpf'.padEnd(40)} ${oslensTrace.toFixed(3)} s  overhead ${over(oslensTrace).toFixed(3)} s (of which start-up ${startup.toFixed(3)} s)`);
 console.log(`  ${'strace -c'.padEnd(40)} ${straceT.toFixed(3)} s  overhead ${over(straceT).toFixed(3)} s`);
-const perSyscall = Math.max(oslensTrace - startup - traceBase, 1e-3);
-console.log(`  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x (per-syscall only, without oslens' start-up: ${(over(straceT) / perSyscall).toFixed(1)}x)`);
+const perSyscall = oslensTrace - startup - traceBase;
+const perSyscallText = perSyscall > 0.005 ? `${(over(straceT) / perSyscall).toFixed(1)}x` : "within start-up noise";
+console.log(`  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x (per-syscall only, without oslens' start-up: ${perSyscallText})`);

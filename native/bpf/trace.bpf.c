@@ -12,7 +12,7 @@
 #define ARGV_ITEMS 16   /* execve argv strings captured (the count is always exact) */
 #define ARGV_ITEM 128   /* bytes of each */
 #define DATA_LEN 2048   /* captures of one call, packed */
-#define SLACK 512       /* lets the verifier see a bounded copy at any offset in DATA_LEN */
+#define SLACK 2048      /* lets the verifier see a bounded copy at any offset in DATA_LEN */
 #define FILTER_SYSCALLS 1
 #define MAX_NR 512
 
@@ -32,7 +32,14 @@
 #define CAP_STRUCT_INOUT 15
 #define CAP_ARGC 16
 #define CAP_BUF_OUT_ARG 17
+#define CAP_PATH_OUT 22
+#define CAP_ARG_EXIT 25
+#define CAP_ARRAY_INOUT_ARG 26
+#define CAP_BUF_OUT_LENP 33
 #define MAX_ARRAY 64
+/* oslens's own kind: the new program's argv as the kernel laid it out, read at
+ * sched_process_exec and sent with the execve (the exec record's argv, exact up to the room). */
+#define CAP_EXEC_ARGV 200
 
 #define EV_CALL 1
 #define EV_NORETURN 2
@@ -193,7 +200,7 @@ static __always_inline void cap_bytes(struct call *c, int arg, __u32 kind, __u32
 		want = max;
 	}
 	n = want;
-	BOUND(n, 511); /* SLACK - 1 */
+	BOUND(n, 511); /* at most CAP_LEN, and well inside SLACK */
 	off = c->len + sizeof(*h);
 	BOUND(off, 2047); /* DATA_LEN - 1 */
 	if (n && bpf_probe_read_user(&c->data[off], n, (void *)addr) < 0) {
@@ -203,9 +210,9 @@ static __always_inline void cap_bytes(struct call *c, int arg, __u32 kind, __u32
 	cap_close(c, h, n);
 }
 
-static __always_inline void cap_string(struct call *c, int arg, __u32 kind, __u64 addr)
+static __always_inline void cap_string(struct call *c, int arg, __u32 kind, __u32 flags, __u64 addr)
 {
-	struct cap_hdr *h = cap_open(c, arg, kind, 0);
+	struct cap_hdr *h = cap_open(c, arg, kind, flags);
 	__u32 off, max;
 	long n;
 	if (!h)
@@ -226,6 +233,19 @@ static __always_inline void cap_string(struct call *c, int arg, __u32 kind, __u6
 		n--; /* without the NUL */
 	}
 	cap_close(c, h, n & (SLACK - 1));
+}
+
+/* The argument's own value (CAP_ARG_EXIT: what gives a return value its meaning). */
+static __always_inline void cap_value(struct call *c, int arg, __u32 kind, __u64 value)
+{
+	struct cap_hdr *h = cap_open(c, arg, kind, F_EXIT);
+	__u32 off;
+	if (!h)
+		return;
+	off = c->len + sizeof(*h);
+	BOUND(off, 2047);
+	*(__u64 *)&c->data[off] = value;
+	cap_close(c, h, 8);
 }
 
 struct argv_ctx {
@@ -299,16 +319,30 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		if (kind == 0 || addr == 0)
 			continue;
 		at_exit = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_ARRAY_OUT_RET ||
-			  kind == CAP_ARRAY_OUT_ARG || kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG;
-		if (kind == CAP_STRUCT_INOUT)
+			  kind == CAP_ARRAY_OUT_ARG || kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG ||
+			  kind == CAP_PATH_OUT || kind == CAP_ARG_EXIT || kind == CAP_BUF_OUT_LENP;
+		if (kind == CAP_STRUCT_INOUT || kind == CAP_ARRAY_INOUT_ARG)
 			at_exit = exit;
 		if (at_exit != exit || (exit && ret < 0))
 			continue;
 		switch (kind) {
 		case CAP_PATH:
 		case CAP_STR:
-			cap_string(c, i, kind, addr);
+			cap_string(c, i, kind, 0, addr);
 			break;
+		case CAP_PATH_OUT: /* getcwd: a string the call wrote */
+			cap_string(c, i, kind, F_EXIT, addr);
+			break;
+		case CAP_ARG_EXIT:
+			cap_value(c, i, kind, addr);
+			break;
+		case CAP_BUF_OUT_LENP: {
+			__s32 len = 0;
+			if (bpf_probe_read_user(&len, 4, (void *)arg_at(c, ref)) == 0 && len >= 0)
+				cap_bytes(c, i, kind, F_EXIT | ((__u32)len > strsize ? F_TRUNC : 0), addr,
+					  (__u32)len > strsize ? strsize : len);
+			break;
+		}
 		case CAP_BUFIN:
 		case CAP_BUF_OUT_ARG:
 		case CAP_BUF_OUT_RET:
@@ -328,6 +362,7 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 			cap_bytes(c, i, kind, 0, addr, n > size ? size : n);
 			break;
 		case CAP_ARRAY_IN:
+		case CAP_ARRAY_INOUT_ARG:
 		case CAP_ARRAY_OUT_ARG:
 		case CAP_ARRAY_OUT_RET:
 			n = kind == CAP_ARRAY_OUT_RET ? (__u64)ret : arg_at(c, ref);
@@ -345,7 +380,7 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 			cap_argv(c, i, kind, addr);
 			break;
 		default:
-			break; /* iovecs and fd paths: not read in kernel (README: trace --ebpf) */
+			break; /* iovecs, msghdrs, fd paths...: not read in kernel (README: trace --ebpf) */
 		}
 	}
 }
@@ -443,6 +478,37 @@ static __always_inline struct call *scratch_call(__u32 kind, __u32 tid, __u32 pi
 	c->ncap = 0;
 	c->len = 0;
 	return c;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(trace_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct call *c = bpf_task_storage_get(&inflight, p, 0, 0);
+	struct cap_hdr *h;
+	__u64 start, len;
+	__u32 off, n, max;
+	if (!c || !c->enter_ns)
+		return 0; /* its execve was not traced */
+	h = cap_open(c, 0, CAP_EXEC_ARGV, F_EXIT);
+	if (!h)
+		return 0;
+	start = BPF_CORE_READ(p, mm, arg_start);
+	len = BPF_CORE_READ(p, mm, arg_end) - start;
+	max = room(c);
+	if (len > max) {
+		h->flags |= F_TRUNC;
+		len = max;
+	}
+	n = len;
+	BOUND(n, 2047); /* DATA_LEN - 1 */
+	off = c->len + sizeof(*h);
+	BOUND(off, 2047);
+	if (n && bpf_probe_read_user(&c->data[off], n, (void *)start) < 0) {
+		h->flags |= F_FAULT;
+		n = 0;
+	}
+	cap_close(c, h, n);
+	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")

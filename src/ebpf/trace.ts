@@ -21,6 +21,8 @@ const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint(
 const F_TRUNC = 1;
 const F_FAULT = 2;
 const F_EXIT = 4;
+/** trace.bpf.c's own capture kind: the new program's argv, read at sched_process_exec. */
+const CAP_EXEC_ARGV = 200;
 /** The ring buffer of trace --ebpf unless --buffer says otherwise. */
 export const DEFAULT_TRACE_BUFFER = 64 << 20;
 
@@ -47,10 +49,33 @@ export interface EbpfTraceOptions {
 const SYS_EXECVE = 59;
 const SYS_EXECVEAT = 322;
 
+/** execve's argv capture with each string cut at -s, as the ptrace engine cuts them. */
+function cutArgv(data: Buffer, strsize: number): Buffer {
+  if (data.length < 8) return data;
+  const ncap = data.readUInt32LE(4);
+  const parts: Buffer[] = [data.subarray(0, 8)];
+  let at = 8;
+  for (let i = 0; i < ncap && at + 4 <= data.length; i++) {
+    const word = data.readUInt32LE(at);
+    const len = word & 0x7fffffff;
+    const shown = Math.min(len, strsize);
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE((shown | (word & 0x80000000) | (shown < len ? 0x80000000 : 0)) >>> 0);
+    parts.push(head, data.subarray(at + 4, at + 4 + shown));
+    at += 4 + len;
+  }
+  return Buffer.concat(parts);
+}
+
 /** The captures of one record: entry ones, and exit ones (F_EXIT). */
-function readCaptures(b: Buffer, ncap: number, strsize: number): { enter: Capture[]; exit: Capture[] } {
+function readCaptures(
+  b: Buffer,
+  ncap: number,
+  strsize: number,
+): { enter: Capture[]; exit: Capture[]; execArgv?: Buffer } {
   const enter: Capture[] = [];
   const exit: Capture[] = [];
+  let execArgv: Buffer | undefined;
   let at = CALL_HEAD;
   for (let s = 0; s < ncap && at + 8 <= b.length; s++) {
     const kind = b[at + 1]!;
@@ -66,10 +91,13 @@ function readCaptures(b: Buffer, ncap: number, strsize: number): { enter: Captur
       fault: (flags & F_FAULT) !== 0,
       data: Buffer.from(b.subarray(at + 8, at + 8 + shown)),
     };
-    (flags & F_EXIT ? exit : enter).push(cap);
+    if (kind === CAP_EXEC_ARGV) execArgv = Buffer.from(b.subarray(at + 8, at + 8 + len));
     at += 8 + ((len + 7) & ~7);
+    if (kind === CAP_EXEC_ARGV) continue;
+    if (kind === Cap.argv) cap.data = cutArgv(cap.data, strsize);
+    (flags & F_EXIT ? exit : enter).push(cap);
   }
-  return { enter, exit };
+  return { enter, exit, execArgv };
 }
 
 /** Decodes one record of trace.bpf.c into ptrace-engine records (enter + exit, a signal, a task exit). */
@@ -115,7 +143,7 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
   // A successful execve/execveat: the same process event the ptrace engine reports (its
   // PTRACE_EVENT_EXEC stop also comes before the syscall's exit).
   if (kind === EV_CALL && (nr === SYS_EXECVE || nr === SYS_EXECVEAT) && ret === 0n) {
-    out.push({ type: 'exec', tid, pid, timeNs: exitNs, aux: tid, flags: 0 });
+    out.push({ type: 'exec', tid, pid, timeNs: exitNs, aux: tid, flags: 0, argv: caps.execArgv });
   }
   if (kind === EV_CALL)
     out.push({ type: 'exit', tid, pid, timeNs: exitNs, nr, ret, unseen: false, captures: caps.exit });
@@ -197,7 +225,7 @@ export async function startEbpfTrace(
   const session = openFor(target, () => {
     const s = new BpfSession('trace', {
       filter: { ...target.filter, flags: opts.filter ? 1 : 0, strsize: opts.strsize },
-      programs: ['trace_enter', 'trace_exit', 'trace_task_exit', 'trace_signal'],
+      programs: ['trace_enter', 'trace_exit', 'trace_exec', 'trace_task_exit', 'trace_signal'],
       maxEntries: { events: opts.buffer ?? DEFAULT_TRACE_BUFFER },
     });
     try {

@@ -5,7 +5,7 @@
  * on real programs (coreutils, tar, python, getfattr/setfattr).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -78,6 +78,24 @@ describe('file, stat, xattr and memory syscalls print as strace prints them', ()
       expect(pick(pair.oslens)).toEqual(strace);
     });
   }
+
+  it('getdents64 counts every entry of a 4.5 MB read (walked in windows, not capped)', () => {
+    const dir = join(work, 'big');
+    mkdirSync(dir);
+    const name = 'x'.repeat(200);
+    for (let i = 0; i < 20000; i++) writeFileSync(join(dir, `${name}${i}`), '');
+    const reader = compileC('getdents-big', readFileSync(join(ROOT, 'test/fixtures/trace/getdents-big.c'), 'utf8'));
+    try {
+      for (const size of [8 << 20, 2 << 20, 100]) {
+        const pair = traceBoth([reader.bin, dir, String(size)], ['-e', 'trace=getdents64']);
+        const strace = pick(pair.strace);
+        expect(strace[0]).toMatch(size === 100 ? /\/\* 2 entries \*\// : /\/\* (20002|9198) entries \*\//);
+        expect(pick(pair.oslens)).toEqual(strace);
+      }
+    } finally {
+      reader.remove();
+    }
+  });
 
   it('with -y, paths that need quoting, and unlinked files as <path>(deleted)', () => {
     const dir = join(work, 'names');

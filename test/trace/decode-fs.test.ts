@@ -28,7 +28,8 @@ const FAMILY = [
   'openat2', 'memfd_create', 'inotify_init', 'inotify_init1', 'inotify_add_watch', 'inotify_rm_watch',
   'mmap', 'munmap', 'mprotect', 'pkey_mprotect', 'mremap', 'msync', 'mlock', 'munlock', 'mlock2',
   'mlockall', 'munlockall', 'mincore', 'madvise', 'brk', 'remap_file_pages', 'membarrier', 'pkey_alloc',
-  'pkey_free', 'readahead',
+  'pkey_free', 'readahead', 'mount', 'umount2', 'swapon', 'swapoff', 'pivot_root', 'mbind', 'set_mempolicy',
+  'get_mempolicy', 'migrate_pages', 'userfaultfd', 'memfd_secret',
 ]; // prettier-ignore
 
 const familyLine = new RegExp(`^(${FAMILY.join('|')})\\(`);

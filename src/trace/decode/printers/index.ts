@@ -5,6 +5,7 @@ import { FD_RET, FD_TYPES } from './fd.js';
 import { FILE_RET, FILE_TYPES } from './file.js';
 import { FLAG_TYPES } from './flags.js';
 import { MEMORY_TYPES } from './memory.js';
+import { MOUNT_TYPES } from './mount.js';
 import { POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
@@ -41,6 +42,7 @@ export const ARG_TYPES = merge<ArgType>(
   MEMORY_TYPES,
   UTIME_TYPES,
   XATTR_TYPES,
+  MOUNT_TYPES,
 );
 
 export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET);

@@ -19,5 +19,11 @@ export const MEMORY_SPECS: Record<string, Spec> = {
   munlockall: S(''),
   mincore: S('ptr uint mincore_vec:1'),
   remap_file_pages: S('ptr uint prot uint mapflags'),
+  mbind: S('ptr uint mpol_mode nodemask:4 uint mbind_flags'),
+  set_mempolicy: S('mpol_mode nodemask:2 uint'),
+  get_mempolicy: S('mpol_mode_out nodemask_out:2 uint ptr get_mempolicy_flags'),
+  migrate_pages: S('int uint nodemask:1 nodemask:1'),
+  userfaultfd: S('userfaultfd_flags', 'fd'),
+  memfd_secret: S('cloexec_flags', 'fd'),
   membarrier: S('membarrier_cmd membarrier_flags int', undefined, (raw) => ((raw[1] ?? 0n) & 1n ? 3 : 2)),
 };

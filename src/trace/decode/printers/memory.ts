@@ -1,7 +1,8 @@
 /** Virtual memory: mremap, msync, mlock, mincore's vector, membarrier. */
+import { errnoName } from '../../errno.js';
 import * as FS from '../../flags-fs.js';
 import { Cap } from '../../records.js';
-import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
+import { hex, pack, ptr as ptrText, type ArgCtx, type ArgType } from '../types.js';
 
 const u32 = (v: bigint) => Number(v & 0xffffffffn);
 
@@ -28,6 +29,30 @@ function nodemaskText(a: ArgCtx): string {
   if (nmemb > BigInt(NODEMASK_LONGS)) items.push('...');
   return `[${items.join(', ')}]`;
 }
+
+/** At most this many elements of an array print before `...` (strace's -s default). */
+const ARRAY_SHOWN = 32;
+
+/**
+ * move_pages' arrays of `count` (argument 1) elements: pages (addresses), nodes (ints) and the
+ * status the kernel wrote (a node, or -EFAULT...). More than 32 elements: the address (the cut
+ * depends on -s, which the printers do not see).
+ */
+function pagesArray(a: ArgCtx, size: 4 | 8, item: (d: Buffer, at: number) => string): string {
+  const count = a.raw[1] ?? 0n;
+  if (count === 0n) return '[]';
+  const d = a.c!.data;
+  if (count > BigInt(ARRAY_SHOWN) || d.length < Number(count) * size) return hex(a.v);
+  const items: string[] = [];
+  for (let i = 0; i < Number(count); i++) items.push(item(d, i * size));
+  return `[${items.join(', ')}]`;
+}
+
+const statusText = (d: Buffer, at: number): string => {
+  const v = d.readInt32LE(at);
+  const name = v < 0 ? errnoName(-v) : '';
+  return v < 0 && !name.startsWith('errno=') ? `-${name}` : String(v);
+};
 
 /** A memory policy mode with its MPOL_F_* flags (strace's print_mode). */
 function mpolModeText(v: bigint): string {
@@ -77,6 +102,27 @@ export const MEMORY_TYPES: Record<string, ArgType> = {
   },
   mbind_flags: { render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MBIND_FLAGS, 'MPOL_MF_???') },
   get_mempolicy_flags: { render: (a) => FS.renderFlagsDflt(a.v, FS.GET_MEMPOLICY_FLAGS, 'MPOL_F_???') },
+  move_pages_pages: {
+    capture: () => pack(Cap.arrayIn, 1, 8),
+    memory: true,
+    render: (a) => pagesArray(a, 8, (d, at) => ptrText(d.readBigUInt64LE(at))),
+  },
+  move_pages_nodes: {
+    capture: () => pack(Cap.arrayIn, 1, 4),
+    memory: true,
+    render: (a) => pagesArray(a, 4, (d, at) => String(d.readInt32LE(at))),
+  },
+  move_pages_status: {
+    capture: () => pack(Cap.arrayOutArg, 1, 4),
+    output: true,
+    memory: true,
+    render: (a) => (a.failed ? hex(a.v) : pagesArray(a, 4, statusText)),
+  },
+  /** move_pages' flags, printed at exit after the status array. */
+  move_pages_flags: {
+    output: true,
+    render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MBIND_FLAGS.slice(1), 'MPOL_???'),
+  },
   membarrier_cmd: { render: (a) => FS.renderEnumDflt(u32(a.v), FS.MEMBARRIER_CMDS, 'MEMBARRIER_CMD_???') },
   membarrier_flags: { render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MEMBARRIER_FLAGS, 'MEMBARRIER_CMD_FLAG_???') },
 };

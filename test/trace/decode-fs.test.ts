@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeArgs, renderReturn } from '../../src/trace/decode.js';
+import * as F from '../../src/trace/flags.js';
+import * as FS from '../../src/trace/flags-fs.js';
 import { Cap, type Capture } from '../../src/trace/records.js';
 import { compileC, type CompiledC } from '../helpers/cc.js';
 import { ROOT, skipUnlessCapable } from '../helpers/env.js';
@@ -247,6 +249,45 @@ describe('the family printers on any input', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it('every flag text reads back as the value it was printed from (no bit lost or invented)', () => {
+    const tables: [string, F.FlagTable][] = [
+      ['AT_???', F.AT_FLAGS],
+      ['AT_???', FS.FACCESSAT_FLAGS],
+      ['STATX_???', FS.STATX_MASK],
+      ['STATX_ATTR_???', FS.STATX_ATTRS],
+      ['ST_???', FS.STATFS_FLAGS],
+      ['IN_???', FS.INOTIFY_MASK],
+      ['MS_???', FS.MOUNT_FLAGS],
+      ['MREMAP_???', FS.MREMAP_FLAGS],
+      ['MS_???', FS.MSYNC_FLAGS],
+      ['PROT_???', F.PROT_FLAGS],
+    ];
+    const names = new Map<string, number>();
+    for (const [, t] of tables) for (const [v, n] of t) names.set(n, v);
+    for (const [v, n] of FS.MEMFD_FLAGS) names.set(n, v);
+    for (const [i, n] of ['MAP_FILE', 'MAP_SHARED', 'MAP_PRIVATE', 'MAP_SHARED_VALIDATE'].entries()) names.set(n, i);
+    for (const [v, n] of F.MAP_FLAGS) names.set(n, v);
+    const readBack = (text: string): bigint => {
+      let v = 0n;
+      for (const part of text.replace(/ \/\* [^*]+ \*\//, '').split('|')) {
+        const huge = /^(\d+)<<(MAP|MFD)_HUGE_SHIFT$/.exec(part);
+        if (huge) v |= BigInt(huge[1]!) << 26n;
+        else if (/^0x[0-9a-f]+$|^0$/.test(part)) v |= BigInt(part);
+        else if (names.has(part)) v |= BigInt(names.get(part)!);
+        else throw new Error(`unknown name ${part} in ${text}`);
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (v) => {
+        for (const [dflt, t] of tables) expect(readBack(FS.renderFlagsDflt(v, t, dflt))).toBe(BigInt(v));
+        expect(readBack(F.renderMapFlags(v))).toBe(BigInt(v));
+        expect(readBack(FS.renderHugeFlags(v, FS.MEMFD_FLAGS, 'MFD_HUGE_SHIFT'))).toBe(BigInt(v));
+      }),
+      { numRuns: 2000 },
     );
   });
 

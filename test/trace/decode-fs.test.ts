@@ -221,8 +221,13 @@ describe('the family printers on any input', () => {
     'statx', 'newfstatat', 'statfs', 'getxattr', 'setxattr', 'listxattr', 'utimensat', 'futimesat',
     'utime', 'getdents64', 'getcwd', 'mknodat', 'openat2', 'memfd_create', 'inotify_add_watch',
     'mmap', 'mremap', 'msync', 'mincore', 'madvise', 'membarrier', 'faccessat2', 'renameat2', 'fchownat',
+    'mount', 'umount2', 'swapon', 'mbind', 'set_mempolicy', 'get_mempolicy', 'migrate_pages', 'move_pages',
+    'pkey_alloc', 'readahead', 'userfaultfd', 'listxattr', 'fgetxattr', 'readlinkat', 'getdents',
   ]; // prettier-ignore
-  const kinds = [Cap.structIn, Cap.structOut, Cap.bufIn, Cap.bufOutRet, Cap.recordsOut, Cap.pathOut, Cap.pagesOut];
+  const kinds = [
+    Cap.structIn, Cap.structOut, Cap.bufIn, Cap.bufOutRet, Cap.recordsOut, Cap.pathOut, Cap.pagesOut, Cap.str,
+    Cap.arrayIn, Cap.arrayOutArg,
+  ]; // prettier-ignore
 
   it('random registers and random capture bytes never throw and give one string per argument', () => {
     fc.assert(

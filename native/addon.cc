@@ -10,6 +10,8 @@ extern "C" {
 #include "bench/bench.h"
 }
 
+#include "napi_args.h"
+
 Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
 Napi::Object InitProcRead(Napi::Env env, Napi::Object exports);
 
@@ -69,6 +71,23 @@ class BenchWorker : public Napi::AsyncWorker {
   bench_result result_{};
 };
 
+using napi_args::Kind;
+
+// runBench's options: every field the harness sizes buffers or loops with, in its range.
+const napi_args::Spec kBenchOptions[] = {
+    {"heapBytes", Kind::Int, 1 << 20, 1ull << 40},
+    {"l1Bytes", Kind::Int, 1 << 10, 1ull << 30},
+    {"l2Bytes", Kind::Int, 1 << 10, 1ull << 34},
+    {"llcBytes", Kind::Int, 1 << 10, 1ull << 36},
+    {"cpu", Kind::Int, -1, 65535},
+    {"quick", Kind::Int, 0, 1},
+    {"tmpdir", Kind::String},
+    {"helperPath", Kind::String},
+    {"batches", Kind::Int, 1, 100000},
+    // A batch of up to 10 s: Infinity or 1e300 would loop forever.
+    {"targetBatchNs", Kind::Number, 1, 1e10},
+};
+
 double NumberOr(const Napi::Object& o, const char* key, double fallback) {
   Napi::Value v = o.Get(key);
   return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
@@ -96,7 +115,8 @@ Napi::Value RunBench(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "unknown benchmark: " + id).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Object o = info[1].As<Napi::Object>();
+  Napi::Object o;  // a checked copy: a getter runs once, a throwing one is this call's exception
+  if (!napi_args::Snapshot(env, info[1], kBenchOptions, "runBench", &o)) return env.Undefined();
   bench_params p{};
   p.heap_bytes = static_cast<uint64_t>(NumberOr(o, "heapBytes", 1 << 30));
   p.l1_bytes = static_cast<uint64_t>(NumberOr(o, "l1Bytes", 32 << 10));
@@ -110,11 +130,6 @@ Napi::Value RunBench(const Napi::CallbackInfo& info) {
   std::string helper_path = helper.IsString() ? helper.As<Napi::String>().Utf8Value() : "";
   int batches = static_cast<int>(NumberOr(o, "batches", 30));
   double target = NumberOr(o, "targetBatchNs", 2e6);
-  if (batches < 1 || batches > 100000 || target <= 0) {
-    Napi::RangeError::New(env, "batches must be 1..100000 and targetBatchNs > 0")
-        .ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   g_bench_cancel = 0;
   auto* worker = new BenchWorker(env, def, p, tmpdir, helper_path, batches, target);
   Napi::Promise promise = worker->Promise();

@@ -62,9 +62,9 @@ function cpuTicks(pid) {
 }
 const cpuSeconds = (pid) => cpuTicks(pid) / TICKS;
 
-// The node flags bin/oslens's shebang gives (as a user running `oslens top` gets them).
-const shebang = readFileSync(resolve(ROOT, 'bin/oslens'), 'utf8').split('\n')[0];
-const nodeFlags = (/\bnode\b(.*)$/.exec(shebang)?.[1] ?? '').trim();
+// The node flags bin/oslens's launcher gives (as a user running `oslens top` gets them).
+const launcher = readFileSync(resolve(ROOT, 'bin/oslens'), 'utf8');
+const nodeFlags = (/\bexec node\b(.*?)"\$0"/.exec(launcher)?.[1] ?? '').trim();
 
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const tag = process.pid;

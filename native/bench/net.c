@@ -40,6 +40,29 @@ static int start_echo(bench_ctx *ctx, rtt_state *s) {
   return 0;
 }
 
+/*
+ * Accepts the connection whose peer is `me` (our own client socket). Any local process can
+ * connect to a 127.0.0.1 listener between listen() and our connect(): its connection would
+ * become the echo side, and it could stall or forge the round trips. Such connections are
+ * closed; after 64 of them we give up (-2). -1 with errno: accept failed.
+ */
+static int accept_own_peer(int listener, const struct sockaddr_in *me) {
+  for (int tries = 0; tries < 64; tries++) {
+    struct sockaddr_in peer;
+    socklen_t len = sizeof peer;
+    int fd = accept4(listener, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return -1;
+    }
+    if (len == sizeof peer && peer.sin_family == AF_INET && peer.sin_port == me->sin_port &&
+        peer.sin_addr.s_addr == me->sin_addr.s_addr)
+      return fd;
+    close(fd); /* not ours */
+  }
+  return -2;
+}
+
 static int tcp_setup(bench_ctx *ctx) {
   rtt_state *s = calloc(1, sizeof *s);
   s->mine = s->theirs = -1;
@@ -55,9 +78,19 @@ static int tcp_setup(bench_ctx *ctx) {
     return -1;
   }
   s->mine = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (connect(s->mine, (struct sockaddr *)&addr, sizeof addr) ||
-      (s->theirs = accept(listener, NULL, NULL)) < 0) {
+  struct sockaddr_in me;
+  socklen_t me_len = sizeof me;
+  if (s->mine < 0 || connect(s->mine, (struct sockaddr *)&addr, sizeof addr) ||
+      getsockname(s->mine, (struct sockaddr *)&me, &me_len)) {
     bench_set_error(ctx, "cannot connect over 127.0.0.1: %s", strerror(errno));
+    close(listener);
+    return -1;
+  }
+  s->theirs = accept_own_peer(listener, &me);
+  if (s->theirs < 0) {
+    bench_set_error(ctx, s->theirs == -2 ? "another process kept connecting to the benchmark's 127.0.0.1 listener"
+                                         : "cannot accept over 127.0.0.1: %s",
+                    strerror(errno));
     close(listener);
     return -1;
   }

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 extern "C" {
 #include "tracer.h"
 }
+
+#include "../napi_args.h"
 
 namespace {
 
@@ -30,6 +33,7 @@ struct Session {
   std::vector<std::string> argv_s, envp_s;
   std::vector<char*> argv, envp;
   std::vector<int> pids;
+  std::vector<int> keep_fds;
   std::vector<uint32_t> capture;
   tracer_opts opts{};
   Tsfn tsfn;
@@ -45,6 +49,7 @@ void CallJs(Napi::Env env, Napi::Function cb, std::nullptr_t*, Message* m) {
       r["status"] = m->result.status;
       r["spawnedPid"] = m->result.spawned_pid;
       r["seccomp"] = m->result.seccomp != 0;
+      r["detachedOnSignal"] = m->result.detached_on_signal;
       r["error"] = m->rc != 0 ? Napi::Value(Napi::String::New(env, m->result.err)) : env.Null();
       g_active = false;
       cb.Call({env.Null(), r});
@@ -88,12 +93,26 @@ void* ThreadMain(void* arg) {
   return nullptr;
 }
 
+// A string (UTF-8) or a Buffer (its bytes, exactly: argv and environment are bytes, not text).
+std::string Bytes(Napi::Value v) {
+  if (v.IsBuffer()) {
+    Napi::Buffer<char> b = v.As<Napi::Buffer<char>>();
+    return std::string(b.Data(), b.Length());
+  }
+  return v.ToString().Utf8Value();
+}
+
 std::vector<std::string> Strings(Napi::Value v) {
   std::vector<std::string> out;
   if (!v.IsArray()) return out;
   Napi::Array a = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).ToString().Utf8Value());
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(Bytes(a.Get(i)));
   return out;
+}
+
+// A u64 mask given as a hex string (as /proc/PID/status writes SigIgn); 0 when absent.
+uint64_t Mask(Napi::Value v) {
+  return v.IsString() ? std::strtoull(v.As<Napi::String>().Utf8Value().c_str(), nullptr, 16) : 0;
 }
 
 std::vector<char*> Pointers(std::vector<std::string>& v) {
@@ -102,6 +121,29 @@ std::vector<char*> Pointers(std::vector<std::string>& v) {
   out.push_back(nullptr);
   return out;
 }
+
+using napi_args::Kind;
+
+// Every option traceStart reads, with its exact type and range (an unknown one is a TypeError:
+// a new option must be listed here). The capture table is read as TRACER_MAX_NR * 6 u32s.
+const napi_args::Spec kTraceOptions[] = {
+    {"path", Kind::Bytes},
+    {"argv", Kind::StringArray, 1},  // lo = 1: strings or Buffers
+    {"env", Kind::StringArray, 1},
+    {"pids", Kind::IntArray, 1, INT32_MAX},
+    {"follow", Kind::Bool},
+    {"strsize", Kind::Int, 0, INT32_MAX},  // clamped to 1 MiB below
+    {"emitSyscalls", Kind::Bool},
+    {"count", Kind::Bool},
+    {"spinUs", Kind::Int, 0, 1000000},
+    {"filter", Kind::IntArray, 0, TRACER_MAX_NR - 1},
+    {"capture", Kind::Uint32Array, 0, 0, TRACER_MAX_NR * 6},
+    {"keepFds", Kind::IntArray, 0, INT32_MAX},
+    {"stdioNonblock", Kind::IntArray, -1, 1},  // per fd 0-2: 1 set, 0 not, -1 unknown
+    {"savedStdio", Kind::IntArray, -1, INT32_MAX},  // -1: no copy
+    {"sigIgnored", Kind::String},
+    {"sigBlocked", Kind::String},
+};
 
 // traceStart(options, callback): callback(batch: Buffer) per batch, then callback(null, result).
 Napi::Value TraceStart(const Napi::CallbackInfo& info) {
@@ -114,10 +156,11 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "a trace is already running").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Napi::Object o = info[0].As<Napi::Object>();
+  Napi::Object o;  // a checked copy of the options (napi_args.h)
+  if (!napi_args::Snapshot(env, info[0], kTraceOptions, "traceStart", &o)) return env.Undefined();
   auto* r = new Runner();
   Session& s = r->s;
-  if (o.Get("path").IsString()) s.path = o.Get("path").As<Napi::String>().Utf8Value();
+  if (o.Get("path").IsString() || o.Get("path").IsBuffer()) s.path = Bytes(o.Get("path"));
   s.argv_s = Strings(o.Get("argv"));
   s.envp_s = Strings(o.Get("env"));
   s.argv = Pointers(s.argv_s);
@@ -126,6 +169,11 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
   if (pids.IsArray()) {
     Napi::Array a = pids.As<Napi::Array>();
     for (uint32_t i = 0; i < a.Length(); i++) s.pids.push_back(a.Get(i).ToNumber().Int32Value());
+  }
+  Napi::Value keep = o.Get("keepFds");
+  if (keep.IsArray()) {
+    Napi::Array a = keep.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) s.keep_fds.push_back(a.Get(i).ToNumber().Int32Value());
   }
   Napi::Value cap = o.Get("capture");
   if (cap.IsTypedArray()) {
@@ -146,6 +194,20 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
   t.count = o.Get("count").ToBoolean();
   t.spin_us = o.Get("spinUs").IsNumber() ? o.Get("spinUs").ToNumber().Int32Value() : 0;
   t.capture = s.capture.empty() ? nullptr : s.capture.data();
+  t.keep_fds = keep.IsArray() ? s.keep_fds.data() : nullptr;
+  t.nkeep_fds = static_cast<int>(s.keep_fds.size());
+  Napi::Value nonblock = o.Get("stdioNonblock");
+  for (int fd = 0; fd < 3; fd++) {
+    Napi::Value f = nonblock.IsArray() ? nonblock.As<Napi::Array>().Get(fd) : env.Undefined();
+    t.stdio_nonblock[fd] = f.IsNumber() ? f.ToNumber().Int32Value() : -1;
+  }
+  Napi::Value saved = o.Get("savedStdio");
+  for (int fd = 0; fd < 3; fd++) {
+    Napi::Value f = saved.IsArray() ? saved.As<Napi::Array>().Get(fd) : env.Undefined();
+    t.saved_stdio[fd] = f.IsNumber() ? f.ToNumber().Int32Value() : -1;
+  }
+  t.sig_ignored = Mask(o.Get("sigIgnored"));
+  t.sig_blocked = Mask(o.Get("sigBlocked"));
   Napi::Value filter = o.Get("filter");
   if (filter.IsArray()) {
     t.use_filter = 1;
@@ -174,10 +236,13 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// traceStop(how): 'detach' leaves every tracee running; 'kill' kills spawned tracees.
+// traceStop(how, signal?): 'detach' leaves every tracee running; 'kill' kills spawned tracees;
+// 'signal' says oslens got that signal (tracer.h); 'wake' only wakes the engine up again.
 Napi::Value TraceStop(const Napi::CallbackInfo& info) {
   std::string how = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "detach";
-  tracer_request_stop(how == "kill" ? 2 : 1);
+  int sig = info.Length() > 1 && info[1].IsNumber() ? info[1].ToNumber().Int32Value() : 0;
+  int code = how == "kill" ? 2 : how == "signal" ? 3 : how == "wake" ? 0 : 1;
+  tracer_request_stop(code, sig);
   return info.Env().Undefined();
 }
 

@@ -4,9 +4,15 @@
  *   told apart from signal-delivery-stops (PTRACE_EVENT_STOP) and parked with PTRACE_LISTEN.
  * - PTRACE_GET_SYSCALL_INFO says whether a stop is an entry, an exit or a seccomp stop; no
  *   parity bookkeeping that a missed stop could invert.
- * - With a filter, the spawned child installs a seccomp-bpf program (RET_TRACE for the wanted
- *   numbers) after the tracer set TRACESECCOMP: tasks then run with PTRACE_CONT and stop only
- *   for wanted syscalls (seccomp stop, then PTRACE_SYSCALL for the exit).
+ * - With a filter and follow (-f), the spawned child installs a seccomp-bpf program (RET_TRACE
+ *   for the wanted numbers) after the tracer set TRACESECCOMP: tasks then run with PTRACE_CONT
+ *   and stop only for wanted syscalls (seccomp stop, then PTRACE_SYSCALL for the exit). Without
+ *   follow the tracer filters itself (a stop per syscall, only wanted ones reported), as strace
+ *   does: a filter is inherited by every child and thread, and the ones nobody traces would get
+ *   ENOSYS for the filtered calls.
+ * - The spawned command gets what the caller gave oslens, not what Node made of it: its
+ *   descriptors (Node marks them close-on-exec), blocking stdio (Node sets O_NONBLOCK on the
+ *   shared open file descriptions), its ignored signals and mask (Node resets them).
  * - waitpid uses __WNOTHREAD: only our tracees and our own child, never Node's children.
  */
 #include "tracer.h"
@@ -25,8 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -41,6 +48,9 @@
 #define MAX_ARRAY 64
 #define MAX_ARGV 64
 #define MAX_IOV 16
+#define MAX_MMSG 16
+#define MAX_CONTROL 4096
+#define MSGHDR_SIZE 56
 #define TASK_SLOTS 16384
 
 typedef struct {
@@ -48,6 +58,8 @@ typedef struct {
   uint8_t in_syscall;
   uint8_t hidden;    /* the spawned child before its execve: not the user's program yet */
   uint8_t detaching;
+  uint8_t group_stopped;
+  int tgid;          /* thread group id (the pid of the process) */
   int nr;
   uint64_t t_enter;
   uint64_t args[6];
@@ -70,18 +82,31 @@ typedef struct {
   int seccomp;
   int vm_readv_ok;
   int spawned;
+  int spawned_pid;
+  int handled_seq;   /* the last stop request handled */
+  int detach_all;    /* detaching everything: tasks that appear now are detached at once */
+  int forwarded;     /* a signal was forwarded to the command while the seccomp filter is on */
+  int seccomp_checked;
+  int kill_all;      /* killing everything: tasks that appear now are killed at once */
+  uint64_t last_signal_ns[65]; /* when a tracee last had a signal-delivery-stop, per signal */
   counter counts[TRACER_MAX_NR];
 } tracer;
 
-static atomic_int g_stop_request;
-static atomic_int g_stop_handled;
+/* Stop requests: how and sig, then a new seq; the engine handles each seq once. */
+static atomic_int g_req_seq;
+static atomic_int g_req_how;
+static atomic_int g_req_sig;
 static pthread_t g_thread;
 static atomic_int g_running;
 
 static void wake_handler(int sig) { (void)sig; }
 
-void tracer_request_stop(int how) {
-  atomic_store(&g_stop_request, how);
+void tracer_request_stop(int how, int sig) {
+  if (how != 0) {
+    atomic_store(&g_req_how, how);
+    atomic_store(&g_req_sig, sig);
+    atomic_fetch_add(&g_req_seq, 1);
+  }
   if (atomic_load(&g_running)) pthread_kill(g_thread, WAKE_SIGNAL);
 }
 
@@ -155,10 +180,10 @@ static uint8_t *reserve(tracer *t, size_t n) {
   return p;
 }
 
-#define HDR 24
+#define HDR 32
 
 /* Starts a record; returns its offset (the buffer may move while captures are appended). */
-static size_t rec_begin(tracer *t, int type, int tid, int aux, uint64_t time, size_t extra) {
+static size_t rec_begin(tracer *t, int type, int tid, int tgid, int aux, uint64_t time, size_t extra) {
   if (t->nrec == 0) t->first_ns = mono_ns();
   size_t off = t->len;
   uint8_t *p = reserve(t, HDR + extra);
@@ -167,6 +192,7 @@ static size_t rec_begin(tracer *t, int type, int tid, int aux, uint64_t time, si
   memcpy(p + 8, &tid, 4);
   memcpy(p + 12, &aux, 4);
   memcpy(p + 16, &time, 8);
+  memcpy(p + 24, &tgid, 4);
   return off;
 }
 
@@ -179,15 +205,15 @@ static void rec_end(tracer *t, size_t off) {
     flush(t);
 }
 
-static void emit_simple(tracer *t, int type, int tid, int aux, int flags) {
-  size_t off = rec_begin(t, type, tid, aux, now_ns(), 0);
+static void emit_simple(tracer *t, int type, int tid, int tgid, int aux, int flags) {
+  size_t off = rec_begin(t, type, tid, tgid, aux, now_ns(), 0);
   t->buf[off + 1] = (uint8_t)flags;
   rec_end(t, off);
 }
 
 static void emit_message(tracer *t, int tid, int err, const char *text) {
   size_t n = strlen(text);
-  size_t off = rec_begin(t, REC_MESSAGE, tid, err, now_ns(), n);
+  size_t off = rec_begin(t, REC_MESSAGE, tid, 0, err, now_ns(), n);
   memcpy(t->buf + off + HDR, text, n);
   rec_end(t, off);
 }
@@ -351,6 +377,77 @@ static int cap_record_count(tracer *t, int tid, uint64_t addr, uint64_t len, siz
   return flags;
 }
 
+/* An iovec array of n entries (CAP_IOV_* layout in tracer.h), data bounded by `left` bytes in
+ * all (the return value of a read). Returns the capture flags. */
+static int cap_iov(tracer *t, int tid, uint64_t addr, uint64_t n, uint64_t left) {
+  uint32_t count = (uint32_t)clampsz(n, 1024), ncap = (uint32_t)clampsz(n, MAX_IOV);
+  size_t strsize = (size_t)t->o->strsize;
+  int flags = 0;
+  struct {
+    uint64_t base, len;
+  } iov[MAX_IOV];
+  size_t got = vm_read(t, tid, addr, iov, ncap * sizeof iov[0]);
+  if (got < ncap * sizeof iov[0]) {
+    ncap = (uint32_t)(got / sizeof iov[0]);
+    flags = 2;
+  }
+  size_t at = t->len;
+  reserve(t, 8);
+  memcpy(t->buf + at, &count, 4);
+  memcpy(t->buf + at + 4, &ncap, 4);
+  for (uint32_t i = 0; i < ncap; i++) {
+    uint64_t avail = iov[i].len < left ? iov[i].len : left;
+    left -= avail;
+    size_t take = clampsz(avail, strsize);
+    size_t h = t->len;
+    reserve(t, 20);
+    memcpy(t->buf + h, &iov[i].base, 8);
+    memcpy(t->buf + h + 8, &iov[i].len, 8);
+    size_t d = t->len;
+    reserve(t, take);
+    size_t rd = vm_read(t, tid, iov[i].base, t->buf + d, take);
+    t->len = d + rd;
+    uint32_t word = (uint32_t)rd | (avail > take ? 0x80000000u : 0);
+    memcpy(t->buf + h + 16, &word, 4);
+  }
+  return flags;
+}
+
+/* u32 len, then up to max bytes at addr (a fault reads as fewer bytes; the printer compares). */
+static void cap_sized(tracer *t, int tid, uint64_t addr, uint64_t want, size_t max) {
+  size_t at = t->len;
+  reserve(t, 4);
+  size_t n = clampsz(want, max), d = t->len;
+  reserve(t, n);
+  size_t got = addr ? vm_read(t, tid, addr, t->buf + d, n) : 0;
+  t->len = d + got;
+  uint32_t w = (uint32_t)got;
+  memcpy(t->buf + at, &w, 4);
+}
+
+/* A struct msghdr and what it points to (CAP_MSGHDR_* layout in tracer.h). Returns the capture
+ * flags, or -1 (nothing appended) when the msghdr itself is unreadable. */
+static int cap_msghdr(tracer *t, int tid, uint64_t addr, uint64_t data_bound) {
+  struct {
+    uint64_t name;
+    uint32_t namelen, pad;
+    uint64_t iov, iovlen, control, controllen;
+    int32_t flags, pad2;
+  } m;
+  size_t at = t->len;
+  reserve(t, MSGHDR_SIZE);
+  if (vm_read(t, tid, addr, &m, MSGHDR_SIZE) != MSGHDR_SIZE) {
+    t->len = at;
+    return -1;
+  }
+  memcpy(t->buf + at, &m, MSGHDR_SIZE);
+  cap_sized(t, tid, m.name, m.namelen, 128);
+  int flags = m.iov ? cap_iov(t, tid, m.iov, m.iovlen, data_bound) : 0;
+  if (!m.iov) memset(reserve(t, 8), 0, 8);
+  cap_sized(t, tid, m.control, m.controllen, MAX_CONTROL);
+  return flags;
+}
+
 static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
   if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
   const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
@@ -365,8 +462,9 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
-                    kind == CAP_RECORDS_OUT || kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT;
-    if (kind == CAP_STRUCT_INOUT) exit_kind = phase;
+                    kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_RECORDS_OUT ||
+                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT;
+    if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT) exit_kind = phase;
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
     size_t off = cap_begin(t, a, phase, kind);
@@ -468,37 +566,44 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         break;
       }
       case CAP_IOV_IN:
-      case CAP_IOV_OUT: {
-        uint64_t n = k->args[ref];
-        uint32_t count = (uint32_t)clampsz(n, 1024), ncap = (uint32_t)clampsz(n, MAX_IOV);
-        struct {
-          uint64_t base, len;
-        } iov[MAX_IOV];
-        size_t got = vm_read(t, k->tid, addr, iov, ncap * sizeof iov[0]);
-        if (got < ncap * sizeof iov[0]) {
-          ncap = (uint32_t)(got / sizeof iov[0]);
+      case CAP_IOV_OUT:
+        flags = cap_iov(t, k->tid, addr, k->args[ref], kind == CAP_IOV_OUT ? (uint64_t)ret : UINT64_MAX);
+        break;
+      case CAP_BUF_OUT_LENP: {
+        int32_t n = 0;
+        if (vm_read(t, k->tid, k->args[ref], &n, 4) != 4 || n < 0) {
+          flags = 2;
+          break;
+        }
+        flags = ((size_t)n > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz((uint64_t)n, strsize)) ? 2 : 0);
+        break;
+      }
+      case CAP_MSGHDR_IN:
+        flags = cap_msghdr(t, k->tid, addr, UINT64_MAX) < 0 ? 2 : 0;
+        break;
+      case CAP_MSGHDR_OUT:
+        if (phase == 0)
+          flags = cap_bytes(t, k->tid, addr, MSGHDR_SIZE) ? 2 : 0;
+        else
+          flags = cap_msghdr(t, k->tid, addr, (uint64_t)ret) < 0 ? 2 : 0;
+        break;
+      case CAP_MMSGHDR_OUT: {
+        /* struct mmsghdr: a msghdr and the kernel's u32 msg_len, padded to 64 bytes. */
+        uint32_t n = (uint32_t)clampsz((uint64_t)ret, MAX_MMSG);
+        size_t at = t->len;
+        memcpy(reserve(t, 4), &n, 4);
+        for (uint32_t i = 0; i < n; i++) {
+          uint32_t len = 0;
+          size_t item = t->len;
+          if (vm_read(t, k->tid, addr + 64ull * i + MSGHDR_SIZE, &len, 4) == 4) {
+            memcpy(reserve(t, 4), &len, 4);
+            if (cap_msghdr(t, k->tid, addr + 64ull * i, len) >= 0) continue;
+          }
+          t->len = item; /* only whole entries */
+          n = i;
           flags = 2;
         }
-        size_t at = t->len;
-        reserve(t, 8);
-        memcpy(t->buf + at, &count, 4);
-        memcpy(t->buf + at + 4, &ncap, 4);
-        uint64_t left = kind == CAP_IOV_OUT ? (uint64_t)ret : UINT64_MAX;
-        for (uint32_t i = 0; i < ncap; i++) {
-          uint64_t avail = iov[i].len < left ? iov[i].len : left;
-          left -= avail;
-          size_t take = clampsz(avail, strsize);
-          size_t h = t->len;
-          reserve(t, 20);
-          memcpy(t->buf + h, &iov[i].base, 8);
-          memcpy(t->buf + h + 8, &iov[i].len, 8);
-          size_t d = t->len;
-          reserve(t, take);
-          size_t rd = vm_read(t, k->tid, iov[i].base, t->buf + d, take);
-          t->len = d + rd;
-          uint32_t word = (uint32_t)rd | (avail > take ? 0x80000000u : 0);
-          memcpy(t->buf + h + 16, &word, 4);
-        }
+        memcpy(t->buf + at, &n, 4);
         break;
       }
       default:
@@ -529,7 +634,7 @@ static void syscall_entry(tracer *t, task *k, int nr, const uint64_t *args, uint
   memcpy(k->args, args, sizeof k->args);
   if (k->hidden && nr == SYS_execve) k->hidden = 0;
   if (k->hidden || !wanted(t, nr) || !t->o->emit_syscalls) return;
-  size_t off = rec_begin(t, REC_ENTER, k->tid, 0, time, 56);
+  size_t off = rec_begin(t, REC_ENTER, k->tid, k->tgid, 0, time, 56);
   uint32_t unr = (uint32_t)nr;
   memcpy(t->buf + off + HDR, &unr, 4);
   memcpy(t->buf + off + HDR + 8, args, 48);
@@ -557,7 +662,7 @@ static void syscall_exit(tracer *t, task *k, int64_t ret, uint64_t time) {
     c->ns += time - k->t_enter;
   }
   if (!t->o->emit_syscalls) return;
-  size_t off = rec_begin(t, REC_EXIT, k->tid, 0, time, 16);
+  size_t off = rec_begin(t, REC_EXIT, k->tid, k->tgid, 0, time, 16);
   t->buf[off + 1] = (uint8_t)unseen;
   uint32_t unr = (uint32_t)nr;
   memcpy(t->buf + off + HDR, &unr, 4);
@@ -585,7 +690,7 @@ static void emit_signal(tracer *t, task *k, int sig, uint64_t time) {
   siginfo_t si;
   memset(&si, 0, sizeof si);
   ptrace(PTRACE_GETSIGINFO, k->tid, 0, &si);
-  size_t off = rec_begin(t, REC_SIGNAL, k->tid, sig, time, 32);
+  size_t off = rec_begin(t, REC_SIGNAL, k->tid, k->tgid, sig, time, 32);
   int32_t v[6] = {si.si_code, si.si_errno, si.si_pid, (int32_t)si.si_uid, 0, 0};
   if (sig == SIGCHLD) v[4] = si.si_status;
   uint64_t addr = (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
@@ -600,37 +705,161 @@ static int is_stop_signal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* The Tgid: line of /proc/TID/status; 0 when the task is gone. */
+static int read_tgid(int tid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/status", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  char *p = strstr(buf, "\nTgid:");
+  return p ? atoi(p + 6) : 0;
+}
+
+/* Whether signal sig is pending for tid (SigPnd: the thread's, ShdPnd: its process's). */
+static int signal_pending(int tid, int sig) {
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/status", tid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  uint64_t bit = 1ull << (sig - 1);
+  for (const char *key = "\nSigPnd:"; key; key = strcmp(key, "\nSigPnd:") == 0 ? "\nShdPnd:" : NULL) {
+    char *p = strstr(buf, key);
+    if (p && (strtoull(p + strlen(key), NULL, 16) & bit)) return 1;
+  }
+  return 0;
+}
+
 /* A stop of a task being detached: let it go, re-delivering the signal it was stopped for. */
 static void detach_at_stop(tracer *t, task *k, int status) {
   int sig = WSTOPSIG(status), event = (unsigned)status >> 16, deliver = 0;
   if (sig != (SIGTRAP | 0x80) && event == 0) deliver = sig; /* signal-delivery-stop */
   ptrace(PTRACE_DETACH, k->tid, 0, (void *)(uintptr_t)deliver);
-  emit_simple(t, REC_DETACHED, k->tid, 0, 0);
+  emit_simple(t, REC_DETACHED, k->tid, k->tgid, 0, 0);
   task_del(t, k);
 }
 
-static void handle_stop_request(tracer *t) {
-  int how = atomic_load(&g_stop_request);
-  atomic_store(&g_stop_handled, how);
+static void detach_everything(tracer *t) {
+  t->detach_all = 1;
   for (int i = 0; i < TASK_SLOTS; i++) {
     task *k = &t->tasks[i];
-    if (k->tid <= 0) continue;
-    if (how == 2 && t->spawned) {
-      kill(k->tid, SIGKILL);
-    } else if (!k->detaching) {
-      k->detaching = 1;
-      if (ptrace(PTRACE_INTERRUPT, k->tid, 0, 0) < 0 && errno == ESRCH) continue;
+    if (k->tid <= 0 || k->detaching) continue;
+    k->detaching = 1;
+    ptrace(PTRACE_INTERRUPT, k->tid, 0, 0);
+  }
+}
+
+static void kill_everything(tracer *t) {
+  t->kill_all = 1; /* and the tasks still being born */
+  for (int i = 0; i < TASK_SLOTS; i++)
+    if (t->tasks[i].tid > 0) kill(t->tasks[i].tid, SIGKILL);
+}
+
+/* Did a tracee get signal sig itself (the terminal sends Ctrl-C to the whole foreground process
+ * group, oslens and the command alike)? Then it is the command's to handle, exactly as without
+ * oslens, and the trace goes on to show what it does. Node hands the signal to JS some time
+ * after the kernel sent it, so: pending now, or delivered in the last two seconds. */
+static int tracee_got_signal(tracer *t, int sig) {
+  if (t->last_signal_ns[sig] && mono_ns() - t->last_signal_ns[sig] < 2000000000ull) return 1;
+  for (int i = 0; i < TASK_SLOTS; i++)
+    if (t->tasks[i].tid > 0 && signal_pending(t->tasks[i].tid, sig)) return 1;
+  return 0;
+}
+
+static void handle(tracer *t, int pid, int status, tracer_result *res);
+
+static void handle_stop_request(tracer *t, tracer_result *res) {
+  t->handled_seq = atomic_load(&g_req_seq);
+  int how = atomic_load(&g_req_how), sig = atomic_load(&g_req_sig);
+  if (how == 1) {
+    detach_everything(t);
+  } else if (how == 2) {
+    if (t->spawned) kill_everything(t);
+    else detach_everything(t);
+  } else if (how == 3 && sig > 0 && sig < 65) {
+    /* Take in the stops already waiting first: the tracee's own delivery of sig may be there. */
+    int status, pid;
+    while ((pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG)) > 0) handle(t, pid, status, res);
+    if (tracee_got_signal(t, sig)) return;
+    if (!t->spawned) {
+      detach_everything(t);
+    } else if (t->forwarded) {
+      kill_everything(t); /* a second signal while the filter keeps us from detaching */
+    } else {
+      /* strace's cleanup(): the spawned command gets the signal (woken first if stopped), then
+       * every tracee is detached. A seccomp filter cannot be left behind (its RET_TRACE calls
+       * would fail with ENOSYS once nobody traces), so then the trace goes on to the end. */
+      task *root = task_find(t, t->spawned_pid);
+      if (root && root->group_stopped) kill(t->spawned_pid, SIGCONT);
+      kill(t->spawned_pid, sig);
+      if (t->seccomp) {
+        t->forwarded = 1;
+      } else {
+        res->detached_on_signal = sig;
+        detach_everything(t);
+      }
     }
   }
+}
+
+static void new_task(tracer *t, int tid, int tgid) {
+  task *k = task_add(t, tid);
+  if (!k) return;
+  if (!k->tgid) k->tgid = tgid ? tgid : read_tgid(tid);
+  if (t->detach_all) k->detaching = 1;
+  if (t->kill_all) kill(tid, SIGKILL);
+}
+
+/* The spawned command's seccomp filter can fail to install (no CAP_SYS_ADMIN and no_new_privs
+ * refused): then nothing would stop, so filter in the tracer instead. */
+static void check_seccomp(tracer *t, int pid, tracer_result *res) {
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return;
+  buf[n] = 0;
+  char *p = strstr(buf, "\nSeccomp:");
+  if (p && atoi(p + 9) != 2) {
+    t->seccomp = 0;
+    res->seccomp = 0;
+    emit_message(t, pid, 0, "the seccomp filter could not be installed; filtering in the tracer");
+  }
+}
+
+/* The argv the new program got, as the kernel laid it out (/proc/PID/cmdline), after the header. */
+static void append_cmdline(tracer *t, int pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  for (;;) {
+    size_t at = t->len;
+    reserve(t, 65536);
+    ssize_t n = read(fd, t->buf + at, 65536);
+    t->len = at + (n > 0 ? (size_t)n : 0);
+    if (n <= 0) break;
+  }
+  close(fd);
 }
 
 static void handle(tracer *t, int pid, int status, tracer_result *res) {
   task *k = task_find(t, pid);
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    int tgid = k ? k->tgid : 0;
     if (WIFEXITED(status))
-      emit_simple(t, REC_EXITED, pid, WEXITSTATUS(status), 0);
+      emit_simple(t, REC_EXITED, pid, tgid, WEXITSTATUS(status), 0);
     else
-      emit_simple(t, REC_KILLED, pid, WTERMSIG(status), WCOREDUMP(status) ? 1 : 0);
+      emit_simple(t, REC_KILLED, pid, tgid, WTERMSIG(status), WCOREDUMP(status) ? 1 : 0);
     if (pid == res->spawned_pid) res->status = status;
     if (k) task_del(t, k);
     return;
@@ -638,9 +867,9 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
   if (!WIFSTOPPED(status)) return;
   if (!k) {
     /* A new task can stop before its parent reports the fork event. */
-    k = task_add(t, pid);
+    new_task(t, pid, 0);
+    k = task_find(t, pid);
     if (!k) return;
-    if (atomic_load(&g_stop_handled) == 1) k->detaching = 1;
   }
   uint64_t time = now_ns();
   int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
@@ -648,6 +877,7 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
     detach_at_stop(t, k, status);
     return;
   }
+  k->group_stopped = 0;
   if (sig == (SIGTRAP | 0x80)) {
     syscall_stop(t, k, time);
     resume(t, k, 0);
@@ -656,7 +886,8 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
   switch (event) {
     case PTRACE_EVENT_STOP:
       if (is_stop_signal(sig)) {
-        if (!k->hidden) emit_simple(t, REC_GROUPSTOP, pid, sig, 0);
+        if (!k->hidden) emit_simple(t, REC_GROUPSTOP, pid, k->tgid, sig, 0);
+        k->group_stopped = 1;
         ptrace(PTRACE_LISTEN, pid, 0, 0);
       } else {
         resume(t, k, 0);
@@ -672,9 +903,12 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
       unsigned long child = 0;
       ptrace(PTRACE_GETEVENTMSG, pid, 0, &child);
       if (child) {
-        task_add(t, (int)child);
+        /* fork and vfork make a process; clone a thread or (without CLONE_THREAD) a process. */
+        int tgid = event == PTRACE_EVENT_CLONE ? read_tgid((int)child) : (int)child;
+        new_task(t, (int)child, tgid ? tgid : k->tgid);
+        task *c = task_find(t, (int)child);
         int kind = event == PTRACE_EVENT_FORK ? 1 : event == PTRACE_EVENT_VFORK ? 2 : 3;
-        size_t off = rec_begin(t, REC_NEWTASK, (int)child, pid, time, 0);
+        size_t off = rec_begin(t, REC_NEWTASK, (int)child, c ? c->tgid : 0, pid, time, 0);
         t->buf[off + 1] = (uint8_t)kind;
         rec_end(t, off);
       }
@@ -695,8 +929,14 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
           task_del(t, old);
         }
       }
+      if (t->seccomp && !t->seccomp_checked && pid == t->spawned_pid) {
+        t->seccomp_checked = 1;
+        check_seccomp(t, pid, res);
+      }
       k->hidden = 0;
-      emit_simple(t, REC_EXEC, pid, (int)former, 0);
+      size_t off = rec_begin(t, REC_EXEC, pid, k->tgid, (int)former, time, 0);
+      if (t->o->emit_syscalls) append_cmdline(t, pid);
+      rec_end(t, off);
       resume(t, k, 0);
       return;
     }
@@ -707,6 +947,7 @@ static void handle(tracer *t, int pid, int status, tracer_result *res) {
       }
   }
   /* signal-delivery-stop: report, then deliver the signal. */
+  if (sig > 0 && sig < 65) t->last_signal_ns[sig] = mono_ns();
   if (!k->hidden) emit_signal(t, k, sig, time);
   resume(t, k, sig);
 }
@@ -741,21 +982,85 @@ static struct sock_fprog build_filter(const tracer_opts *o) {
 }
 
 /* In the child, between fork and exec: async-signal-safe calls only. */
+
+/* "/proc/self/fd/N" without snprintf. */
+static void fd_path(char *buf, int fd) {
+  static const char prefix[] = "/proc/self/fd/";
+  memcpy(buf, prefix, sizeof prefix - 1);
+  char *p = buf + sizeof prefix - 1;
+  char digits[12];
+  int n = 0;
+  do digits[n++] = (char)('0' + fd % 10);
+  while ((fd /= 10) > 0);
+  while (n > 0) *p++ = digits[--n];
+  *p = 0;
+}
+
+/* Gives fd (0-2) the O_NONBLOCK state the caller gave oslens. Node sets O_NONBLOCK when it uses
+ * its stdio, and the flag belongs to the open file description:
+ * - a terminal: libuv opened the tty again for Node alone (so as not to change it under other
+ *   processes) and set the flag there. The child has the caller's own description back when
+ *   bin/oslens kept a copy (saved_stdio); else it opens the tty again (/proc/self/fd/N): a new
+ *   description much like the shell's (O_LARGEFILE may differ), without touching Node's.
+ * - a pipe, a socket, anything else: Node's is the caller's own description, shared with the
+ *   child. It gets its flags back in place (the child sees that very description, flags and
+ *   all); Node's writes to it then block, which Node copes with, and it puts its start-up
+ *   flags back when it exits anyway. (Opening a pipe again would show O_LARGEFILE.) */
+static void give_stdio_flags(int fd, int want_nonblock) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || !!(fl & O_NONBLOCK) == !!want_nonblock) return;
+  int wanted_fl = want_nonblock ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+  struct stat st;
+  /* Not a pty master: opening /dev/ptmx again would make a new terminal. */
+  if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && isatty(fd) && st.st_rdev != makedev(5, 2)) {
+    char path[32];
+    fd_path(path, fd);
+    int fresh = open(path, (fl & (O_ACCMODE | O_APPEND)) | O_NOCTTY | O_CLOEXEC | (wanted_fl & O_NONBLOCK));
+    if (fresh >= 0 && dup2(fresh, fd) == fd) {
+      close(fresh);
+      return;
+    }
+    if (fresh >= 0) close(fresh);
+  }
+  fcntl(fd, F_SETFL, wanted_fl);
+}
+
 static void child_exec(const tracer_opts *o, struct sock_fprog *prog) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  struct sigaction dfl;
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
+  /* Signals: the caller's ignored set and mask (Node resets ignored ones to SIG_DFL at start-up
+   * and ignores SIGPIPE itself). Handlers are reset by execve anyway. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  for (int s = 1; s < 65; s++) {
+    if (s == SIGKILL || s == SIGSTOP) continue;
+    sa.sa_handler = (o->sig_ignored >> (s - 1)) & 1 ? SIG_IGN : SIG_DFL;
+    sigaction(s, &sa, NULL); /* fails for glibc's own 32 and 33: they are left as they are */
+  }
+  sigset_t mask;
+  sigemptyset(&mask);
   for (int s = 1; s < 65; s++)
-    if (s != SIGKILL && s != SIGSTOP) sigaction(s, &dfl, NULL);
-  /* Node may have marked its stdio close-on-exec; the command must inherit them. */
-  for (int fd = 0; fd < 3; fd++) fcntl(fd, F_SETFD, 0);
+    if ((o->sig_blocked >> (s - 1)) & 1) sigaddset(&mask, s);
+  sigprocmask(SIG_SETMASK, &mask, NULL);
+  /* Descriptors: Node marked every inherited one close-on-exec, and opened /dev/null on 0-2
+   * when the caller had them closed. Give the command exactly the caller's set. */
+  for (int fd = 0; fd < 3; fd++)
+    if (o->saved_stdio[fd] > 2 && dup2(o->saved_stdio[fd], fd) == fd) close(o->saved_stdio[fd]);
+  if (o->keep_fds) {
+    for (int fd = 0; fd < 3; fd++) {
+      int kept = 0;
+      for (int i = 0; i < o->nkeep_fds; i++) kept |= o->keep_fds[i] == fd;
+      if (!kept) close(fd);
+    }
+    for (int i = 0; i < o->nkeep_fds; i++) fcntl(o->keep_fds[i], F_SETFD, 0);
+  } else {
+    for (int fd = 0; fd < 3; fd++) fcntl(fd, F_SETFD, 0);
+  }
+  for (int fd = 0; fd < 3; fd++) give_stdio_flags(fd, o->stdio_nonblock[fd] > 0);
   raise(SIGSTOP); /* the tracer seizes us now, then sends SIGCONT */
   if (prog) {
+    /* With CAP_SYS_ADMIN (root) a filter needs nothing else. Without, it needs no_new_privs, as
+     * strace --seccomp-bpf always sets: an unprivileged tracer's tracee gains no privileges on
+     * exec anyway (setuid bits are ignored under ptrace), but the flag stays after a detach. */
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0) {
-      /* Without CAP_SYS_ADMIN a filter needs no_new_privs (which disables setuid on exec). */
       prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog);
     }
@@ -778,15 +1083,17 @@ static long base_options(const tracer_opts *o) {
 
 static int spawn(tracer *t, tracer_result *res) {
   const tracer_opts *o = t->o;
+  /* seccomp-bpf only when following: see the notes at the top. */
+  int use_seccomp = o->use_filter && o->follow;
   struct sock_fprog prog = {0, NULL};
-  if (o->use_filter) prog = build_filter(o);
+  if (use_seccomp) prog = build_filter(o);
   pid_t pid = fork();
   if (pid < 0) {
     snprintf(res->err, sizeof res->err, "fork: %s", strerror(errno));
     free(prog.filter);
     return -1;
   }
-  if (pid == 0) child_exec(o, o->use_filter ? &prog : NULL);
+  if (pid == 0) child_exec(o, use_seccomp ? &prog : NULL);
   free(prog.filter);
   int st;
   if (waitpid(pid, &st, WSTOPPED | __WNOTHREAD) < 0 || !WIFSTOPPED(st)) {
@@ -794,18 +1101,24 @@ static int spawn(tracer *t, tracer_result *res) {
     kill(pid, SIGKILL);
     return -1;
   }
-  long opts = base_options(o) | PTRACE_O_EXITKILL | (o->use_filter ? PTRACE_O_TRACESECCOMP : 0);
+  /* EXITKILL for a command oslens started: it ends with oslens, like every command oslens runs
+   * (bench helpers, time, watch, the eBPF tools), and a tracee left with the seccomp filter and no
+   * tracer would get ENOSYS for every filtered call. strace leaves it running unless
+   * --kill-on-exit; attached processes (-p) are never killed. */
+  long opts = base_options(o) | PTRACE_O_EXITKILL | (use_seccomp ? PTRACE_O_TRACESECCOMP : 0);
   if (ptrace(PTRACE_SEIZE, pid, 0, (void *)opts) < 0) {
     snprintf(res->err, sizeof res->err, "PTRACE_SEIZE: %s", strerror(errno));
     kill(pid, SIGKILL);
     return -1;
   }
-  t->seccomp = o->use_filter;
-  res->seccomp = o->use_filter;
+  t->seccomp = use_seccomp;
+  res->seccomp = use_seccomp;
   res->spawned_pid = pid;
   t->spawned = 1;
+  t->spawned_pid = pid;
   task *k = task_add(t, pid);
   k->hidden = 1;
+  k->tgid = pid;
   kill(pid, SIGCONT);
   return 0;
 }
@@ -817,9 +1130,10 @@ static int attach_thread(tracer *t, int tid, tracer_result *res) {
     snprintf(res->err, sizeof res->err, "attach: ptrace(PTRACE_SEIZE, %d): %s", tid, strerror(errno));
     return -1;
   }
-  task_add(t, tid);
+  task *k = task_add(t, tid);
+  k->tgid = read_tgid(tid);
   ptrace(PTRACE_INTERRUPT, tid, 0, 0);
-  emit_simple(t, REC_ATTACHED, tid, tid, 0);
+  emit_simple(t, REC_ATTACHED, tid, k->tgid, tid, 0);
   return 0;
 }
 
@@ -827,7 +1141,7 @@ static int attach_thread(tracer *t, int tid, tracer_result *res) {
 static int attach_process(tracer *t, int pid, tracer_result *res) {
   long opts = base_options(t->o);
   char path[64];
-  int added = 1, attached = 0;
+  int added = 1, attached = 0, tgid = read_tgid(pid);
   /* Threads can be created while we attach: rescan until a pass finds nothing new. */
   while (added) {
     added = 0;
@@ -853,9 +1167,10 @@ static int attach_process(tracer *t, int pid, tracer_result *res) {
         emit_message(t, tid, err, "cannot attach to a thread");
         continue;
       }
-      task_add(t, tid);
+      task *k = task_add(t, tid);
+      k->tgid = tgid ? tgid : pid;
       ptrace(PTRACE_INTERRUPT, tid, 0, 0);
-      emit_simple(t, REC_ATTACHED, tid, pid, 0);
+      emit_simple(t, REC_ATTACHED, tid, k->tgid, pid, 0);
       attached++;
       added = 1;
     }
@@ -884,8 +1199,7 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
   sigemptyset(&wake);
   sigaddset(&wake, WAKE_SIGNAL);
   pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
-  atomic_store(&g_stop_request, 0);
-  atomic_store(&g_stop_handled, 0);
+  t->handled_seq = atomic_load(&g_req_seq);
   g_thread = pthread_self();
   atomic_store(&g_running, 1);
 
@@ -899,12 +1213,15 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
       /* Leave nothing half-attached. */
       for (int i = 0; i < TASK_SLOTS; i++)
         if (t->tasks[i].tid > 0) t->tasks[i].detaching = 1;
-      atomic_store(&g_stop_handled, 1);
+      t->detach_all = 1;
     }
   }
 
   while (t->ntasks > 0) {
-    if (atomic_load(&g_stop_request) != atomic_load(&g_stop_handled)) handle_stop_request(t);
+    if (atomic_load(&g_req_seq) != t->handled_seq) {
+      handle_stop_request(t, res);
+      continue; /* it may have taken in every stop there was */
+    }
     int status;
     int pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
     if (pid == 0 && o->spin_us > 0) {
@@ -913,7 +1230,7 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
     }
     if (pid == 0) {
       flush(t);
-      if (atomic_load(&g_stop_request) != atomic_load(&g_stop_handled)) continue;
+      if (atomic_load(&g_req_seq) != t->handled_seq) continue;
       pid = waitpid(-1, &status, __WALL | __WNOTHREAD);
     }
     if (pid < 0) {
@@ -926,7 +1243,7 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
   if (o->count) {
     int n = 0;
     for (int i = 0; i < TRACER_MAX_NR; i++) n += t->counts[i].calls > 0;
-    size_t off = rec_begin(t, REC_COUNTS, 0, n, now_ns(), (size_t)n * 32);
+    size_t off = rec_begin(t, REC_COUNTS, 0, 0, n, now_ns(), (size_t)n * 32);
     uint8_t *p = t->buf + off + HDR;
     for (int i = 0; i < TRACER_MAX_NR; i++) {
       if (!t->counts[i].calls) continue;

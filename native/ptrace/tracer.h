@@ -14,12 +14,13 @@
 #define TRACER_MAX_NR 512
 #define TRACER_ERR_LEN 256
 
-/* Record types. Every record starts with a 24-byte header:
- *   u8 type, u8 flags, u16 ncap, u32 size (whole record), i32 tid, i32 aux, u64 time_ns (realtime) */
+/* Record types. Every record starts with a 32-byte header:
+ *   u8 type, u8 flags, u16 ncap, u32 size (whole record), i32 tid, i32 aux, u64 time_ns (realtime),
+ *   i32 tgid (the thread group of tid; 0 when unknown), u32 pad */
 enum {
   REC_ENTER = 1,     /* u32 nr, u32 pad, u64 args[6], then ncap captures */
   REC_EXIT = 2,      /* u32 nr, u32 pad, i64 ret, then ncap captures; flags&1: entry was not seen */
-  REC_EXEC = 3,      /* aux = former tid */
+  REC_EXEC = 3,      /* aux = former tid; then the new program's argv, exactly (/proc/PID/cmdline) */
   REC_EXITED = 4,    /* aux = exit code */
   REC_KILLED = 5,    /* aux = signal; flags&1: core dumped */
   REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr */
@@ -64,6 +65,15 @@ enum {
                             whatever -s says (getcwd); truncated when no NUL within ret bytes */
   CAP_PAGES_OUT = 23,    /* exit (ret >= 0): one byte per page of arg[argref] bytes (mincore's vector),
                             at most strsize; truncated when there are more */
+  /* 25-32: other decoder families */
+  CAP_BUF_OUT_LENP = 33, /* exit (ret >= 0): min(*(int *)arg[argref], strsize) bytes (getsockopt) */
+  CAP_MSGHDR_IN = 34,    /* entry: a struct msghdr walked: its 56 bytes; u32 n + msg_name bytes (at
+                            most 128); msg_iov as CAP_IOV_IN; u32 n + msg_control bytes (at most
+                            4096). A short read of the pointed-to memory gives fewer bytes */
+  CAP_MSGHDR_OUT = 35,   /* entry: the 56 bytes (msg_namelen in); exit (ret >= 0): walked as
+                            CAP_MSGHDR_IN, iov data bounded by ret (recvmsg) */
+  CAP_MMSGHDR_OUT = 36,  /* exit (ret >= 0): u32 n = min(ret, 16), then n * {u32 msg_len, the
+                            msghdr walked with iov data bounded by msg_len} (sendmmsg, recvmmsg) */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */
@@ -82,19 +92,31 @@ typedef struct {
   uint8_t filter[TRACER_MAX_NR / 8]; /* wanted syscall numbers */
   const uint32_t *capture;  /* TRACER_MAX_NR * 6 specs, or NULL */
   int spin_us;              /* busy-poll for this long before blocking in waitpid */
+  /* Spawn: what the caller of oslens gave it, for the command to get the same (Node changes them
+   * in its own process at start-up; bin/oslens records them before). */
+  const int *keep_fds;      /* descriptors to inherit; NULL = unknown: just 0, 1 and 2 */
+  int nkeep_fds;
+  int stdio_nonblock[3];    /* O_NONBLOCK of fds 0-2 as given: 0, 1, or -1 unknown (= blocking) */
+  int saved_stdio[3];       /* copies of the caller's fds 0-2 (Node reopens a terminal), or -1 */
+  uint64_t sig_ignored;     /* bit N-1: signal N was SIG_IGN (as /proc/PID/status SigIgn) */
+  uint64_t sig_blocked;     /* the signal mask (SigBlk) */
 } tracer_opts;
 
 typedef struct {
   int spawned_pid;
   int status;               /* wait status of the spawned command, -1 when attached */
-  int seccomp;              /* 1 when the seccomp-bpf filter was installed */
+  int seccomp;              /* 1 when the seccomp-bpf filter was installed (only with follow) */
+  int detached_on_signal;   /* the signal oslens got and forwarded to the command before detaching */
   char err[TRACER_ERR_LEN]; /* set when tracing could not start */
 } tracer_result;
 
 /* Runs to completion on the calling thread. Returns 0, or -1 with result->err set. */
 int tracer_run(const tracer_opts *opts, tracer_emit_fn emit, void *ctx, tracer_result *result);
 
-/* From any thread: 1 = detach from every tracee (leave them running), 2 = kill spawned tracees. */
-void tracer_request_stop(int how);
+/* From any thread. how: 1 = detach from every tracee (leave them running); 2 = kill spawned
+ * tracees; 3 = oslens got signal sig: unless the command got it too (Ctrl-C reaches the whole
+ * foreground process group), forward it to the spawned command and detach, as strace does;
+ * 0 = only wake the engine up again (a request is handled once however often it is woken). */
+void tracer_request_stop(int how, int sig);
 
 #endif

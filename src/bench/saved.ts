@@ -3,9 +3,10 @@
  * dashboards' lenses can quote what this machine measured next to the reference figures.
  * Runs of a few ids merge into the remembered run of the same host instead of replacing it.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ownDirectory, writeFileReplacing } from '../util/files.js';
 import type { BenchRun } from './types.js';
 
 /** A saved bench run and where it was read from. */
@@ -32,7 +33,17 @@ export function loadSavedBench(file: string = defaultBenchFile()): SavedBench | 
   }
 }
 
-/** Remembers a run; results of the same host's previous run that this one did not measure are kept. */
+/**
+ * Checks, before a run, that its directory can hold the remembered run: made if missing, and
+ * refused (one line) when it is a symlink or another user's (root with a user's HOME).
+ */
+export function checkBenchHome(file: string = defaultBenchFile()): void {
+  ownDirectory(dirname(file));
+}
+
+/**
+ * Remembers a run (written through a temporary file renamed over the old one: a symlink planted
+ * there is replaced, not followed); results of the same host's previous run that this one did not measure are kept. */
 export function rememberRun(run: BenchRun, file: string = defaultBenchFile()): void {
   const previous = loadSavedBench(file)?.run;
   let merged = run;
@@ -41,12 +52,8 @@ export function rememberRun(run: BenchRun, file: string = defaultBenchFile()): v
     const kept = previous.results.filter((r) => !fresh.has(r.id) && r.status === 'measured');
     merged = { ...run, results: [...run.results.filter((r) => fresh.has(r.id)), ...kept] };
   }
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
-  } catch {
-    // Remembering is a convenience: a read-only home must not fail the benchmark.
-  }
+  checkBenchHome(file);
+  writeFileReplacing(file, JSON.stringify(merged, null, 2) + '\n', 'remembering the run');
 }
 
 /** The measured figure for a benchmark id in a saved run, or null. */

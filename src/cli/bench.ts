@@ -1,14 +1,15 @@
 /** `oslens bench`: measure the latency table on this machine. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BENCHMARKS, BENCH_IDS } from '../bench/catalog.js';
 import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
 import type { BenchRun } from '../bench/types.js';
-import { rememberRun } from '../bench/saved.js';
+import { checkBenchHome, rememberRun } from '../bench/saved.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+import { checkWritable, writeFileReplacing } from '../util/files.js';
 import { parsePositiveInt, parseSize } from '../util/units.js';
 
 interface BenchFlags {
@@ -63,6 +64,9 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
   const other = flags.compare ? readSavedRun(flags.compare) : undefined;
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
+  // What can fail after minutes of measuring is checked first.
+  checkBenchHome();
+  if (flags.save) checkWritable(flags.save, '--save');
   if (flags.live) {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
@@ -99,11 +103,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
 
   rememberRun(run); // for the lessons and lenses: oslens learn shows this machine's figures
   if (flags.save) {
-    try {
-      writeFileSync(flags.save, JSON.stringify(run, null, 2) + '\n');
-    } catch (err) {
-      throw new UserError(`cannot write ${flags.save}: ${errnoCode(err) ?? String(err)}`);
-    }
+    writeFileReplacing(flags.save, JSON.stringify(run, null, 2) + '\n', '--save');
   }
   if (flags.json) {
     process.stdout.write(JSON.stringify(run, null, 2) + '\n');

@@ -5,6 +5,7 @@ import type { OpenFd } from '../proc/fds.js';
 import { decodeOpenFlags } from '../proc/fds.js';
 import { inspectProcess, type ProcessInspection } from '../proc/inspect.js';
 import { isFieldError, parsePid, type Field } from '../proc/read.js';
+import { escapeStrings } from '../util/terminal.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -50,7 +51,9 @@ function fdLine(f: OpenFd): string {
   return `  ${String(f.fd).padStart(4)}  ${f.kind.padEnd(10)} ${what}${pos}${flags ? `  ${flags}` : ''}\n`;
 }
 
-export function renderInspection(r: ProcessInspection): string {
+/** The text report; every string of the process (names, argv, paths, environment) escaped. */
+export function renderInspection(report: ProcessInspection): string {
+  const r = escapeStrings(report);
   const id = r.identity;
   let o = `${id.pid} (${id.comm})  ${r.state.state} = ${r.state.stateName}\n`;
   o += section('identity', 'process');

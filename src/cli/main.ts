@@ -1,4 +1,6 @@
 /** The oslens entry point (bin/oslens loads this): runs the program from program.ts. */
+// First: it records the caller's stdio flags before the lines below touch process.stdout.
+import '../util/caller.js';
 import { ExitCode } from '../util/errors.js';
 import { main } from './program.js';
 

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ContentError } from '../lessons/load.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { packageVersion } from '../util/package.js';
+import { escapeForTerminal } from '../util/terminal.js';
 import { COMMANDS } from './commands.js';
 import { explainCommand } from '../lessons/commands.js';
 
@@ -55,15 +56,16 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : ExitCode.usage;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`oslens: ${err.message}\n`);
+      // A message may quote a process name or a path: one line, no control byte.
+      process.stderr.write(`oslens: ${escapeForTerminal(err.message)}\n`);
       return err.exitCode;
     }
     if (err instanceof ContentError) {
-      process.stderr.write(`oslens: broken lesson content: ${err.message}\n`);
+      process.stderr.write(`oslens: broken lesson content: ${escapeForTerminal(err.message)}\n`);
       return ExitCode.failure;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`oslens: internal error: ${message} (OSLENS_DEBUG=1 shows where)\n`);
+    process.stderr.write(`oslens: internal error: ${escapeForTerminal(message)} (OSLENS_DEBUG=1 shows where)\n`);
     if (process.env.OSLENS_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return ExitCode.failure;
   }

@@ -4,7 +4,7 @@
  * (or -o FILE); oslens exits with the command's status (128 + signal when killed).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -12,7 +12,9 @@ import { findLatencyRow } from '../lessons/load.js';
 import { BUILD_DIR } from '../native/addon.js';
 import { formatBytes, formatCount, formatSeconds } from '../proc/format.js';
 import { parseRusageLine, toCommandUsage, type CommandUsage, type UsageRow } from '../proc/rusage.js';
-import { UserError, errnoCode } from '../util/errors.js';
+import { UserError } from '../util/errors.js';
+import { checkWritable, writeFileReplacing } from '../util/files.js';
+import { escapeStrings } from '../util/terminal.js';
 
 interface TimeFlags {
   json?: boolean;
@@ -32,15 +34,12 @@ export function register(program: Command): void {
       '\nExamples:\n  oslens time -- sort /usr/share/dict/words\n  oslens time --json -o usage.json -- make -j2',
     )
     .action(async (command: string[], flags: TimeFlags) => {
+      // A report that cannot be written is said before the command runs, not after.
+      if (flags.output) checkWritable(flags.output, '-o');
       const usage = await runMeasured(command);
       const text = flags.json ? JSON.stringify(usage, null, 2) + '\n' : renderUsage(usage);
-      if (flags.output) {
-        try {
-          writeFileSync(flags.output, text);
-        } catch (err) {
-          throw new UserError(`cannot write ${flags.output}: ${errnoCode(err) ?? String(err)}`);
-        }
-      } else process.stderr.write(text);
+      if (flags.output) writeFileReplacing(flags.output, text, '-o');
+      else process.stderr.write(text);
       // The command's status is ours: set it directly (main() would report 0).
       process.exit(usage.exitStatus);
     });
@@ -89,7 +88,8 @@ function value(r: UsageRow): string {
   return formatCount(r.value);
 }
 
-export function renderUsage(u: CommandUsage): string {
+export function renderUsage(usage: CommandUsage): string {
+  const u = escapeStrings(usage); // the command line
   const how = u.signal ? `killed by ${u.signal} (status ${u.exitStatus})` : `exit status ${u.exitCode}`;
   let o = `\noslens time: ${u.command.join(' ')}\n  ${how}\n`;
   for (const r of u.rows) {

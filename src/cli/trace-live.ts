@@ -10,6 +10,8 @@ import { loadSavedBench, defaultBenchFile } from '../ui/collect/lens.js';
 import { parseDelay } from '../ui/live.js';
 import { runTraceLive, type LiveTracer } from '../ui/trace-live.js';
 import { UserError } from '../util/errors.js';
+import { rawCommand, rawEnvironment } from '../util/raw-args.js';
+import { callerState } from './trace.js';
 
 export interface TraceLiveFlags {
   follow?: boolean;
@@ -20,7 +22,7 @@ export interface TraceLiveFlags {
 
 export async function traceLive(
   command: string[],
-  path: string | undefined,
+  path: string | Buffer | undefined,
   pids: number[] | undefined,
   filter: number[] | undefined,
   strsize: number,
@@ -29,7 +31,8 @@ export async function traceLive(
   const intervalMs = parseDelay(flags.delay ?? '1');
   const dashboard = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && flags.tui !== false;
   const quiet = dashboard && command.length > 0;
-  const argv = quiet ? ['sh', '-c', 'exec "$0" "$@" </dev/null >/dev/null 2>&1', ...command] : command;
+  const raw = rawCommand(command);
+  const argv = quiet ? ['sh', '-c', 'exec "$0" "$@" </dev/null >/dev/null 2>&1', ...raw] : raw;
   const title = pids ? `pid ${pids.join(',')}` : command.join(' ');
   let status = -1;
   // q / Ctrl-C ends the trace on purpose: exit 0, not the status of the command we killed.
@@ -49,7 +52,8 @@ export async function traceLive(
       {
         path: quiet ? '/bin/sh' : path,
         argv,
-        env: Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`),
+        env: rawEnvironment(),
+        ...callerState(),
         pids,
         // the sh wrapper execs the command: follow is not needed for it
         follow: Boolean(flags.follow),

@@ -1,12 +1,15 @@
 /** `oslens trace`: a ptrace syscall tracer with strace's output, JSON Lines and mental models. */
+import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { buildCaptureTable } from '../trace/decode.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
 import { TraceRenderer, renderOptions } from '../trace/render.js';
 import { resolveSyscallSet, syscallByNr, syscallName } from '../trace/syscalls.js';
+import { CALLER } from '../util/caller.js';
+import { rawCommand, rawEnvironment, rawVariable } from '../util/raw-args.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { openTraceOutput } from './trace-output.js';
 
@@ -81,12 +84,28 @@ function collect(value: string, prev: string[]): string[] {
 
 // -t, -tt and -ttt: commander sees `-tt` as `-t -t`, which the counter above handles.
 
-/** PATH lookup as execvp does it; strace-like error when the command does not exist. */
-export function resolveCommand(cmd: string): string {
-  const candidates = cmd.includes('/')
-    ? [cmd]
-    : (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).map((d) => join(d || '.', cmd));
-  for (const c of candidates) {
+/**
+ * PATH lookup as execvp does it, on bytes (a name need not be UTF-8); strace-like error when the
+ * command does not exist.
+ */
+export function resolveCommand(cmd: string | Buffer, pathVar?: string | Buffer): string | Buffer {
+  const name = Buffer.from(cmd);
+  const dirs = (dirList: Buffer) => {
+    const out: Buffer[] = [];
+    for (let at = 0; ;) {
+      const colon = dirList.indexOf(0x3a, at); // ':', an empty entry is the current directory
+      out.push(dirList.subarray(at, colon < 0 ? dirList.length : colon));
+      if (colon < 0) return out;
+      at = colon + 1;
+    }
+  };
+  const candidates = name.includes(0x2f) // '/'
+    ? [name]
+    : dirs(Buffer.from(pathVar ?? process.env.PATH ?? '/usr/bin:/bin')).map((d) =>
+        Buffer.concat([d.length ? d : Buffer.from('.'), Buffer.from('/'), name]),
+      );
+  for (const b of candidates) {
+    const c = isUtf8(b) ? b.toString() : b;
     try {
       if (statSync(c).isFile()) {
         accessSync(c, constants.X_OK);
@@ -96,7 +115,7 @@ export function resolveCommand(cmd: string): string {
       // next candidate
     }
   }
-  throw new UserError(`Can't stat '${cmd}': No such file or directory`, 127);
+  throw new UserError(`Can't stat '${name.toString()}': No such file or directory`, 127);
 }
 
 function parsePids(text: string): number[] {
@@ -143,7 +162,10 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   if (!pids && command.length === 0)
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
   if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
-  const path = pids ? undefined : resolveCommand(command[0]!);
+  // The command's bytes as oslens got them (process.argv and process.env are decoded as UTF-8).
+  const argv = rawCommand(command);
+  const env = rawEnvironment();
+  const path = pids ? undefined : resolveCommand(argv[0]!, rawVariable(env, 'PATH'));
   // The dashboard (blessed) and the eBPF loader (koffi) are loaded only when asked for.
   if (flags.live) return (await import('./trace-live.js')).traceLive(command, path, pids, filter, strsize, flags);
   if (flags.ebpf) return (await import('./trace-ebpf.js')).traceEbpf(command, pids, filter, strsize, flags);
@@ -166,8 +188,9 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   const handle = startTrace(
     {
       path,
-      argv: command,
-      env: Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`),
+      argv,
+      env,
+      ...callerState(),
       pids,
       follow: Boolean(flags.follow),
       strsize,
@@ -179,10 +202,13 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     },
     onRecords,
   );
-  const onSignal = () => handle.stop(pids ? 'detach' : 'kill');
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  // As strace: -p detaches; a spawned command that got the signal itself (Ctrl-C goes to the
+  // whole foreground process group) handles it as it would untraced, and the trace shows how it
+  // ends; one that did not gets it forwarded, then is detached (src/trace/ptrace.ts signal()).
+  const onSignal = (name: NodeJS.Signals) => (pids ? handle.stop('detach') : handle.signal(osConstants.signals[name]));
+  for (const s of FATAL_SIGNALS) process.on(s, onSignal);
   const result = await handle.done;
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+  for (const s of FATAL_SIGNALS) process.off(s, onSignal);
   if (result.rc !== 0)
     throw new UserError(
       result.error ?? 'tracing failed',
@@ -198,7 +224,29 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   }));
   if (json || counting) output.summary(rows, Boolean(flags.model));
   await output.close();
+  return exitCode(result);
+}
+
+/** The signals strace acts on (it also takes SIGPIPE, which Node ignores and turns into EPIPE). */
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/** A command that was run: its status, 128+N when killed by signal N or when oslens got N and
+ * detached; attached processes: 0. */
+export function exitCode(result: { status: number; detachedOnSignal?: number }): number {
+  if (result.detachedOnSignal) return 128 + result.detachedOnSignal;
   if (result.status < 0) return 0;
   const sig = result.status & 0x7f;
   return sig === 0 ? (result.status >> 8) & 0xff : 128 + sig;
+}
+
+/** What the command must get as oslens's caller gave it (src/util/caller.ts). */
+export function callerState() {
+  return {
+    keepFds: CALLER.fds ?? undefined,
+    // The addon takes integer arrays: -1 for "unknown" / "none".
+    stdioNonblock: CALLER.stdioNonblock.map((b) => (b === null ? -1 : b ? 1 : 0)),
+    savedStdio: CALLER.savedStdio.map((fd) => fd ?? -1),
+    sigIgnored: CALLER.sigIgnored ?? undefined,
+    sigBlocked: CALLER.sigBlocked ?? undefined,
+  };
 }

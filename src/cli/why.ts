@@ -6,6 +6,7 @@ import { listPids, listProcDir, readField, readSystemText, parsePid } from '../p
 import { parseLoadAvg, parsePressure, parseSystemStat } from '../proc/system.js';
 import { explainProcess, type LoadTask } from '../proc/why.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { escapeForTerminal, escapeStrings } from '../util/terminal.js';
 
 interface WhyFlags {
   json?: boolean;
@@ -51,8 +52,9 @@ function whyPid(pid: number, json: boolean): void {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }
-  let out = `${pid} (${report.comm}): state ${report.state} = ${report.stateName}   [model: scheduling]\n`;
-  for (const r of report.reasons) out += `\n- ${r.code}: ${r.text}\n`;
+  const shown = escapeStrings(report); // names of this process, its parent and tracer
+  let out = `${pid} (${shown.comm}): state ${shown.state} = ${shown.stateName}   [model: scheduling]\n`;
+  for (const r of shown.reasons) out += `\n- ${r.code}: ${r.text}\n`;
   process.stdout.write(out);
 }
 
@@ -113,8 +115,9 @@ function whyLoad(json: boolean): void {
   }
   let out = `load average ${load.load1} ${load.load5} ${load.load15} (1, 5, 15 min) on ${cpus} CPUs   [model: scheduling]\n`;
   out += `${explanation}\n\nnow: ${running.length} running/runnable, ${blocked.length} in D state\n`;
-  for (const t of running) out += `  R  ${t.pid}/${t.tid}  ${t.comm}\n`;
-  for (const t of blocked) out += `  D  ${t.pid}/${t.tid}  ${t.comm}  waits in ${t.wchan ?? '?'}\n`;
+  const comm = (t: LoadTask) => escapeForTerminal(t.comm);
+  for (const t of running) out += `  R  ${t.pid}/${t.tid}  ${comm(t)}\n`;
+  for (const t of blocked) out += `  D  ${t.pid}/${t.tid}  ${comm(t)}  waits in ${t.wchan ?? '?'}\n`;
   if (doc.pressure.cpu)
     out += `\nPSI cpu: some ${doc.pressure.cpu.some.avg10}% of the last 10 s had a task waiting for a CPU\n`;
   if (doc.pressure.io)

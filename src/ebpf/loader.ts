@@ -3,8 +3,7 @@
  * (native/bpf/<tool>.bpf.o), reading its maps and draining its ring buffer; and releasing all of
  * it on close, on error, on exit and on Ctrl-C (every open session is tracked here).
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package.js';
 import { UserError } from '../util/errors.js';
@@ -14,7 +13,6 @@ import {
   isNull,
   lastErrno,
   libbpf,
-  libbpfLog,
   registerRingBufferCallback,
   unregisterCallback,
   viewBytes,
@@ -50,12 +48,12 @@ function installExitHook(): void {
 const errnoName = (e: number) =>
   ({ 1: 'EPERM', 2: 'ENOENT', 7: 'E2BIG', 13: 'EACCES', 22: 'EINVAL', 95: 'EOPNOTSUPP' })[e] ?? `errno ${e}`;
 
-/** Where the libbpf/verifier log of a failed load is saved (`--verbose` prints it). */
-export function saveLog(tool: string): string {
-  const path = resolve(tmpdir(), `oslens-${tool}-${process.pid}.libbpf.log`);
-  writeFileSync(path, libbpfLog().join('\n') + '\n');
-  return path;
-}
+/**
+ * Where the libbpf/verifier log of a failure is: in memory only (src/native/libbpf.ts's libbpfLog(), which `--verbose`
+ * prints). It is never written to a file: a predictable /tmp path written by root could be a
+ * symlink planted by any local user.
+ */
+const LOG_HINT = 'rerun with --verbose for the libbpf and verifier log';
 
 export class BpfSession {
   private obj: Ptr;
@@ -83,10 +81,7 @@ export class BpfSession {
       this.configure(opts);
       const rc = l.bpf_object__load(this.obj);
       if (rc !== 0) {
-        const log = saveLog(tool);
-        throw new UserError(
-          `the kernel refused the ${tool} BPF programs (${errnoName(-rc)}); libbpf and verifier log: ${log} (--verbose prints it)`,
-        );
+        throw new UserError(`the kernel refused the ${tool} BPF programs (${errnoName(-rc)}); ${LOG_HINT}`);
       }
       this.attachAll();
     } catch (err) {
@@ -131,9 +126,7 @@ export class BpfSession {
       const link = l.bpf_program__attach(p);
       if (isNull(link)) {
         const name = l.bpf_program__name(p);
-        throw new UserError(
-          `cannot attach ${this.tool}/${name}: ${errnoName(lastErrno())} (log: ${saveLog(this.tool)})`,
-        );
+        throw new UserError(`cannot attach ${this.tool}/${name}: ${errnoName(lastErrno())}; ${LOG_HINT}`);
       }
       this.links.push(link);
     }

@@ -39,6 +39,7 @@ const SYS_EXECVEAT = 322;
 export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
   const kind = b.readUInt32LE(0);
   const tid = b.readUInt32LE(4);
+  const pid = b.readUInt32LE(8); // the thread group id
   const nr = b.readUInt32LE(12);
   const enterNs = b.readBigUInt64LE(16) + EPOCH_OFFSET_NS;
   const exitNs = b.readBigUInt64LE(24) + EPOCH_OFFSET_NS;
@@ -48,8 +49,8 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
     const sig = status & 0x7f;
     return [
       sig
-        ? { type: 'killed', tid, timeNs: enterNs, aux: sig, flags: status & 0x80 ? 1 : 0 }
-        : { type: 'exited', tid, timeNs: enterNs, aux: (status >> 8) & 0xff, flags: 0 },
+        ? { type: 'killed', tid, pid, timeNs: enterNs, aux: sig, flags: status & 0x80 ? 1 : 0 }
+        : { type: 'exited', tid, pid, timeNs: enterNs, aux: (status >> 8) & 0xff, flags: 0 },
     ];
   }
   const args: bigint[] = [];
@@ -69,13 +70,13 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
       data: Buffer.from(b.subarray(at + 8, at + 8 + shown)),
     });
   }
-  const out: EngineRecord[] = [{ type: 'enter', tid, timeNs: enterNs, nr, args, captures }];
+  const out: EngineRecord[] = [{ type: 'enter', tid, pid, timeNs: enterNs, nr, args, captures }];
   // A successful execve/execveat: the same process event the ptrace engine reports (its
   // PTRACE_EVENT_EXEC stop also comes before the syscall's exit).
   if (kind === 1 && (nr === SYS_EXECVE || nr === SYS_EXECVEAT) && ret === 0n) {
-    out.push({ type: 'exec', tid, timeNs: exitNs, aux: tid, flags: 0 });
+    out.push({ type: 'exec', tid, pid, timeNs: exitNs, aux: tid, flags: 0 });
   }
-  if (kind === 1) out.push({ type: 'exit', tid, timeNs: exitNs, nr, ret, unseen: false, captures: [] });
+  if (kind === 1) out.push({ type: 'exit', tid, pid, timeNs: exitNs, nr, ret, unseen: false, captures: [] });
   return out;
 }
 

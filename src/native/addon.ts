@@ -35,17 +35,26 @@ export interface RawBenchOptions {
 
 /** Options of the ptrace engine (native/ptrace/tracer.h); records are decoded by src/trace/records.ts. */
 export interface RawTraceOptions {
-  /** Spawn: the resolved executable, its argv and environment. */
-  path?: string;
-  argv?: string[];
-  env?: string[];
+  /** Spawn: the resolved executable, its argv and environment (Buffers pass bytes exactly). */
+  path?: string | Buffer;
+  argv?: (string | Buffer)[];
+  env?: (string | Buffer)[];
+  /** Spawn: what oslens's caller gave it (src/util/caller.ts), for the command to get the same. */
+  keepFds?: number[];
+  /** Per fd 0-2: 1 O_NONBLOCK was set by the caller, 0 it was not, -1 unknown. */
+  stdioNonblock?: number[];
+  /** Copies of the caller's fds 0-2 that bin/oslens kept (-1: none). */
+  savedStdio?: number[];
+  /** SigIgn / SigBlk masks in /proc/PID/status hex. */
+  sigIgnored?: string;
+  sigBlocked?: string;
   /** Attach: thread-group ids. */
   pids?: number[];
   follow: boolean;
   strsize: number;
   emitSyscalls: boolean;
   count: boolean;
-  /** Wanted syscall numbers (seccomp-bpf filter when spawning); all when absent. */
+  /** Wanted syscall numbers (a seccomp-bpf filter when spawning with follow); all when absent. */
   filter?: number[];
   /** What to read from tracee memory: 512 x 6 capture specs. */
   capture?: Uint32Array;
@@ -58,6 +67,8 @@ export interface RawTraceResult {
   status: number;
   spawnedPid: number;
   seccomp: boolean;
+  /** The signal oslens got, forwarded to the command, then detached (0 when none). */
+  detachedOnSignal: number;
   error: string | null;
 }
 
@@ -67,7 +78,8 @@ export interface Addon {
   cancelBench(): void;
   /** Runs the tracer on its own thread: callback(batch) per batch of records, then callback(null, result). */
   traceStart(options: RawTraceOptions, callback: (batch: Buffer | null, result?: RawTraceResult) => void): void;
-  traceStop(how: 'detach' | 'kill'): void;
+  /** 'signal': oslens got `signal` (forwarded unless the command got it too); 'wake': wake only. */
+  traceStop(how: 'detach' | 'kill' | 'signal' | 'wake', signal?: number): void;
   /** One pread at offset 0 per fd into slot i of buf (slot bytes each); lens[i] = bytes or -errno. */
   preadMany(fds: Int32Array, buf: Buffer, slot: number, lens: Int32Array): void;
 }

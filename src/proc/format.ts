@@ -1,4 +1,5 @@
 /** Human formatting for the /proc views (the JSON stays in plain bytes and seconds). */
+import { escapeForTerminal } from '../util/terminal.js';
 
 /** 1536 → "1.5K", binary units like ps/pmap. */
 export function formatBytes(n: number): string {
@@ -25,8 +26,12 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Left-aligned table with right-aligned numeric columns. */
-export function renderTable(headers: string[], rows: string[][], rightAlign: boolean[]): string {
+/**
+ * Left-aligned table with right-aligned numeric columns. Every cell is escaped for a terminal
+ * (a name with a newline must not forge a row).
+ */
+export function renderTable(headers: string[], rawRows: string[][], rightAlign: boolean[]): string {
+  const rows = rawRows.map((r) => r.map(escapeForTerminal));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -208,29 +208,6 @@ export const ACCESS_MODES: FlagTable = [
   [1, 'X_OK'],
 ];
 
-export const ADDRESS_FAMILIES: FlagTable = [
-  [0, 'AF_UNSPEC'],
-  [1, 'AF_UNIX'],
-  [2, 'AF_INET'],
-  [10, 'AF_INET6'],
-  [16, 'AF_NETLINK'],
-  [17, 'AF_PACKET'],
-];
-
-export const SOCK_TYPES: FlagTable = [
-  [1, 'SOCK_STREAM'],
-  [2, 'SOCK_DGRAM'],
-  [3, 'SOCK_RAW'],
-  [5, 'SOCK_SEQPACKET'],
-];
-
-export function renderSockType(v: number): string {
-  let s = renderEnum(v & 0xf, SOCK_TYPES);
-  if (v & 0o4000) s += '|SOCK_NONBLOCK';
-  if (v & 0o2000000) s += '|SOCK_CLOEXEC';
-  return s;
-}
-
 export const FCNTL_CMDS: FlagTable = [
   [0, 'F_DUPFD'],
   [1, 'F_GETFD'],

@@ -9,6 +9,12 @@ export interface TraceHandle {
   done: Promise<RawTraceResult>;
   /** 'detach' leaves tracees running; 'kill' kills the spawned command. Safe to call repeatedly. */
   stop(how: 'detach' | 'kill'): void;
+  /**
+   * oslens got `signal`: if the command got it too (Ctrl-C), nothing (the command handles it and
+   * the trace goes on); else it is forwarded to the command and every tracee is detached, as
+   * strace does (with a -f seccomp filter the trace goes on; a second signal kills).
+   */
+  signal(signal: number): void;
 }
 
 export function startTrace(options: RawTraceOptions, onRecords: (records: EngineRecord[]) => void): TraceHandle {
@@ -27,8 +33,16 @@ export function startTrace(options: RawTraceOptions, onRecords: (records: Engine
     done,
     stop(how) {
       addon.traceStop(how);
-      // The engine may be between two waits when the wake-up arrives: ask again until it ends.
-      if (!retry) retry = setInterval(() => addon.traceStop(how), 100);
+      wakeUntilDone();
+    },
+    signal(signal) {
+      addon.traceStop('signal', signal);
+      wakeUntilDone();
     },
   };
+  // The engine may be between two waits when the wake-up arrives: wake it again until it ends
+  // (a request is handled once however often the engine is woken).
+  function wakeUntilDone() {
+    if (!retry) retry = setInterval(() => addon.traceStop('wake'), 100);
+  }
 }

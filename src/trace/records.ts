@@ -43,6 +43,10 @@ export const Cap = {
   recordsOut: 21,
   pathOut: 22,
   pagesOut: 23,
+  bufOutLenp: 33,
+  msghdrIn: 34,
+  msghdrOut: 35,
+  mmsghdrOut: 36,
 } as const;
 
 export interface Capture {
@@ -56,9 +60,11 @@ export interface Capture {
   data: Buffer;
 }
 
+/** Every record's task: tid, and pid, its thread group id (the process; 0 when unknown). */
 export interface EnterRecord {
   type: 'enter';
   tid: number;
+  pid: number;
   timeNs: bigint;
   nr: number;
   args: bigint[];
@@ -68,6 +74,7 @@ export interface EnterRecord {
 export interface ExitRecord {
   type: 'exit';
   tid: number;
+  pid: number;
   timeNs: bigint;
   nr: number;
   ret: bigint;
@@ -79,21 +86,26 @@ export interface ExitRecord {
 export interface TaskRecord {
   type: 'exec' | 'exited' | 'killed' | 'newTask' | 'groupStop' | 'attached' | 'detached';
   tid: number;
+  pid: number;
   timeNs: bigint;
   /** exec: former tid; exited: code; killed/groupStop: signal; newTask: parent; attached: tgid. */
   aux: number;
   /** killed: core dumped; newTask: 1 fork, 2 vfork, 3 clone. */
   flags: number;
+  /** exec: the new program's argv as the kernel laid it out (NUL-terminated strings), exactly. */
+  argv?: Buffer;
 }
 
 export interface SignalRecord {
   type: 'signal';
   tid: number;
+  /** The thread group id of tid (the sender is `senderPid`). */
+  pid: number;
   timeNs: bigint;
   signo: number;
   code: number;
   errno: number;
-  pid: number;
+  senderPid: number;
   uid: number;
   status: number;
   addr: bigint;
@@ -102,6 +114,7 @@ export interface SignalRecord {
 export interface MessageRecord {
   type: 'message';
   tid: number;
+  pid: number;
   timeNs: bigint;
   errno: number;
   text: string;
@@ -143,19 +156,23 @@ function readCaptures(buf: Buffer, at: number, end: number, n: number): Capture[
   return out;
 }
 
+/** Bytes of every record's header (tracer.h). */
+const HEADER = 32;
+
 export function parseRecords(buf: Buffer): EngineRecord[] {
   const out: EngineRecord[] = [];
   let at = 0;
-  while (at + 24 <= buf.length) {
+  while (at + HEADER <= buf.length) {
     const type = buf[at]!;
     const flags = buf[at + 1]!;
     const ncap = buf.readUInt16LE(at + 2);
     const size = buf.readUInt32LE(at + 4);
-    if (size < 24 || at + size > buf.length) break;
+    if (size < HEADER || at + size > buf.length) break;
     const tid = buf.readInt32LE(at + 8);
     const aux = buf.readInt32LE(at + 12);
     const timeNs = buf.readBigUInt64LE(at + 16);
-    const body = at + 24;
+    const pid = buf.readInt32LE(at + 24);
+    const body = at + HEADER;
     const end = at + size;
     if (type === RecordType.enter) {
       const args: bigint[] = [];
@@ -163,6 +180,7 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
       out.push({
         type: 'enter',
         tid,
+        pid,
         timeNs,
         nr: buf.readUInt32LE(body),
         args,
@@ -172,6 +190,7 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
       out.push({
         type: 'exit',
         tid,
+        pid,
         timeNs,
         nr: buf.readInt32LE(body),
         ret: buf.readBigInt64LE(body + 8),
@@ -182,17 +201,18 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
       out.push({
         type: 'signal',
         tid,
+        pid,
         timeNs,
         signo: aux,
         code: buf.readInt32LE(body),
         errno: buf.readInt32LE(body + 4),
-        pid: buf.readInt32LE(body + 8),
+        senderPid: buf.readInt32LE(body + 8),
         uid: buf.readUInt32LE(body + 12),
         status: buf.readInt32LE(body + 16),
         addr: buf.readBigUInt64LE(body + 24),
       });
     } else if (type === RecordType.message) {
-      out.push({ type: 'message', tid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });
+      out.push({ type: 'message', tid, pid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });
     } else if (type === RecordType.counts) {
       const rows = [];
       for (let i = 0; i < aux; i++) {
@@ -205,8 +225,10 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
         });
       }
       out.push({ type: 'counts', rows });
+    } else if (type === RecordType.exec) {
+      out.push({ type: 'exec', tid, pid, timeNs, aux, flags, argv: Buffer.from(buf.subarray(body, end)) });
     } else if (TASK_TYPES[type]) {
-      out.push({ type: TASK_TYPES[type], tid, timeNs, aux, flags });
+      out.push({ type: TASK_TYPES[type], tid, pid, timeNs, aux, flags });
     }
     at = end;
   }

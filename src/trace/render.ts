@@ -3,7 +3,8 @@
  * entries with exits per task and prints `<unfinished ...>` / `<... resumed>` when tasks
  * interleave), but pure: it returns text, never writes.
  */
-import type { Capture, EngineRecord, EnterRecord, ExitRecord, SignalRecord } from './records.js';
+import type { Capture, EngineRecord, EnterRecord, ExitRecord, SignalRecord, TaskRecord } from './records.js';
+import { bytesArrayField, bytesField, splitNul } from './bytes.js';
 import { decodeArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
 import { signalName } from './signals.js';
@@ -72,7 +73,7 @@ export class TraceRenderer {
   private pending = new Map<number, Pending>();
   private last: number | null = null;
   private tasksSeen = new Set<number>();
-  private execArgv = new Map<number, { path: string; argv: string[] }>();
+  private execArgv = new Map<number, { path: Buffer | null; argv: Buffer[] }>();
 
   constructor(private readonly o: RenderOptions) {}
 
@@ -107,6 +108,7 @@ export class TraceRenderer {
           out.push({
             type: 'signal',
             tid: rec.tid,
+            pid: rec.pid,
             time: sec(rec.timeNs),
             signal: signalName(rec.signo),
             code: rec.code,
@@ -117,7 +119,7 @@ export class TraceRenderer {
       case 'killed': {
         this.flushPending(rec.tid, out);
         if (this.o.json) {
-          const ev: ProcessEvent = { type: 'exit', tid: rec.tid, time: sec(rec.timeNs) };
+          const ev: ProcessEvent = { type: 'exit', tid: rec.tid, pid: rec.pid, time: sec(rec.timeNs) };
           if (rec.type === 'exited') ev.code = rec.aux;
           else ev.signal = signalName(rec.aux);
           out.push(ev);
@@ -132,8 +134,7 @@ export class TraceRenderer {
       }
       case 'exec': {
         if (rec.aux !== rec.tid) this.pending.delete(rec.aux);
-        const e = this.execArgv.get(rec.aux) ?? this.execArgv.get(rec.tid);
-        if (this.o.json) out.push({ type: 'exec', tid: rec.tid, time: sec(rec.timeNs), path: e?.path, argv: e?.argv });
+        if (this.o.json) out.push(this.execEvent(rec));
         break;
       }
       case 'groupStop':
@@ -151,17 +152,35 @@ export class TraceRenderer {
   private rememberExec(rec: EnterRecord): void {
     const path = rec.captures.find((c) => c.arg === 0 && !c.fault);
     const argv = rec.captures.find((c) => c.arg === 1 && !c.fault);
-    const strings: string[] = [];
+    const strings: Buffer[] = [];
     if (argv && argv.data.length >= 8) {
       const ncap = argv.data.readUInt32LE(4);
       let at = 8;
       for (let i = 0; i < ncap && at + 4 <= argv.data.length; i++) {
         const n = argv.data.readUInt32LE(at) & 0x7fffffff;
-        strings.push(argv.data.toString('utf8', at + 4, at + 4 + n));
+        strings.push(argv.data.subarray(at + 4, at + 4 + n));
         at += 4 + n;
       }
     }
-    this.execArgv.set(rec.tid, { path: path ? path.data.toString('utf8') : '', argv: strings });
+    this.execArgv.set(rec.tid, { path: path ? path.data : null, argv: strings });
+  }
+
+  /**
+   * The JSON exec record: path as execve got it (when its entry was traced), argv as the new
+   * program got it, exactly (the engine reads /proc/PID/cmdline at the exec; the eBPF engine
+   * sends none, so its argv is the captured execve argument). Bytes: src/trace/bytes.ts.
+   */
+  private execEvent(rec: TaskRecord): ProcessEvent {
+    const e = this.execArgv.get(rec.aux) ?? this.execArgv.get(rec.tid);
+    const argv = rec.argv && rec.argv.length > 0 ? splitNul(rec.argv) : e?.argv;
+    return {
+      type: 'exec',
+      tid: rec.tid,
+      pid: rec.pid,
+      time: sec(rec.timeNs),
+      ...(e?.path ? bytesField('path', e.path) : {}),
+      ...(argv ? bytesArrayField('argv', argv) : {}),
+    };
   }
 
   /** A task that ends inside a syscall (exit_group, killed): `name(args) = ?`. */
@@ -184,6 +203,7 @@ export class TraceRenderer {
     const enter: EnterRecord = p?.enter ?? {
       type: 'enter',
       tid: rec.tid,
+      pid: rec.pid,
       timeNs: rec.timeNs,
       nr: rec.nr,
       args: [],
@@ -260,7 +280,7 @@ export class TraceRenderer {
     if (r.signo === 11 || r.signo === 7 || r.signo === 4 || r.signo === 8)
       return `{si_signo=${name}, si_code=${code}, si_addr=${r.addr === 0n ? 'NULL' : `0x${r.addr.toString(16)}`}}`;
     const status = r.signo === 17 ? `, si_status=${r.status}` : '';
-    return `{si_signo=${name}, si_code=${code}, si_pid=${r.pid}, si_uid=${r.uid}${status}}`;
+    return `{si_signo=${name}, si_code=${code}, si_pid=${r.senderPid}, si_uid=${r.uid}${status}}`;
   }
 
   private event(enter: EnterRecord, exit: ExitRecord | null, ret: bigint | null): SyscallEvent {
@@ -272,6 +292,7 @@ export class TraceRenderer {
     return {
       type: 'syscall',
       tid: enter.tid,
+      pid: enter.pid,
       name,
       nr: enter.nr,
       args: exit && enter.args.length === 0 ? [] : decodeArgs(name, enter.args, captures, ret, this.ctx(enter.tid)),

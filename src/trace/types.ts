@@ -17,8 +17,8 @@ export interface DecodedArg {
 export interface SyscallEvent {
   type: 'syscall';
   tid: number;
-  /** The thread-group id (process) of tid. */
-  pid?: number;
+  /** The thread group id of tid: the process (its pid). */
+  pid: number;
   name: string;
   nr: number;
   args: DecodedArg[];
@@ -39,13 +39,18 @@ export interface SyscallEvent {
 export interface ProcessEvent {
   type: 'exit' | 'signal' | 'exec';
   tid: number;
+  /** The thread group id of tid: the process (its pid). */
+  pid: number;
   time: number;
   /** exit: exit code, or the signal that killed it. */
   code?: number;
   signal?: string;
-  /** exec: the new program. */
+  /** exec: the new program: execve's path, and the argv it got. UTF-8 text; when that is not
+   * the bytes exactly, pathBase64 / argvBase64 (every element) carry them (src/trace/bytes.ts). */
   path?: string;
+  pathBase64?: string;
   argv?: string[];
+  argvBase64?: string[];
 }
 
 export interface SyscallSummaryRow {

@@ -4,7 +4,7 @@
  * the BenchResult records). At the end the run is saved to ~/.oslens/last-bench.json, where every
  * dashboard's lens finds this machine's figures.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileReplacing } from '../util/files.js';
 import { findBench } from '../bench/catalog.js';
 import { computeRatios, folkloreNotes } from '../bench/compare.js';
 import { renderTable } from '../bench/render.js';
@@ -98,11 +98,7 @@ export async function benchLive(ids: readonly string[], opts: BenchLiveOptions):
     full = { ...first, results: all, ratios, notes: folkloreNotes(all, ratios, opts.run.heapBytes) };
     rememberRun(full, lastFile);
     if (opts.save) {
-      try {
-        writeFileSync(opts.save, JSON.stringify(full, null, 2) + '\n');
-      } catch (err) {
-        throw new UserError(`cannot write ${opts.save}: ${String(err)}`);
-      }
+      writeFileReplacing(opts.save, JSON.stringify(full, null, 2) + '\n', '--save');
     }
     saved = loadSavedBench(lastFile) ?? saved;
   }

@@ -1,8 +1,10 @@
 /**
  * The views without a terminal: plain text lines from the same view models the dashboards draw
- * (piped output, CI, --once). Pure functions.
+ * (piped output, CI, --once). Pure functions. Names, command lines and paths are escaped for a
+ * terminal here (the dashboards draw these same lines); the models and their JSON stay exact.
  */
 import { formatBytes } from '../proc/format.js';
+import { escapeForTerminal as esc } from '../util/terminal.js';
 import type { ProcessRateRow } from './collect/processes.js';
 import type { TopModel } from './collect/top.js';
 import { regionName, type RegionRow, type WatchModel } from './collect/watch.js';
@@ -34,7 +36,7 @@ export function topPlainLine(m: TopModel): string {
     `faults/s minor ${num(s.minorFaultsPerSec)} major ${num(s.majorFaultsPerSec)} | ` +
     `mem used ${formatBytes(mem.used)} cache ${formatBytes(mem.pageCache)} dirty ${formatBytes(mem.dirty)} ` +
     `swap ${formatBytes(mem.swapUsed)}/${formatBytes(mem.swapTotal)}${psi}` +
-    (top ? ` | top ${top.comm}[${top.pid}] ${pct(top.cpuPercent)}` : '')
+    (top ? ` | top ${esc(top.comm)}[${top.pid}] ${pct(top.cpuPercent)}` : '')
   );
 }
 
@@ -65,9 +67,9 @@ export function processHeader(sort: string): string {
 export function processLine(r: ProcessRateRow, commandWidth = 60): string {
   const sysc = r.syscallsPerSec === null ? '     -' : num(r.syscallsPerSec).padStart(6);
   return (
-    `${String(r.pid).padStart(7)} ${r.user.slice(0, 8).padEnd(8)} ${r.state} ${r.cpuPercent.toFixed(1).padStart(6)} ` +
+    `${String(r.pid).padStart(7)} ${esc(r.user).slice(0, 8).padEnd(8)} ${r.state} ${r.cpuPercent.toFixed(1).padStart(6)} ` +
     `${formatBytes(r.rss).padStart(7)} ${num(r.minorFaultsPerSec + r.majorFaultsPerSec).padStart(6)} ` +
-    `${num(r.contextSwitchesPerSec).padStart(6)} ${sysc} ${r.command.slice(0, commandWidth)}`
+    `${num(r.contextSwitchesPerSec).padStart(6)} ${sysc} ${esc(r.command).slice(0, commandWidth)}`
   );
 }
 
@@ -93,13 +95,13 @@ const signed = (n: number) => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `-${format
 
 /** One watch line per refresh: the process's figures and the regions that changed. */
 export function watchPlainLine(m: WatchModel): string {
-  if (m.exited) return `${clock(m.time)} ${m.exitNote}`;
+  if (m.exited) return `${clock(m.time)} ${esc(m.exitNote)}`;
   const grew = m.regions
     .filter((r) => r.changed)
     .slice(0, 4)
-    .map((r) => `${regionName(r)} ${signed(r.rssDelta)}`);
+    .map((r) => `${esc(regionName(r))} ${signed(r.rssDelta)}`);
   return (
-    `${clock(m.time)} pid ${m.pid} ${m.comm} ${m.state} rss ${formatBytes(m.rss)} (${signed(m.rssDelta)}) cpu ${pct(m.cpuPercent)} ` +
+    `${clock(m.time)} pid ${m.pid} ${esc(m.comm)} ${m.state} rss ${formatBytes(m.rss)} (${signed(m.rssDelta)}) cpu ${pct(m.cpuPercent)} ` +
     `faults/s minor ${num(m.minorFaultsPerSec)} major ${num(m.majorFaultsPerSec)} ` +
     `csw/s ${num(m.voluntaryPerSec)}+${num(m.nonvoluntaryPerSec)}` +
     (grew.length > 0 ? ` | changed: ${grew.join(', ')}` : '')
@@ -110,7 +112,7 @@ export const REGION_HEADER = 'REGION                   KIND          SIZE      R
 
 export function regionLine(r: RegionRow, nameWidth = 24): string {
   return (
-    `${regionName(r).slice(0, nameWidth).padEnd(nameWidth)} ${r.kind.padEnd(12)} ${formatBytes(r.size).padStart(6)} ` +
+    `${esc(regionName(r)).slice(0, nameWidth).padEnd(nameWidth)} ${r.kind.padEnd(12)} ${formatBytes(r.size).padStart(6)} ` +
     `${formatBytes(r.rss).padStart(8)} ${(r.rssDelta === 0 ? '' : signed(r.rssDelta)).padStart(7)} ${r.perms}`
   );
 }

@@ -1,10 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeConfig, CFG_SIZE, NO_FILTER } from '../../src/ebpf/config.js';
 import { BpfSession } from '../../src/ebpf/loader.js';
 import { slotRange, toBuckets, renderLog2Hist } from '../../src/ebpf/runqlat.js';
 import { openFlagsText } from '../../src/ebpf/snoop.js';
 import { missingBpfCaps, effectiveCaps } from '../../src/ebpf/caps.js';
+import { libbpfLog } from '../../src/native/libbpf.js';
 import { skipUnlessCapable } from '../helpers/env.js';
 import { loadedBpfProgramIds } from '../helpers/bpf.js';
 
@@ -38,6 +41,33 @@ describe('eBPF loader', () => {
       s.close(); // idempotent
     }
     expect(fdCount()).toBe(fds);
+  });
+
+  it('a refused load keeps the libbpf log in memory: no file written, a planted symlink untouched', ({ skip }) => {
+    if (missingBpfCaps(effectiveCaps()).length > 0) skipUnlessCapable(skip, 'eBPF needs CAP_BPF+CAP_PERFMON');
+    // The path an older oslens wrote through, planted as a symlink to a file the "user" wants
+    // root to overwrite; and a directory there (the write failed, hiding the real error).
+    const planted = join(tmpdir(), `oslens-syscount-${process.pid}.libbpf.log`);
+    const victim = join(tmpdir(), `oslens-victim-${process.pid}`);
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, planted);
+    const fds = fdCount();
+    try {
+      // A hash map of 0 entries: the kernel refuses to create it, so the load fails.
+      expect(() => new BpfSession('syscount', { filter: NO_FILTER, maxEntries: { procs: 0 } })).toThrow(
+        /^the kernel refused the syscount BPF programs \(EINVAL\); rerun with --verbose/,
+      );
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(lstatSync(planted).isSymbolicLink()).toBe(true);
+      expect(libbpfLog().join('\n')).toMatch(/procs/);
+      expect(fdCount()).toBe(fds);
+      const logs = readdirSync(tmpdir()).filter((f) => f.endsWith(`-${process.pid}.libbpf.log`));
+      expect(logs).toEqual([basename(planted)]); // only the planted link: no log file of any tool
+    } finally {
+      rmSync(planted, { force: true });
+      rmSync(victim, { force: true });
+    }
+    expect(existsSync(planted)).toBe(false);
   });
 });
 

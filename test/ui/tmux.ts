@@ -1,31 +1,87 @@
-/** Drives a view in a real terminal: tmux new / send-keys / capture-pane (what a person would see). */
-import { execFileSync, spawnSync } from 'node:child_process';
+/**
+ * Drives a view in a real terminal: tmux new / send-keys / capture-pane (what a person would see).
+ *
+ * Each test file gets its own tmux server (`tmux -L <socket>`, no user config), kept alive between
+ * its sessions (exit-empty off) and killed after the file's tests, waiting until it has exited.
+ * One shared default server flaked: a `tmux new` that reached a server still exiting after the
+ * previous test's last session failed with "server exited unexpectedly".
+ */
+import { execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { OSLENS } from '../helpers/env.js';
 
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
+/** This test file's tmux server: a socket name no other file (or run) uses. */
+const SOCKET = `oslens-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+let serverPid = 0;
+let socketPath = '';
 let counter = 0;
+
+function tmux(args: string[], opts: ExecFileSyncOptions = {}): string {
+  return String(execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', ...opts }));
+}
+
+/** True while `pid` is a live process (a zombie counts as ended). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function waitGone(pid: number, what: string, timeoutMs = 10_000): void {
+  const end = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > end) throw new Error(`${what} (pid ${pid}) did not end within ${timeoutMs} ms`);
+    spawnSync('sleep', ['0.05']);
+  }
+}
+
+afterAll(() => {
+  if (!serverPid) return;
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  waitGone(serverPid, `tmux server ${SOCKET}`);
+  rmSync(socketPath, { force: true }); // a killed server leaves its socket file behind
+  serverPid = 0;
+});
 
 export class TmuxSession {
   readonly name = `oslens-ui-${process.pid}-${++counter}`;
+  private readonly panePid: number;
 
   /** Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>. */
   constructor(args: string[], env: Record<string, string> = {}) {
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const cmd = `env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
-    execFileSync('tmux', ['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd]);
+    // The server stays up when its last session ends, so the next test never meets it exiting.
+    tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off']);
+    if (!serverPid) {
+      const [pid, path] = tmux(['display', '-p', '-t', this.name, '#{pid} #{socket_path}']).trim().split(' ');
+      [serverPid, socketPath] = [Number(pid), path];
+    }
+    this.panePid = Number(tmux(['list-panes', '-t', this.name, '-F', '#{pane_pid}']).trim());
   }
 
   capture(): string {
     try {
-      return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+      return tmux(['capture-pane', '-p', '-t', this.name], { stdio: ['ignore', 'pipe', 'ignore'] });
     } catch {
       return '';
     }
   }
 
+  /** The pane's title: what a program set with OSC 0/2 (tmux's own default is the host name). */
+  title(): string {
+    return tmux(['display', '-p', '-t', this.name, '#{pane_title}']).trimEnd();
+  }
+
   keys(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys]);
+    tmux(['send-keys', '-t', this.name, ...keys]);
   }
 
   /** Polls the screen until `pred` holds; returns the screen (throws with it on timeout). */
@@ -42,11 +98,13 @@ export class TmuxSession {
 
   /** Resizes the terminal (the view gets SIGWINCH and redraws everything). */
   resize(cols: number, rows: number): void {
-    execFileSync('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
+    tmux(['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
   }
 
+  /** Ends the session and waits until the pane's shell has exited. */
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name]);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', this.name]);
+    waitGone(this.panePid, `the shell of tmux session ${this.name}`);
   }
 }
 

@@ -7,6 +7,15 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { lensLines, type LensContent } from '../collect/lens.js';
+import { escapeForTerminal } from '../../util/terminal.js';
+
+/**
+ * Text from a process or the file system (a name, a command line, a path) for a panel: control
+ * characters escaped (blessed would pass them to the terminal), and braces for tag panels.
+ */
+export function shownText(text: string): string {
+  return blessed.escape(escapeForTerminal(text));
+}
 
 /** Width of the lens column, percent of the screen. */
 const LENS_PCT = 28;
@@ -577,7 +586,7 @@ export class Shell {
 
   setKeyLine(status: string): void {
     const keys = ' ? keys  q quit  Tab panel ';
-    if (setContentIfChanged(this.keyLine, `${keys}${status ? ` │ ${blessed.escape(status)}` : ''}`))
+    if (setContentIfChanged(this.keyLine, `${keys}${status ? ` │ ${shownText(status)}` : ''}`))
       this.keyLineChanged = true;
   }
 
@@ -661,8 +670,7 @@ export class Shell {
 
 /** Lens content → blessed markup (escaped text, a little colour). */
 export function lensMarkup(c: LensContent): string {
-  const esc = (s: string) => blessed.escape(s);
-  const lines = lensLines(c).map(esc);
+  const lines = lensLines(c).map(shownText); // labels quote names: "python3 (pid 1234)"
   lines[0] = `{yellow-fg}${lines[0]}{/yellow-fg}`;
   lines[1] = `{bold}${lines[1]}{/bold}`;
   return lines.join('\n');

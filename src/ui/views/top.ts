@@ -7,7 +7,17 @@ import { lensFor, type LensContent, type LensFocus, type SavedBench } from '../c
 import type { ProcessRateRow, ProcessSortKey } from '../collect/processes.js';
 import type { TopModel } from '../collect/top.js';
 import { PROCESS_HEADER, num, pct, processHeader, processLine } from '../plain.js';
-import { FastText, Shell, cell, fitLabel, headedList, setContentIfChanged, setListItems, type Panel } from './shell.js';
+import {
+  FastText,
+  Shell,
+  cell,
+  fitLabel,
+  headedList,
+  setContentIfChanged,
+  setListItems,
+  shownText,
+  type Panel,
+} from './shell.js';
 
 const SERIES_COLORS = ['yellow', 'green', 'cyan', 'magenta', 'red', 'blue', 'white'];
 
@@ -287,9 +297,9 @@ export class TopView {
     this.detail.setLabel(` Process ${r.pid} `);
     this.detail.setContent(
       [
-        `{bold}${blessed.escape(r.command)}{/bold}`,
+        `{bold}${shownText(r.command)}{/bold}`,
         '',
-        `pid ${r.pid}  user ${r.user}  state ${r.state}  threads ${r.threads}${r.kernelThread ? '  (kernel thread)' : ''}`,
+        `pid ${r.pid}  user ${shownText(r.user)}  state ${r.state}  threads ${r.threads}${r.kernelThread ? '  (kernel thread)' : ''}`,
         `CPU ${pct(r.cpuPercent)}   RSS ${formatBytes(r.rss)}`,
         `faults/s: minor ${num(r.minorFaultsPerSec)}  major ${num(r.majorFaultsPerSec)}`,
         `context switches/s: ${num(r.contextSwitchesPerSec)}`,

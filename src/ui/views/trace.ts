@@ -3,6 +3,7 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
 import { TRACE_HEADER, shortDuration, syscallRowLine, type TraceLiveModel } from '../collect/trace.js';
+import { escapeForTerminal } from '../../util/terminal.js';
 import { Shell, cell, headedList, panel, setContentIfChanged, setListItems } from './shell.js';
 
 export const TRACE_KEYS = ['↑/↓, j/k   select a syscall (the lens explains its model and latency)'];
@@ -24,7 +25,7 @@ export class TraceView {
     this.log = blessed.box({
       parent: shell.screen,
       ...G(0, 6),
-      label: ` Syscalls: ${title} `,
+      label: ` Syscalls: ${escapeForTerminal(title)} `,
       tags: false,
       border: { type: 'line' },
       style: { border: { fg: 'cyan' } },
@@ -85,7 +86,8 @@ export class TraceView {
           this.log,
           m.log
             .slice(-h)
-            .map((l) => l.slice(0, w))
+            // Arguments come escaped by the decoders; an exec path or a name may not be.
+            .map((l) => escapeForTerminal(l).slice(0, w))
             .join('\n'),
         )
       )

@@ -7,7 +7,8 @@ import { formatBytes } from '../../proc/format.js';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
 import { regionName, type RegionRow, type WatchModel } from '../collect/watch.js';
 import { REGION_HEADER, num, pct, regionLine } from '../plain.js';
-import { Shell, cell, headedList, type Panel } from './shell.js';
+import { escapeForTerminal } from '../../util/terminal.js';
+import { Shell, cell, headedList, shownText, type Panel } from './shell.js';
 
 export const WATCH_KEYS = [
   '↑/↓, j/k   select a region (the lens explains its kind)',
@@ -141,13 +142,13 @@ export class WatchView {
 
   draw(m: WatchModel): void {
     this.model = m;
-    const exited = m.exited ? `{red-fg}{bold}${blessed.escape(m.exitNote)}{/bold}{/red-fg}\n` : '';
+    const exited = m.exited ? `{red-fg}{bold}${shownText(m.exitNote)}{/bold}{/red-fg}\n` : '';
     const sign = m.rssDelta > 0 ? '+' : m.rssDelta < 0 ? '-' : '±';
     this.status.setContent(
       exited +
-        `{bold}${blessed.escape(m.comm)}{/bold} pid ${m.pid}  state ${m.state} (${m.stateName})  threads ${m.threads}  CPU ${pct(m.cpuPercent)}\n` +
+        `{bold}${shownText(m.comm)}{/bold} pid ${m.pid}  state ${m.state} (${m.stateName})  threads ${m.threads}  CPU ${pct(m.cpuPercent)}\n` +
         `RSS ${formatBytes(m.rss)} (${sign}${formatBytes(Math.abs(m.rssDelta))})  virtual ${formatBytes(m.virtualSize)}  ` +
-        `${blessed.escape(m.command.replace(/\s+/g, ' ').slice(0, 60))}`,
+        `${blessed.escape(escapeForTerminal(m.command.replace(/\s+/g, ' ')).slice(0, 60))}`,
     );
     const nameWidth = Math.max(12, (this.regions.width as number) - (REGION_HEADER.length - 24) - 2);
     this.header.setContent(`{bold}${'REGION'.padEnd(nameWidth)}${REGION_HEADER.slice(24)}{/bold}`);

@@ -4,6 +4,8 @@ import { BUFFER_TYPES } from './buffer.js';
 import { FD_RET, FD_TYPES } from './fd.js';
 import { FILE_RET, FILE_TYPES } from './file.js';
 import { FLAG_TYPES } from './flags.js';
+import { IPC_TYPES } from './ipc.js';
+import { MSGHDR_TYPES } from './msghdr.js';
 import { MEMORY_TYPES } from './memory.js';
 import { MOUNT_TYPES } from './mount.js';
 import { POLL_TYPES } from './poll.js';
@@ -11,6 +13,7 @@ import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
 import { SIGNAL_TYPES } from './signal.js';
 import { SOCKET_TYPES } from './socket.js';
+import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
 import { TIME_TYPES } from './time.js';
 import { UTIME_TYPES } from './utime.js';
@@ -36,6 +39,9 @@ export const ARG_TYPES = merge<ArgType>(
   TIME_TYPES,
   STAT_TYPES,
   SOCKET_TYPES,
+  MSGHDR_TYPES,
+  SOCKOPT_TYPES,
+  IPC_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
   FILE_TYPES,

@@ -2,6 +2,7 @@
 import type { Spec } from '../types.js';
 import { FILE_SPECS } from './file.js';
 import { IO_SPECS } from './io.js';
+import { IPC_SPECS } from './ipc.js';
 import { MEMORY_SPECS } from './memory.js';
 import { NET_SPECS } from './net.js';
 import { PROCESS_SPECS } from './process.js';
@@ -18,4 +19,13 @@ function merge(...families: Record<string, Spec>[]): Record<string, Spec> {
   return all;
 }
 
-export const SPECS = merge(FILE_SPECS, MEMORY_SPECS, PROCESS_SPECS, SIGNAL_SPECS, TIME_SPECS, NET_SPECS, IO_SPECS);
+export const SPECS = merge(
+  FILE_SPECS,
+  MEMORY_SPECS,
+  PROCESS_SPECS,
+  SIGNAL_SPECS,
+  TIME_SPECS,
+  NET_SPECS,
+  IO_SPECS,
+  IPC_SPECS,
+);

@@ -1,17 +1,23 @@
-/** Sockets. */
+/** Sockets: creation, addresses, connections, data, options. */
 import { S, type Spec } from '../types.js';
 
 export const NET_SPECS: Record<string, Spec> = {
-  socket: S('domain socktype int', 'fd'),
-  connect: S('fd sockaddr:2 uint'),
-  bind: S('fd sockaddr:2 uint'),
+  socket: S('domain socktype sockproto', 'fd'),
+  socketpair: S('domain socktype uint pipefds'),
+  connect: S('fd sockaddr:2 addrlen'),
+  bind: S('fd sockaddr:2 addrlen'),
   listen: S('fd int'),
-  accept: S('fd sockaddr_out:2 ptr', 'fd'),
-  accept4: S('fd sockaddr_out:2 ptr oflags', 'fd'),
-  sendto: S('fd bufin:2 uint hex sockaddr:5 uint'),
-  recvfrom: S('fd bufout uint hex sockaddr_out:5 ptr'),
-  shutdown: S('fd int'),
-  getsockname: S('fd sockaddr_out:2 ptr'),
-  getpeername: S('fd sockaddr_out:2 ptr'),
-  socketpair: S('domain socktype int pipefds'),
+  accept: S('fd sockaddr_out:2 socklen_io:1', 'fd'),
+  accept4: S('fd sockaddr_out:2 socklen_io:1 sockflags', 'fd'),
+  getsockname: S('fd sockaddr_out:2 socklen_io:1'),
+  getpeername: S('fd sockaddr_out:2 socklen_io:1'),
+  sendto: S('fd bufin:2 uint msgflags sockaddr:5 addrlen'),
+  recvfrom: S('fd bufout uint msgflags sockaddr_out:5 socklen_io:4'),
+  shutdown: S('fd shutdownhow'),
+  setsockopt: S('fd sockoptlevel sockoptname sockoptval_in:4 addrlen'),
+  getsockopt: S('fd sockoptlevel sockoptname sockoptval_out:4 sockoptlen_io'),
+  sendmsg: S('fd msghdr_in msgflags'),
+  recvmsg: S('fd msghdr_out msgflags'),
+  sendmmsg: S('fd mmsghdrs uint msgflags'),
+  recvmmsg: S('fd mmsghdrs uint msgflags timespec'),
 };

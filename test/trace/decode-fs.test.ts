@@ -31,7 +31,7 @@ const FAMILY = [
   'mmap', 'munmap', 'mprotect', 'pkey_mprotect', 'mremap', 'msync', 'mlock', 'munlock', 'mlock2',
   'mlockall', 'munlockall', 'mincore', 'madvise', 'brk', 'remap_file_pages', 'membarrier', 'pkey_alloc',
   'pkey_free', 'readahead', 'mount', 'umount2', 'swapon', 'swapoff', 'pivot_root', 'mbind', 'set_mempolicy',
-  'get_mempolicy', 'migrate_pages', 'move_pages', 'userfaultfd', 'memfd_secret',
+  'get_mempolicy', 'migrate_pages', 'move_pages', 'userfaultfd', 'memfd_secret', 'ustat',
 ]; // prettier-ignore
 
 const familyLine = new RegExp(`^(${FAMILY.join('|')})\\(`);
@@ -97,6 +97,20 @@ describe('file, stat, xattr and memory syscalls print as strace prints them', ()
       }
     } finally {
       reader.remove();
+    }
+  });
+
+  it("strace's stat classes select the same syscalls (%stat %lstat %fstat %%stat %statfs %fstatfs %%statfs)", () => {
+    const calls = compileC('stat-calls', readFileSync(join(ROOT, 'test/fixtures/trace/stat-calls.c'), 'utf8'));
+    try {
+      for (const cls of ['%stat', '%lstat', '%fstat', '%%stat', '%statfs', '%fstatfs', '%%statfs']) {
+        const pair = traceBoth(quiet([calls.bin]), ['-e', `trace=${cls}`]);
+        const syscallLines = (lines: string[]) => lines.filter((l) => /^\w+\(/.test(l));
+        expect(syscallLines(pair.strace).length).toBeGreaterThan(0);
+        expect(pick(syscallLines(pair.oslens))).toEqual(pick(syscallLines(pair.strace)));
+      }
+    } finally {
+      calls.remove();
     }
   });
 

@@ -37,6 +37,7 @@ export const FILE_SPECS: Record<string, Spec> = {
   newfstatat: S('dirfd path stat_out atflags'),
   statx: S('dirfd path statxflags statxmask statx_out'),
   statfs: S('path statfs_out'),
+  ustat: S('dev ptr'),
   fstatfs: S('fd statfs_out'),
   lseek: S('fd int whence'),
   access: S('path accessmode'),

@@ -31,7 +31,8 @@ const FAMILY = [
   'mmap', 'munmap', 'mprotect', 'pkey_mprotect', 'mremap', 'msync', 'mlock', 'munlock', 'mlock2',
   'mlockall', 'munlockall', 'mincore', 'madvise', 'brk', 'remap_file_pages', 'membarrier', 'pkey_alloc',
   'pkey_free', 'readahead', 'mount', 'umount2', 'swapon', 'swapoff', 'pivot_root', 'mbind', 'set_mempolicy',
-  'get_mempolicy', 'migrate_pages', 'move_pages', 'userfaultfd', 'memfd_secret', 'ustat',
+  'get_mempolicy', 'migrate_pages', 'move_pages', 'userfaultfd', 'memfd_secret', 'ustat', 'acct',
+  'uselib', 'set_mempolicy_home_node',
 ]; // prettier-ignore
 
 const familyLine = new RegExp(`^(${FAMILY.join('|')})\\(`);

@@ -105,6 +105,8 @@ export const FILE_SPECS: Record<string, Spec> = {
   swapon: S('path swap_flags'),
   swapoff: S('path'),
   pivot_root: S('path path'),
+  acct: S('path'),
+  uselib: S('path'),
   readahead: S('fd offset uint'),
   syncfs: S('fd'),
   chroot: S('path'),

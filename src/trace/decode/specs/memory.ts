@@ -24,6 +24,7 @@ export const MEMORY_SPECS: Record<string, Spec> = {
   get_mempolicy: S('mpol_mode_out nodemask_out:2 uint ptr get_mempolicy_flags'),
   migrate_pages: S('int uint nodemask:1 nodemask:1'),
   move_pages: S('int uint move_pages_pages move_pages_nodes move_pages_status move_pages_flags'),
+  set_mempolicy_home_node: S('ptr uint uint hex'),
   userfaultfd: S('userfaultfd_flags', 'fd'),
   memfd_secret: S('cloexec_flags', 'fd'),
   membarrier: S('membarrier_cmd membarrier_flags int', undefined, (raw) => ((raw[1] ?? 0n) & 1n ? 3 : 2)),

@@ -23,13 +23,15 @@ enum {
   REC_EXEC = 3,      /* aux = former tid; then the new program's argv, exactly (/proc/PID/cmdline) */
   REC_EXITED = 4,    /* aux = exit code */
   REC_KILLED = 5,    /* aux = signal; flags&1: core dumped */
-  REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr */
+  REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr,
+                        u64 utime, u64 stime (SIGCHLD: clock ticks) */
   REC_NEWTASK = 7,   /* aux = parent tid; flags = 1 fork, 2 vfork, 3 clone */
   REC_GROUPSTOP = 8, /* aux = stop signal */
   REC_ATTACHED = 9,
   REC_DETACHED = 10,
   REC_MESSAGE = 11,  /* aux = errno; then text */
-  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
+  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns, u64 sys_ns}:
+                        ns wall time in the calls, sys_ns system CPU time (strace -c's default) */
 };
 
 /* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault,
@@ -65,7 +67,14 @@ enum {
                             whatever -s says (getcwd); truncated when no NUL within ret bytes */
   CAP_PAGES_OUT = 23,    /* exit (ret >= 0): one byte per page of arg[argref] bytes (mincore's vector),
                             at most strsize; truncated when there are more */
-  /* 25-32: other decoder families */
+  /* 24, 28-32: free */
+  CAP_ARG_EXIT = 25,     /* exit (ret >= 0): the argument's own register value, 8 bytes. Return
+                            printers see only the exit's captures; this hands them the argument
+                            that gives the return its meaning (fcntl's cmd: F_GETFL's flags) */
+  CAP_ARRAY_INOUT_ARG = 26, /* entry and exit: arg[argref] elements of size bytes (at most 64): an
+                               array the kernel updates in place (poll's fds: events in, revents out) */
+  CAP_PTRLEN_IN = 27,    /* entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at
+                            addr (pselect6's sigmask argument); fault only when the pair is unreadable */
   CAP_BUF_OUT_LENP = 33, /* exit (ret >= 0): min(*(int *)arg[argref], strsize) bytes (getsockopt) */
   CAP_MSGHDR_IN = 34,    /* entry: a struct msghdr walked: its 56 bytes; u32 n + msg_name bytes (at
                             most 128); msg_iov as CAP_IOV_IN; u32 n + msg_control bytes (at most

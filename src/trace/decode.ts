@@ -15,7 +15,7 @@ import { SPECS } from './decode/specs/index.js';
 import { hex, i64, type ArgCtx, type ArgType, type DecodeContext } from './decode/types.js';
 
 export type { DecodeContext } from './decode/types.js';
-export { quote } from './decode/quote.js';
+export { quote, setHexStyle } from './decode/quote.js';
 
 export const SPEC_NAMES = Object.keys(SPECS);
 
@@ -47,7 +47,7 @@ export function buildCaptureTable(opts: { showPaths?: boolean } = {}): Uint32Arr
       if (t === 'fd' || t === 'dirfd') table[info.nr * 6 + i] = Cap.fdPath;
     });
     // The returned fd's path goes in the last slot: no fd-returning syscall has six arguments.
-    if (spec.ret === 'fd') {
+    if (spec.ret === 'fd' || spec.ret === 'fcntl') {
       if (spec.args.length >= 6) throw new Error(`${name}: no free capture slot for the returned fd`);
       table[info.nr * 6 + 5] = Cap.fdPathRet;
     }

@@ -208,22 +208,6 @@ export const ACCESS_MODES: FlagTable = [
   [1, 'X_OK'],
 ];
 
-export const FCNTL_CMDS: FlagTable = [
-  [0, 'F_DUPFD'],
-  [1, 'F_GETFD'],
-  [2, 'F_SETFD'],
-  [3, 'F_GETFL'],
-  [4, 'F_SETFL'],
-  [5, 'F_GETLK'],
-  [6, 'F_SETLK'],
-  [7, 'F_SETLKW'],
-  [1030, 'F_DUPFD_CLOEXEC'],
-  [1031, 'F_SETPIPE_SZ'],
-  [1032, 'F_GETPIPE_SZ'],
-  [1033, 'F_ADD_SEALS'],
-  [1034, 'F_GET_SEALS'],
-];
-
 export const ARCH_PRCTL: FlagTable = [
   [0x1001, 'ARCH_SET_GS'],
   [0x1002, 'ARCH_SET_FS'],

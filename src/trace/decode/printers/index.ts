@@ -1,14 +1,17 @@
 /** Every argument type and return printer, merged from the printer files. */
 import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
+import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
 import { FILE_RET, FILE_TYPES } from './file.js';
+import { FDFLAG_TYPES, FDIO_TYPES } from './fdflags.js';
+import { IOCTL_TYPES } from './ioctl.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
 import { MEMORY_TYPES } from './memory.js';
 import { MOUNT_TYPES } from './mount.js';
-import { POLL_TYPES } from './poll.js';
+import { POLL_RET, POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
 import { SIGNAL_TYPES } from './signal.js';
@@ -49,6 +52,10 @@ export const ARG_TYPES = merge<ArgType>(
   UTIME_TYPES,
   XATTR_TYPES,
   MOUNT_TYPES,
+  FCNTL_TYPES,
+  IOCTL_TYPES,
+  FDFLAG_TYPES,
+  FDIO_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET);
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET, FCNTL_RET, POLL_RET);

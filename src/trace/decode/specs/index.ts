@@ -1,5 +1,6 @@
 /** Every syscall spec, merged from the family files. A name in two families is a bug. */
 import type { Spec } from '../types.js';
+import { FD_SPECS } from './fd.js';
 import { FILE_SPECS } from './file.js';
 import { IO_SPECS } from './io.js';
 import { IPC_SPECS } from './ipc.js';
@@ -27,5 +28,6 @@ export const SPECS = merge(
   TIME_SPECS,
   NET_SPECS,
   IO_SPECS,
+  FD_SPECS,
   IPC_SPECS,
 );

@@ -1,8 +1,9 @@
 /** Virtual memory: mremap, msync, mlock, mincore's vector, membarrier. */
 import { errnoName } from '../../errno.js';
+import { renderFlags } from '../../flags.js';
 import * as FS from '../../flags-fs.js';
 import { Cap } from '../../records.js';
-import { hex, pack, ptr as ptrText, type ArgCtx, type ArgType } from '../types.js';
+import { hex, pack, ptr as ptrText, type ArgCtx, type ArgType, type RetPrinter } from '../types.js';
 
 const u32 = (v: bigint) => Number(v & 0xffffffffn);
 
@@ -123,6 +124,19 @@ export const MEMORY_TYPES: Record<string, ArgType> = {
     output: true,
     render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MBIND_FLAGS.slice(1), 'MPOL_???'),
   },
-  membarrier_cmd: { render: (a) => FS.renderEnumDflt(u32(a.v), FS.MEMBARRIER_CMDS, 'MEMBARRIER_CMD_???') },
+  /** Also recorded at exit: the return printer decodes MEMBARRIER_CMD_QUERY's bit set. */
+  membarrier_cmd: {
+    capture: () => pack(Cap.argExit, 0, 0),
+    render: (a) => FS.renderEnumDflt(u32(a.v), FS.MEMBARRIER_CMDS, 'MEMBARRIER_CMD_???'),
+  },
   membarrier_flags: { render: (a) => FS.renderFlagsDflt(u32(a.v), FS.MEMBARRIER_FLAGS, 'MEMBARRIER_CMD_FLAG_???') },
+};
+
+export const MEMORY_RET: Record<string, RetPrinter> = {
+  /** MEMBARRIER_CMD_QUERY returns the supported commands: `0x3ff (MEMBARRIER_CMD_GLOBAL|...)`. */
+  membarrier: (ret, a) => {
+    const c = a.captures.find((c) => c.kind === Cap.argExit && c.arg === 0 && c.data.length >= 8);
+    if (!c || a.failed || ret <= 0n || c.data.readBigUInt64LE(0) !== 0n) return String(ret);
+    return `${hex(ret)} (${renderFlags(ret, FS.MEMBARRIER_CMDS)})`;
+  },
 };

@@ -27,5 +27,5 @@ export const MEMORY_SPECS: Record<string, Spec> = {
   set_mempolicy_home_node: S('ptr uint uint hex'),
   userfaultfd: S('userfaultfd_flags', 'fd'),
   memfd_secret: S('cloexec_flags', 'fd'),
-  membarrier: S('membarrier_cmd membarrier_flags int', undefined, (raw) => ((raw[1] ?? 0n) & 1n ? 3 : 2)),
+  membarrier: S('membarrier_cmd membarrier_flags int', 'membarrier', (raw) => ((raw[1] ?? 0n) & 1n ? 3 : 2)),
 };

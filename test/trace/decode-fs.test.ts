@@ -71,7 +71,7 @@ afterAll(() => {
 });
 
 describe('file, stat, xattr and memory syscalls print as strace prints them', () => {
-  for (const flags of [[], ['-s', '4'], ['-y']]) {
+  for (const flags of [[], ['-s', '4'], ['-y'], ['-x'], ['-xx', '-y']]) {
     it(`on the probe program, with ${flags.join(' ') || 'no flags'}`, () => {
       const dir = join(work, `probe${flags.join('')}`);
       mkdirSync(dir);
@@ -127,6 +127,16 @@ describe('file, stat, xattr and memory syscalls print as strace prints them', ()
     expect(pair.oslens.filter((l) => l.includes(dir)).map((l) => l.replace(/\s+= ([^=]*)$/, ' = $1'))).toEqual(
       strace.map((l) => l.replace(/\s+= ([^=]*)$/, ' = $1')),
     );
+  });
+
+  it('with -y -x, such paths in hex as strace prints them', () => {
+    const dir = join(work, 'names-x');
+    mkdirSync(dir);
+    const pair = traceBoth([fdNames.bin, dir], ['-y', '-x', '-e', 'trace=openat,write,fsync,close,fchdir']);
+    const hexLines = (lines: string[]) =>
+      lines.filter((l) => l.includes('\\x')).map((l) => l.replace(/\s+= ([^=]*)$/, ' = $1'));
+    expect(hexLines(pair.strace).length).toBeGreaterThan(4);
+    expect(hexLines(pair.oslens)).toEqual(hexLines(pair.strace));
   });
 });
 

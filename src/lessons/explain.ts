@@ -96,9 +96,15 @@ const SIGNAL_NOTES: Record<string, { model: ModelId; text: string; command?: str
   SIGBUS: { model: 'virtual-memory', text: 'A mapped page cannot be backed (a truncated mapped file, a full tmpfs).' },
   SIGKILL: {
     model: 'process',
-    text: 'Cannot be caught or ignored; a task in state D only dies when the kernel call returns.',
+    text:
+      'Cannot be caught, blocked or ignored. A task in a killable D wait (TASK_KILLABLE: vfork, most NFS and many lock waits) dies at once; one in a plain uninterruptible wait only when the kernel call returns.',
+    command: 'oslens demo sigterm',
   },
-  SIGTERM: { model: 'process', text: 'The polite request to exit; a PID 1 without a handler ignores it.' },
+  SIGTERM: {
+    model: 'process',
+    text: 'The polite request to exit. It does nothing when ignored or blocked, runs the handler when caught, and waits while the task is in D; PID 1 of a PID namespace without a handler never sees it.',
+    command: 'oslens demo sigterm',
+  },
   SIGCHLD: {
     model: 'process',
     text: 'A child stopped or exited; the parent should reap it with wait, or it stays a zombie.',

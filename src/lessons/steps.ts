@@ -74,11 +74,28 @@ export function findLesson(name: string): Lesson | undefined {
 
 let lessonProcess: ChildProcess | undefined;
 
-/** The PID of a sleeping process for {pid} steps. */
+/** "S" once /proc/PID/stat shows `sleep` asleep (not still the forked node, nor running exec). */
+function sleepingAs(pid: number, comm: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.startsWith(`${pid} (${comm}) S `);
+  } catch {
+    return false;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The PID of a sleeping process for {pid} steps. Waits (up to 2 s) until it really sleeps in
+ * nanosleep, so a step that reads its state right away reads S, as its notice says.
+ */
 export function lessonPid(): number {
   if (!lessonProcess || lessonProcess.exitCode !== null) {
     lessonProcess = spawn('sleep', ['600'], { stdio: 'ignore' });
     process.once('exit', stopLessonProcess);
+    const pid = lessonProcess.pid!;
+    for (let i = 0; i < 400 && !sleepingAs(pid, 'sleep'); i++) Atomics.wait(pause, 0, 0, 5);
   }
   return lessonProcess.pid!;
 }

@@ -22,7 +22,13 @@ export function renderDemoResult(demo: Demo, r: DemoResult): string {
     out.push('');
   }
   if (r.status === 'skipped') out.push(wrap(`Result: SKIPPED - ${r.reason ?? ''}`, terminalWidth(), '  '));
-  const tag = r.holds === null ? '' : r.holds ? 'HOLDS - ' : 'DID NOT HOLD HERE - ';
+  const tag = r.inconclusive
+    ? 'INCONCLUSIVE HERE - '
+    : r.holds === null
+      ? ''
+      : r.holds
+        ? 'HOLDS - '
+        : 'DID NOT HOLD HERE - ';
   out.push(wrap(`${r.status === 'skipped' ? '' : 'Result: '}${tag}${r.verdict}`, terminalWidth(), '  '));
   for (const n of r.notes) out.push(wrap(`note: ${n}`, terminalWidth(), '  '));
   return `${out.join('\n')}\n`;

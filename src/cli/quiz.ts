@@ -49,7 +49,9 @@ async function interactive(cards: QuizCard[], registered: readonly string[]): Pr
   let seen = 0;
   try {
     for (const [i, card] of cards.entries()) {
-      out(`\n\x1b[1mCard ${i + 1} of ${cards.length}\x1b[0m  [${card.model}]\n\n${wrap(card.question, terminalWidth(), '  ')}\n\n`);
+      out(
+        `\n\x1b[1mCard ${i + 1} of ${cards.length}\x1b[0m  [${card.model}]\n\n${wrap(card.question, terminalWidth(), '  ')}\n\n`,
+      );
       out('  think, then press Enter to reveal (s skip, q quit) ');
       let k = await nextKey();
       while (!['return', 'enter', 'space', 's', 'q'].includes(k)) k = await nextKey();

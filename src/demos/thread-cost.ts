@@ -16,7 +16,9 @@ export const threadCost: Demo = {
   async run(ctx) {
     const n = ctx.quick ? 200 : 1000;
     const trials = ctx.quick ? 5 : 7;
-    ctx.log(`helper: time thread create/join, then start ${n} idle threads and read /proc/self/status (${trials} trials)`);
+    ctx.log(
+      `helper: time thread create/join, then start ${n} idle threads and read /proc/self/status (${trials} trials)`,
+    );
     const runs = Array.from({ length: trials }, () => runHelper(['threads', String(n)]).kv);
     const kv = runs[runs.length - 1]!;
     const create = spreadOf(runs.map((r) => num(r, 'create_join_ns') / 1000));

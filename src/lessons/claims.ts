@@ -116,14 +116,18 @@ export function figureFor(
       return pick(output === null ? null : benchFigureOnScreen(out, m.id), () => savedBenchFigure(saved, m.id));
     case 'ratio': {
       const screen =
-        output === null ? null : ratioOf(benchFigureOnScreen(out, m.numerator), benchFigureOnScreen(out, m.denominator));
+        output === null
+          ? null
+          : ratioOf(benchFigureOnScreen(out, m.numerator), benchFigureOnScreen(out, m.denominator));
       return pick(screen, () => ratioOf(savedBenchFigure(saved, m.numerator), savedBenchFigure(saved, m.denominator)));
     }
     case 'field':
       return pick(output === null ? null : fieldFigureOnScreen(out, m.name), () => null);
     case 'field-ratio':
       return pick(
-        output === null ? null : ratioOf(fieldFigureOnScreen(out, m.numerator), fieldFigureOnScreen(out, m.denominator)),
+        output === null
+          ? null
+          : ratioOf(fieldFigureOnScreen(out, m.numerator), fieldFigureOnScreen(out, m.denominator)),
         () => null,
       );
     case 'demo':

@@ -155,7 +155,12 @@ export function parseClaim(raw: Raw, where: string): Claim {
   } else if (typeof raw.demo === 'string') measure = { kind: 'demo', label: raw.demo };
   else fail(where, 'needs one of bench, ratio, field, fieldRatio, demo');
   const range = raw.range as unknown[];
-  if (!Array.isArray(range) || range.length !== 2 || !range.every((x) => typeof x === 'number') || range[0]! > range[1]!)
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !range.every((x) => typeof x === 'number') ||
+    range[0]! > range[1]!
+  )
     fail(where, '"range" must be [LOW, HIGH], numbers, LOW <= HIGH');
   const why = raw.why as Raw | undefined;
   if (!why || typeof why !== 'object') fail(where, '"why" must map below, within and above to a text');

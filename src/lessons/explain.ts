@@ -96,8 +96,7 @@ const SIGNAL_NOTES: Record<string, { model: ModelId; text: string; command?: str
   SIGBUS: { model: 'virtual-memory', text: 'A mapped page cannot be backed (a truncated mapped file, a full tmpfs).' },
   SIGKILL: {
     model: 'process',
-    text:
-      'Cannot be caught, blocked or ignored. A task in a killable D wait (TASK_KILLABLE: vfork, most NFS and many lock waits) dies at once; one in a plain uninterruptible wait only when the kernel call returns.',
+    text: 'Cannot be caught, blocked or ignored. A task in a killable D wait (TASK_KILLABLE: vfork, most NFS and many lock waits) dies at once; one in a plain uninterruptible wait only when the kernel call returns.',
     command: 'oslens demo sigterm',
   },
   SIGTERM: {

@@ -63,7 +63,7 @@ export function findLesson(name: string): Lesson | undefined {
       {
         title: mistake.title,
         text: mistake.summary,
-        run: `oslens demo ${mistake.demo}`,
+        run: `oslens demo ${mistake.demo} --quick`,
         notice: 'The measured result beside the claim.',
       },
     ];

@@ -69,7 +69,7 @@ export interface LearnPath {
   steps: Step[];
 }
 
-export type GlossaryKind = 'proc-file' | 'proc-field' | 'state';
+export type GlossaryKind = 'proc-file' | 'proc-field' | 'state' | 'concept';
 
 export interface GlossaryEntry {
   names: string[];
@@ -227,7 +227,7 @@ export function parseGlossary(doc: Raw, file: string): GlossaryEntry[] {
   return doc.entries.map((e: Raw, i: number): GlossaryEntry => {
     const where = `${file} entry ${i + 1}`;
     const kind = str(e, 'kind', where);
-    if (!['proc-file', 'proc-field', 'state'].includes(kind)) fail(where, `unknown kind "${kind}"`);
+    if (!['proc-file', 'proc-field', 'state', 'concept'].includes(kind)) fail(where, `unknown kind "${kind}"`);
     const names = strList(e, 'names', where);
     if (names.length === 0) fail(where, '"names" is empty');
     const entry: GlossaryEntry = {
@@ -321,4 +321,31 @@ export function stepClaims(step: Step, dir: string = LESSONS_DIR): Claim[] {
     if (!c) fail('lessons/claims.yaml', `no claim "${id}" (step "${step.title}")`);
     return c;
   });
+}
+
+export interface SyscallNote {
+  /** What it does, completing "It ...". */
+  does: string;
+  /** The benchmark that prices it (or the work around it). */
+  bench?: string;
+}
+
+let syscallNotes: Map<string, SyscallNote> | undefined;
+
+/** lessons/syscalls.yaml: a line per syscall the lessons name, with the benchmark that prices it. */
+export function loadSyscallNotes(dir: string = LESSONS_DIR): Map<string, SyscallNote> {
+  if (syscallNotes && dir === LESSONS_DIR) return syscallNotes;
+  const doc = readYaml(dir, 'syscalls.yaml');
+  const file = 'lessons/syscalls.yaml';
+  if (typeof doc.syscalls !== 'object' || doc.syscalls === null) fail(file, 'expected a top-level "syscalls" mapping');
+  const out = new Map<string, SyscallNote>();
+  for (const [name, raw] of Object.entries(doc.syscalls as Raw)) {
+    const r = raw as Raw;
+    const note: SyscallNote = { does: str(r, 'does', `${file} ${name}`) };
+    const bench = optStr(r, 'bench', `${file} ${name}`);
+    if (bench) note.bench = bench;
+    out.set(name, note);
+  }
+  if (dir === LESSONS_DIR) syscallNotes = out;
+  return out;
 }

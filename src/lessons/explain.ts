@@ -8,7 +8,7 @@ import { DEMOS } from '../demos/index.js';
 import { ERRNOS } from '../trace/errno.js';
 import { SIGNALS } from '../trace/signals.js';
 import { SYSCALLS } from '../trace/syscalls.js';
-import { loadGlossary, loadMistakes } from './content.js';
+import { loadGlossary, loadMistakes, loadSyscallNotes } from './content.js';
 import { findModel, loadLatencyTable, loadModels } from './load.js';
 import { closestMatches } from './text.js';
 import type { ModelId } from './types.js';
@@ -24,7 +24,8 @@ export type ExplainKind =
   | 'demo'
   | 'proc-file'
   | 'proc-field'
-  | 'state';
+  | 'state'
+  | 'concept';
 
 export interface Explanation {
   name: string;
@@ -157,14 +158,24 @@ export function explanationIndex(): Explanation[] {
       command: `oslens bench --list`,
     });
   }
+  const notes = loadSyscallNotes();
+  const benchById = new Map(BENCHMARKS.map((b) => [b.id, b]));
   for (const s of SYSCALLS) {
+    const note = notes.get(s.name);
+    const bench = note?.bench ? benchById.get(note.bench) : undefined;
+    const cost = bench
+      ? ` Its cost: \`oslens bench ${bench.id}\` (${bench.title}, per ${bench.op}).`
+      : ' No benchmark times it alone; an empty syscall (`oslens bench syscall-getpid`) is its floor.';
+    const does = note
+      ? `It ${note.does}.`
+      : `One of the calls of the ${findModel(s.model).title} model (${modelSummary(s.model)})`;
     out.push({
       name: s.name,
       kind: 'syscall',
       heading: `syscall ${s.nr} (x86_64)${s.classes.length ? `, strace classes: ${s.classes.map((c) => `%${c}`).join(' ')}` : ''}`,
-      text: `A request to the kernel; it belongs to the ${findModel(s.model).title} model: ${modelSummary(s.model)} See man 2 ${s.name}.`,
+      text: `${does}${cost} See man 2 ${s.name}.`,
       model: s.model,
-      latencyRow: 'syscall',
+      latencyRow: bench?.row ?? 'syscall',
       command: `oslens trace -e trace=${s.name} -- CMD`,
     });
   }
@@ -217,7 +228,9 @@ export function explanationIndex(): Explanation[] {
           ? `process state letter ${name}`
           : g.kind === 'proc-file'
             ? `file ${name}`
-            : `field ${name}${g.file ? ` in ${g.file}` : ''}`;
+            : g.kind === 'concept'
+              ? `concept: ${g.names.join(', ')}`
+              : `field ${name}${g.file ? ` in ${g.file}` : ''}`;
       const e: Explanation = { name, kind: g.kind, heading, text: g.text, model: g.model };
       if (g.latencyRow) e.latencyRow = g.latencyRow;
       if (g.command) e.command = g.command;

@@ -11,6 +11,7 @@ import { SYSCALLS } from '../trace/syscalls.js';
 import { loadGlossary, loadMistakes, loadSyscallNotes } from './content.js';
 import { findModel, loadLatencyTable, loadModels } from './load.js';
 import { closestMatches } from './text.js';
+import { loadCommandLenses } from './commands.js';
 import type { ModelId } from './types.js';
 
 export type ExplainKind =
@@ -25,7 +26,8 @@ export type ExplainKind =
   | 'proc-file'
   | 'proc-field'
   | 'state'
-  | 'concept';
+  | 'concept'
+  | 'command';
 
 export interface Explanation {
   name: string;
@@ -219,6 +221,16 @@ export function explanationIndex(): Explanation[] {
       text: d.claim,
       model: d.models[0]!,
       command: `oslens demo ${d.id}`,
+    });
+  }
+  for (const c of loadCommandLenses()) {
+    out.push({
+      name: c.command,
+      kind: 'command',
+      heading: `oslens command: oslens ${c.command}`,
+      text: `Shows ${c.shows}.`,
+      model: c.models[0] ?? 'process',
+      command: `oslens ${c.command} --help`,
     });
   }
   for (const g of loadGlossary()) {

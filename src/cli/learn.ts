@@ -173,7 +173,7 @@ export function register(program: Command): void {
           `${lesson.kind === 'path' ? 'Steps' : 'See it live'}${flags.run ? '' : ' (text only: --no-run)'}:\n`,
         );
         for (const [i, s] of lesson.steps.entries()) {
-          const r = flags.run ? await runStep(s, registered) : undefined;
+          const r = flags.run ? await runStep(s, registered, terminalWidth() - 7) : undefined;
           process.stdout.write(`${renderStep(i, s, r, flags.run)}\n\n`);
         }
         const tail = renderTail(lesson);

@@ -21,7 +21,9 @@ export function stepNotice(step: Step, output: string | null, saved: SavedBench 
 
 /** Lines keeping the head and the tail of a long output, so what a notice points to at the end stays on screen. */
 export function fitLines(text: string, max: number): string[] {
-  const lines = text.split('\n');
+  let lines = text.split('\n');
+  if (lines.length <= max) return lines;
+  lines = lines.filter((l) => l.trim() !== ''); // blank lines go first
   if (lines.length <= max || max < 8) return lines;
   const tail = Math.max(3, Math.floor(max / 3));
   const head = max - tail - 1;

@@ -133,7 +133,12 @@ export function pickFields(text: string, fields: string[] | undefined): string {
     .join('\n');
 }
 
-export async function runStep(step: Step, registered: readonly string[]): Promise<StepOutput | undefined> {
+/** `columns`: the width the output will be shown at (passed to the command as COLUMNS). */
+export async function runStep(
+  step: Step,
+  registered: readonly string[],
+  columns?: number,
+): Promise<StepOutput | undefined> {
   if (step.file) {
     const file = fill(step.file);
     try {
@@ -162,7 +167,7 @@ export async function runStep(step: Step, registered: readonly string[]): Promis
   return new Promise((done) => {
     const child = spawn(process.execPath, [OSLENS_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...(columns ? { COLUMNS: String(columns) } : {}) },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -55,7 +55,13 @@ export interface PresenterLayout {
  * output needs (so a bench table keeps its verdict column); when that leaves too little for the
  * text beside it, the text goes above a full-width panel. A step with no panel has none.
  */
-export function presenterLayout(cols: number, rows: number, hasPanel: boolean, output: string | null): PresenterLayout {
+export function presenterLayout(
+  cols: number,
+  rows: number,
+  hasPanel: boolean,
+  output: string | null,
+  textLines = Math.floor(rows * 0.4),
+): PresenterLayout {
   if (!hasPanel) return { mode: 'text', textWidth: cols, textHeight: rows, panelWidth: 0, panelHeight: 0 };
   const widest = Math.max(0, ...(output ?? '').split('\n').map((l) => l.length));
   const needed = widest + 4; // border and padding
@@ -64,7 +70,10 @@ export function presenterLayout(cols: number, rows: number, hasPanel: boolean, o
     const panelWidth = Math.max(Math.floor(cols * 0.5), Math.min(needed, cols - minText));
     return { mode: 'side', textWidth: cols - panelWidth, textHeight: rows, panelWidth, panelHeight: rows };
   }
-  const textHeight = Math.max(6, Math.floor(rows * 0.4));
+  // Stacked: the evidence first. The panel gets the lines its output needs (leaving the text at
+  // least 6, the rest of it scrolls with J/K); the text gets what is left.
+  const panelNeeded = (output ?? '').split('\n').filter((l) => l.trim() !== '').length + 2;
+  const textHeight = Math.max(6, Math.min(textLines + 1, rows - Math.min(panelNeeded, rows - 6)));
   return { mode: 'stacked', textWidth: cols, textHeight, panelWidth: cols, panelHeight: rows - textHeight };
 }
 
@@ -133,7 +142,7 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     style: { fg: 'black', bg: 'white' },
   });
   keys.setContent(
-    ' {bold}n{/bold}/→/space next   {bold}p{/bold}/← previous   {bold}r{/bold} run again   {bold}↑↓{/bold} scroll panel   {bold}q{/bold} quit',
+    ' {bold}n{/bold}/→ next  {bold}p{/bold}/← back  {bold}r{/bold} rerun  {bold}↑↓{/bold} panel  {bold}J/K{/bold} text  {bold}q{/bold} quit',
   );
 
   const esc = (s: string): string => blessed.escape(s);
@@ -148,7 +157,12 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     const step = slides[index]!;
     const cols = screen.width as number;
     const rows = (screen.height as number) - 4;
-    const l = presenterLayout(cols, rows, stepCommand(step) !== undefined, shownOutput());
+    let l = presenterLayout(cols, rows, stepCommand(step) !== undefined, shownOutput());
+    if (l.mode === 'stacked') {
+      // How many lines the text wraps to at full width decides how the height is shared.
+      left.width = cols;
+      l = presenterLayout(cols, rows, true, shownOutput(), left.getScreenLines().length);
+    }
     left.width = l.textWidth;
     left.height = l.textHeight;
     right.top = l.mode === 'stacked' ? 3 + l.textHeight : 3;
@@ -195,7 +209,7 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     const step = slides[i]!;
     if (!opts.run || !stepCommand(step) || (results.has(i) && !force)) return;
     results.set(i, 'running');
-    void runStep(step, opts.registered).then((r) => {
+    void runStep(step, opts.registered, (screen.width as number) - 4).then((r) => {
       if (r) results.set(i, r);
       // The layout and the claims depend on the output: redraw the whole slide.
       if (i === index) draw();
@@ -232,6 +246,14 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     });
     screen.key(['down', 'j'], () => {
       right.scroll(1);
+      screen.render();
+    });
+    screen.key(['K'], () => {
+      left.scroll(-1);
+      screen.render();
+    });
+    screen.key(['J'], () => {
+      left.scroll(1);
       screen.render();
     });
     screen.on('resize', draw);

@@ -1,7 +1,8 @@
 /**
  * Verdicts from repeated trials. One run of a timing demo is a coin toss on a shared machine;
- * a verdict here needs every trial on the same side, and says "inconclusive" when the spreads
- * overlap. Pure functions over numbers.
+ * a verdict here needs the middle trials (all but the fastest and the slowest fifth) on one
+ * side, and says "inconclusive" when those spreads overlap. One stall from a neighbour cannot
+ * decide a verdict nor block one. Pure functions over numbers.
  */
 
 export interface Spread {
@@ -9,6 +10,9 @@ export interface Spread {
   median: number;
   min: number;
   max: number;
+  /** The middle trials' range (20th to 80th percentile): what verdicts are decided on. */
+  lo: number;
+  hi: number;
 }
 
 export function spreadOf(values: readonly number[]): Spread {
@@ -16,7 +20,8 @@ export function spreadOf(values: readonly number[]): Spread {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { values: [...values], median, min: s[0]!, max: s[s.length - 1]! };
+  const cut = Math.floor(s.length / 5);
+  return { values: [...values], median, min: s[0]!, max: s[s.length - 1]!, lo: s[cut]!, hi: s[s.length - 1 - cut]! };
 }
 
 /** Runs `trial` n times (sequentially) and returns the spread of its results. */
@@ -26,24 +31,24 @@ export async function repeat(n: number, trial: (i: number) => number | Promise<n
   return spreadOf(out);
 }
 
-/** 'a' when every trial of a is above every trial of b (times `factor`), 'b' the other way, else 'overlap'. */
+/** 'a' when a's middle trials are all above b's (times `factor`), 'b' the other way, else 'overlap'. */
 export function separated(a: Spread, b: Spread, factor = 1): 'a' | 'b' | 'overlap' {
-  if (a.min > b.max * factor) return 'a';
-  if (b.min > a.max * factor) return 'b';
+  if (a.lo > b.hi * factor) return 'a';
+  if (b.lo > a.hi * factor) return 'b';
   return 'overlap';
 }
 
-/** Where a spread sits against a claimed range: every trial inside, every trial on one side, or across a bound. */
+/** Where a spread's middle trials sit against a claimed range: inside, all on one side, or across a bound. */
 export function againstRange(s: Spread, [lo, hi]: [number, number]): 'within' | 'below' | 'above' | 'across' {
-  if (s.min >= lo && s.max <= hi) return 'within';
-  if (s.max < lo) return 'below';
-  if (s.min > hi) return 'above';
+  if (s.lo >= lo && s.hi <= hi) return 'within';
+  if (s.hi < lo) return 'below';
+  if (s.lo > hi) return 'above';
   return 'across';
 }
 
-/** "12.3 (10.1-15.0, 5 trials)" */
+/** "12.3 µs (middle 11.0-13.9, all 10.1-25.0 µs, 5 trials)" */
 export function describeSpread(s: Spread, digits = 1, unit = ''): string {
   const f = (x: number): string => x.toFixed(digits);
   const u = unit ? ` ${unit}` : '';
-  return `${f(s.median)}${u} (${f(s.min)}-${f(s.max)}${u}, ${s.values.length} trials)`;
+  return `${f(s.median)}${u} (middle ${f(s.lo)}-${f(s.hi)}, all ${f(s.min)}-${f(s.max)}${u}, ${s.values.length} trials)`;
 }

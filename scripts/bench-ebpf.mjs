@@ -124,7 +124,12 @@ const tools = [
   ['oslens syscount -L (with latency)', [process.execPath, OSLENS, 'syscount', '-L', '--json'], attachedByLinks],
 ];
 if (hasLibbpfTools) tools.push(['libbpf-tools syscount (count mode)', ['/usr/sbin/syscount'], attachedByLinks]);
-if (hasBpftrace) tools.push([`bpftrace '${ONE_LINER}'`, ['bpftrace', '-e', ONE_LINER], async (_c, o) => /Attaching \d+ probe/.test(o.stdout + o.stderr)]);
+if (hasBpftrace)
+  tools.push([
+    `bpftrace '${ONE_LINER}'`,
+    ['bpftrace', '-e', ONE_LINER],
+    async (_c, o) => /Attaching \d+ probe/.test(o.stdout + o.stderr),
+  ]);
 const times = new Map([['dd alone', []], ...tools.map(([name]) => [name, []])]);
 for (let r = 0; r < RUNS; r++) {
   times.get('dd alone').push(timed(dd(COUNT)));
@@ -138,9 +143,14 @@ for (let r = 0; r < RUNS; r++) {
 // ---- 2. Delivery of trace --ebpf to a file ------------------------------------------------
 const file = join(work, 'trace.jsonl');
 const t0 = process.hrtime.bigint();
-execFileSync(process.execPath, [OSLENS, 'trace', '--ebpf', '--json', '-o', file, '--', ...dd(TRACE_COUNT)], { stdio: 'ignore' });
+execFileSync(process.execPath, [OSLENS, 'trace', '--ebpf', '--json', '-o', file, '--', ...dd(TRACE_COUNT)], {
+  stdio: 'ignore',
+});
 const traceSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = readFileSync(file, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const summary = lines.at(-1);
 const produced = summary.syscalls.reduce((s, c) => s + c.calls, 0);
 const deliveredCalls = lines.filter((e) => e.type === 'syscall').length;
@@ -162,7 +172,9 @@ const snoop = await background(
   [process.execPath, OSLENS, 'snoop', 'open', '--json', '--comm', burstName],
   attachedByLinks,
 );
-const opensnoop = hasLibbpfTools ? await background(['/usr/sbin/opensnoop', '-n', burstName], attachedByLinks) : undefined;
+const opensnoop = hasLibbpfTools
+  ? await background(['/usr/sbin/opensnoop', '-n', burstName], attachedByLinks)
+  : undefined;
 const tb = process.hrtime.bigint();
 timed([burst, String(OPENS), target]);
 const burstSeconds = Number(process.hrtime.bigint() - tb) / 1e9;
@@ -185,30 +197,50 @@ cleanup();
 
 // ---- Report -------------------------------------------------------------------------------
 const base = median(times.get('dd alone'));
-console.log(`\nbench:ebpf — dd if=/dev/zero of=/dev/null bs=1 (${COUNT} bytes, ${2 * COUNT} syscalls), median of ${RUNS} interleaved rounds\n`);
+console.log(
+  `\nbench:ebpf — dd if=/dev/zero of=/dev/null bs=1 (${COUNT} bytes, ${2 * COUNT} syscalls), median of ${RUNS} interleaved rounds\n`,
+);
 for (const [name, ts] of times) {
   const t = median(ts);
-  console.log(`  ${name.padEnd(78)} ${t.toFixed(3)} s  ${name === 'dd alone' ? '' : `${slow(t, base)} (${pct(t, base)})`}`);
+  console.log(
+    `  ${name.padEnd(78)} ${t.toFixed(3)} s  ${name === 'dd alone' ? '' : `${slow(t, base)} (${pct(t, base)})`}`,
+  );
 }
 const med = (name) => (times.has(name) ? median(times.get(name)) : NaN);
 const os = med('oslens syscount (count mode)');
 const lt = med('libbpf-tools syscount (count mode)');
-console.log(`\n  oslens syscount / libbpf-tools syscount (count mode): ${(os / lt).toFixed(2)} (target <= 1.00 within noise)`);
+console.log(
+  `\n  oslens syscount / libbpf-tools syscount (count mode): ${(os / lt).toFixed(2)} (target <= 1.00 within noise)`,
+);
 
 console.log(`\n  delivery: oslens trace --ebpf --json -o FILE -- dd ... count=${TRACE_COUNT}`);
-console.log(`    calls made ${produced}, records in the file ${deliveredCalls} (${((100 * deliveredCalls) / produced).toFixed(3)} %), lost ${summary.lost}`);
-console.log(`    reads: ${readsDelivered} of ${readsProduced} (${((100 * readsDelivered) / readsProduced).toFixed(3)} %; target >= 99.9 %)`);
-console.log(`    events per second delivered to the file${summary.lost === 0 ? ' without loss' : ''}: ${Math.round(deliveredCalls / traceSeconds)} (end to end, ${traceSeconds.toFixed(2)} s)`);
+console.log(
+  `    calls made ${produced}, records in the file ${deliveredCalls} (${((100 * deliveredCalls) / produced).toFixed(3)} %), lost ${summary.lost}`,
+);
+console.log(
+  `    reads: ${readsDelivered} of ${readsProduced} (${((100 * readsDelivered) / readsProduced).toFixed(3)} %; target >= 99.9 %)`,
+);
+console.log(
+  `    events per second delivered to the file${summary.lost === 0 ? ' without loss' : ''}: ${Math.round(deliveredCalls / traceSeconds)} (end to end, ${traceSeconds.toFixed(2)} s)`,
+);
 
 console.log(`\n  a ${OPENS}-open burst (${burstSeconds.toFixed(2)} s), both tools attached in the same run:`);
-console.log(`    oslens snoop open --comm ${burstName}   delivered ${snoopEvents} (${((100 * snoopEvents) / OPENS).toFixed(2)} %), lost ${snoopSummary.lost} (said so)`);
-console.log(`    libbpf-tools opensnoop -n ${burstName}   delivered ${Number.isNaN(osEvents) ? '-' : osEvents} (${((100 * osEvents) / OPENS).toFixed(2)} %), lost ${Number.isNaN(osLost) ? '-' : osLost} (said so)`);
+console.log(
+  `    oslens snoop open --comm ${burstName}   delivered ${snoopEvents} (${((100 * snoopEvents) / OPENS).toFixed(2)} %), lost ${snoopSummary.lost} (said so)`,
+);
+console.log(
+  `    libbpf-tools opensnoop -n ${burstName}   delivered ${Number.isNaN(osEvents) ? '-' : osEvents} (${((100 * osEvents) / OPENS).toFixed(2)} %), lost ${Number.isNaN(osLost) ? '-' : osLost} (said so)`,
+);
 
 console.log(`\n  counting one command (${TRACE_COUNT} bytes, ${2 * TRACE_COUNT} syscalls):`);
 const over = (t) => t - traceBase;
 console.log(`  ${'dd alone'.padEnd(40)} ${traceBase.toFixed(3)} s`);
-console.log(`  ${'oslens trace -c --ebpf'.padEnd(40)} ${oslensTrace.toFixed(3)} s  overhead ${over(oslensTrace).toFixed(3)} s (of which start-up ${startup.toFixed(3)} s)`);
+console.log(
+  `  ${'oslens trace -c --ebpf'.padEnd(40)} ${oslensTrace.toFixed(3)} s  overhead ${over(oslensTrace).toFixed(3)} s (of which start-up ${startup.toFixed(3)} s)`,
+);
 console.log(`  ${'strace -c'.padEnd(40)} ${straceT.toFixed(3)} s  overhead ${over(straceT).toFixed(3)} s`);
 const perSyscall = oslensTrace - startup - traceBase;
-const perSyscallText = perSyscall > 0.005 ? `${(over(straceT) / perSyscall).toFixed(1)}x` : "within start-up noise";
-console.log(`  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x (per-syscall only, without oslens' start-up: ${perSyscallText})`);
+const perSyscallText = perSyscall > 0.005 ? `${(over(straceT) / perSyscall).toFixed(1)}x` : 'within start-up noise';
+console.log(
+  `  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x (per-syscall only, without oslens' start-up: ${perSyscallText})`,
+);

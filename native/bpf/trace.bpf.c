@@ -60,7 +60,7 @@ struct cap_hdr {
 };
 
 struct call {
-	__u32 kind;
+	__u32 kind; /* EV_*; for EV_SIGNAL: nr = signo, ret = si_utime, exit_ns = si_stime */
 	__u32 tid;
 	__u32 pid;
 	__u32 nr;
@@ -540,7 +540,9 @@ int BPF_PROG(trace_signal, int sig, struct kernel_siginfo *info, struct k_sigact
 	if (!c)
 		return 0;
 	c->nr = sig;
-	c->ret = 0;
+	/* SIGCHLD's child CPU times (clock ticks): in the fields a signal does not otherwise use. */
+	c->ret = BPF_CORE_READ(info, _sifields._sigchld._utime);
+	c->exit_ns = BPF_CORE_READ(info, _sifields._sigchld._stime);
 	c->args[0] = BPF_CORE_READ(info, si_code);
 	c->args[1] = BPF_CORE_READ(info, si_errno);
 	c->args[2] = BPF_CORE_READ(info, _sifields._kill._pid);

@@ -135,6 +135,8 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
         uid: Number(BigInt.asUintN(32, args[3]!)),
         status: int(args[4]!),
         addr: args[5]!,
+        utime: Number(ret),
+        stime: Number(b.readBigInt64LE(24)),
       },
     ];
   }

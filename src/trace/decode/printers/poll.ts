@@ -76,7 +76,8 @@ export const POLL_TYPES: Record<string, ArgType> = {
   epollevent: {
     capture: () => pack(Cap.structIn, 0, 12),
     memory: true,
-    render: (a) => (a.c!.data.length >= 12 ? epollEventText(a.c!.data, 0) : hex(a.v)),
+    // EPOLL_CTL_DEL ignores the event: strace prints its address.
+    render: (a) => (a.c!.data.length >= 12 && a.raw[1] !== 2n ? epollEventText(a.c!.data, 0) : hex(a.v)),
   },
   epollevents_out: {
     capture: () => pack(Cap.arrayOutRet, 0, 12),

@@ -215,6 +215,29 @@ int main(int argc, char **argv) {
 }
 `;
 
+const URING = `${HEAD}
+#include <linux/io_uring.h>
+int main(void) {
+  closefds();
+  struct io_uring_params p; memset(&p, 0, sizeof p);
+  int fd = syscall(SYS_io_uring_setup, 8, &p);
+  memset(&p, 0, sizeof p); p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP; p.cq_entries = 64; syscall(SYS_io_uring_setup, 4, &p);
+  memset(&p, 0, sizeof p); p.flags = 0x80000000; syscall(SYS_io_uring_setup, 4, &p);
+  memset(&p, 0, sizeof p); p.sq_thread_cpu = 3; p.resv[0] = 1; syscall(SYS_io_uring_setup, 4, &p);
+  memset(&p, 0, sizeof p); p.flags = ~0U; p.sq_thread_idle = 7; p.wq_fd = 5; syscall(SYS_io_uring_setup, 4, &p);
+  syscall(SYS_io_uring_setup, 4, NULL); syscall(SYS_io_uring_setup, 4, (void *)16);
+  sigset_t ss; sigemptyset(&ss); sigaddset(&ss, SIGINT);
+  syscall(SYS_io_uring_enter, fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+  syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP, &ss, 8);
+  syscall(SYS_io_uring_enter, fd, 0, 0, 0xffffffffL, NULL, 0);
+  int fds[2] = {0, 1};
+  syscall(SYS_io_uring_register, fd, IORING_REGISTER_FILES, fds, 2); syscall(SYS_io_uring_register, fd, IORING_UNREGISTER_FILES, NULL, 0);
+  syscall(SYS_io_uring_register, fd, IORING_REGISTER_EVENTFD, fds, 1); syscall(SYS_io_uring_register, fd, 99, NULL, 0);
+  syscall(SYS_io_uring_register, fd, IORING_UNREGISTER_BUFFERS, fds, 0);
+  return 0;
+}
+`;
+
 const FCNTL_CALLS = ['fcntl'];
 const IO_CALLS = [
   'pipe2',
@@ -257,7 +280,7 @@ const bins: Record<string, string> = {};
 beforeAll(() => {
   strace = spawnSync('strace', ['-V']).status === 0;
   dir = mkdtempSync(join(tmpdir(), 'oslens-fdio-'));
-  for (const [name, src] of Object.entries({ fcntl: FCNTL, ioctl: IOCTL, poll: POLL, copies: COPIES })) {
+  for (const [name, src] of Object.entries({ fcntl: FCNTL, ioctl: IOCTL, poll: POLL, copies: COPIES, uring: URING })) {
     const c = compileC(`fdio-${name}`, src);
     built.push(c);
     bins[name] = c.bin;
@@ -309,6 +332,12 @@ describe('descriptor decodes against strace', () => {
       ['-e', `trace=${COPY_CALLS.join(',')}`],
     );
     expectSame(pair, COPY_CALLS);
+  });
+
+  it('io_uring_setup params in and out, io_uring_enter flags and sigmask, io_uring_register fds', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const calls = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'];
+    expectSame(traceBoth([bins.uring!], ['-e', `trace=${calls.join(',')}`]), calls);
   });
 
   it('every ioctl request of the generated table is named as strace names it', (ctx) => {
@@ -385,7 +414,7 @@ describe('descriptor decodes on real programs', () => {
 });
 
 describe('descriptor decoders on random input', () => {
-  const CALLS = ['fcntl', 'ioctl', ...IO_CALLS, ...COPY_CALLS];
+  const CALLS = ['fcntl', 'ioctl', ...IO_CALLS, ...COPY_CALLS, 'io_uring_setup', 'io_uring_enter', 'io_uring_register'];
   const capture = fc.record({
     arg: fc.integer({ min: 0, max: 5 }),
     phase: fc.constantFrom(0 as const, 1 as const),

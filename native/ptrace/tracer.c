@@ -325,9 +325,46 @@ static int cap_fd_path(tracer *t, int tid, int fd) {
     return 2;
   size_t at = t->len;
   reserve(t, 4096);
-  ssize_t n = readlink(link, (char *)t->buf + at, 4096);
+  char *path = (char *)t->buf + at;
+  ssize_t n = readlink(link, path, 4096);
+  int deleted = 0;
+  /* The kernel appends " (deleted)" to an unlinked file's path; a file may also be named so.
+   * As strace: deleted when the path with the suffix is not the file the fd refers to. */
+  static const char sfx[] = " (deleted)";
+  const ssize_t sl = (ssize_t)sizeof sfx - 1;
+  if (n > sl + 1 && n < 4096 && memcmp(path + n - sl, sfx, (size_t)sl) == 0) {
+    struct stat st_fd, st_path;
+    path[n] = '\0';
+    if (stat(link, &st_fd) == 0 &&
+        (lstat(path, &st_path) != 0 || st_fd.st_ino != st_path.st_ino || st_fd.st_dev != st_path.st_dev)) {
+      n -= sl;
+      deleted = 1;
+    }
+  }
   t->len = at + (n > 0 ? (size_t)n : 0);
-  return n > 0 ? (n == 4096 ? 1 : 0) : 2;
+  return n > 0 ? (n == 4096 ? 1 : 0) | (deleted ? 4 : 0) : 2;
+}
+
+/* CAP_RECORDS_OUT: counts the records in the first len bytes at addr, each one's u16 length at
+ * offset lenoff (a zero length ends the walk, as the kernel never writes one). Appends the u32
+ * count; returns the fault flag (nothing could be read). At most 4 MiB are read. */
+static int cap_record_count(tracer *t, int tid, uint64_t addr, uint64_t len, size_t lenoff) {
+  uint32_t count = 0;
+  size_t n = clampsz(len, 4u << 20), at = 0;
+  uint8_t *tmp = n ? malloc(n) : NULL;
+  size_t got = tmp ? vm_read(t, tid, addr, tmp, n) : 0;
+  while (at + lenoff + 2 <= got) {
+    uint16_t reclen;
+    memcpy(&reclen, tmp + at + lenoff, 2);
+    count++;
+    if (reclen == 0) break;
+    at += reclen;
+  }
+  free(tmp);
+  size_t off = t->len;
+  reserve(t, 4);
+  memcpy(t->buf + off, &count, 4);
+  return n && got == 0 ? 2 : 0;
 }
 
 /* An iovec array of n entries (CAP_IOV_* layout in tracer.h), data bounded by `left` bytes in
@@ -416,7 +453,8 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
-                    kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_ARG_EXIT;
+                    kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_RECORDS_OUT ||
+                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT;
     if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT || kind == CAP_ARRAY_INOUT_ARG)
       exit_kind = phase;
     if (exit_kind != phase) continue;
@@ -426,11 +464,16 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     switch (kind) {
       case CAP_PATH:
       case CAP_STR: {
-        size_t max = kind == CAP_PATH ? 4096 : strsize;
+        /* A string of exactly -s bytes is not truncated: read one more byte to see its NUL. */
+        size_t max = kind == CAP_PATH ? 4096 : strsize + 1;
         reserve(t, max);
         t->len -= max;
         int trunc, fault;
         size_t n = vm_read_str(t, k->tid, addr, (char *)t->buf + t->len, max, &trunc, &fault);
+        if (kind == CAP_STR && n > strsize) {
+          n = strsize;
+          trunc = 1;
+        }
         t->len += n;
         flags = (trunc ? 1 : 0) | (fault ? 2 : 0);
         break;
@@ -457,6 +500,24 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
       case CAP_FD_PATH_RET:
         flags = cap_fd_path(t, k->tid, (int)ret);
         break;
+      case CAP_RECORDS_OUT:
+        flags = cap_record_count(t, k->tid, addr, (uint64_t)ret, size);
+        break;
+      case CAP_PATH_OUT: {
+        size_t max = clampsz((uint64_t)ret, 4096);
+        reserve(t, max);
+        t->len -= max;
+        int trunc, fault;
+        size_t n = vm_read_str(t, k->tid, addr, (char *)t->buf + t->len, max, &trunc, &fault);
+        t->len += n;
+        flags = (trunc ? 1 : 0) | (fault ? 2 : 0);
+        break;
+      }
+      case CAP_PAGES_OUT: {
+        uint64_t pages = k->args[ref] / 4096 + (k->args[ref] % 4096 ? 1 : 0);
+        flags = (pages > strsize ? 1 : 0) | (cap_bytes(t, k->tid, addr, clampsz(pages, strsize)) ? 2 : 0);
+        break;
+      }
       case CAP_ARG_EXIT:
         memcpy(reserve(t, 8), &addr, 8);
         break;

@@ -32,7 +32,8 @@ enum {
   REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
 };
 
-/* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault),
+/* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault,
+ * 4 CAP_FD_PATH*: an unlinked file, its " (deleted)" suffix removed),
  * u32 len, then len bytes. Capture specs: one u32 per (nr, arg) = kind | argref << 8 | size << 16. */
 enum {
   CAP_NONE = 0,
@@ -58,7 +59,13 @@ enum {
                             is still the one the call names (close drops it, the tracee reuses it) */
   CAP_FD_PATH_RET = 19,  /* exit (ret >= 0): the same for the fd the call returned; the spec sits in
                             an argument slot the syscall does not use */
-  /* 20-24, 28-32: other decoder families */
+  CAP_RECORDS_OUT = 21,  /* exit (ret >= 0): u32 count of the variable-length records in the first
+                            ret bytes (getdents: each record's u16 length at offset size) */
+  CAP_PATH_OUT = 22,     /* exit (ret >= 0): NUL-terminated string of at most min(ret, 4096) bytes,
+                            whatever -s says (getcwd); truncated when no NUL within ret bytes */
+  CAP_PAGES_OUT = 23,    /* exit (ret >= 0): one byte per page of arg[argref] bytes (mincore's vector),
+                            at most strsize; truncated when there are more */
+  /* 24, 28-32: free */
   CAP_ARG_EXIT = 25,     /* exit (ret >= 0): the argument's own register value, 8 bytes. Return
                             printers see only the exit's captures; this hands them the argument
                             that gives the return its meaning (fcntl's cmd: F_GETFL's flags) */

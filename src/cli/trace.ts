@@ -243,8 +243,9 @@ export function exitCode(result: { status: number; detachedOnSignal?: number }):
 export function callerState() {
   return {
     keepFds: CALLER.fds ?? undefined,
-    stdioNonblock: CALLER.stdioNonblock,
-    savedStdio: CALLER.savedStdio,
+    // The addon takes integer arrays: -1 for "unknown" / "none".
+    stdioNonblock: CALLER.stdioNonblock.map((b) => (b === null ? -1 : b ? 1 : 0)),
+    savedStdio: CALLER.savedStdio.map((fd) => fd ?? -1),
     sigIgnored: CALLER.sigIgnored ?? undefined,
     sigBlocked: CALLER.sigBlocked ?? undefined,
   };

@@ -57,8 +57,6 @@ export const AT_FLAGS: FlagTable = [
   [0x400, 'AT_SYMLINK_FOLLOW'],
   [0x800, 'AT_NO_AUTOMOUNT'],
   [0x1000, 'AT_EMPTY_PATH'],
-  [0x2000, 'AT_STATX_FORCE_SYNC'],
-  [0x4000, 'AT_STATX_DONT_SYNC'],
   [0x8000, 'AT_RECURSIVE'],
 ];
 
@@ -75,24 +73,30 @@ export const MAP_FLAGS: FlagTable = [
   [0x10, 'MAP_FIXED'],
   [0x20, 'MAP_ANONYMOUS'],
   [0x40, 'MAP_32BIT'],
+  [0x4000, 'MAP_NORESERVE'],
+  [0x8000, 'MAP_POPULATE'],
+  [0x10000, 'MAP_NONBLOCK'],
   [0x100, 'MAP_GROWSDOWN'],
   [0x800, 'MAP_DENYWRITE'],
   [0x1000, 'MAP_EXECUTABLE'],
   [0x2000, 'MAP_LOCKED'],
-  [0x4000, 'MAP_NORESERVE'],
-  [0x8000, 'MAP_POPULATE'],
-  [0x10000, 'MAP_NONBLOCK'],
   [0x20000, 'MAP_STACK'],
   [0x40000, 'MAP_HUGETLB'],
   [0x80000, 'MAP_SYNC'],
   [0x100000, 'MAP_FIXED_NOREPLACE'],
-  [0x4000000, 'MAP_UNINITIALIZED'],
 ];
 
+/**
+ * mmap's flags as strace prints them: the mapping type (MAP_FILE for 0, hex and a MAP_??? comment for
+ * an unknown one), the flag bits, then the page-size field of bits 26..31 as `21<<MAP_HUGE_SHIFT`.
+ */
 export function renderMapFlags(v: number): string {
-  const type = ['0', 'MAP_SHARED', 'MAP_PRIVATE', 'MAP_SHARED_VALIDATE'][v & 0xf] ?? `0x${(v & 0xf).toString(16)}`;
-  const rest = renderFlags(v & ~0xf, MAP_FLAGS, '');
-  return rest ? `${type}|${rest}` : type;
+  const t = v & 0xf;
+  const type =
+    ['MAP_FILE', 'MAP_SHARED', 'MAP_PRIVATE', 'MAP_SHARED_VALIDATE'][t] ?? `0x${t.toString(16)} /* MAP_??? */`;
+  const rest = renderFlags(v & ~0xf & 0x3ffffff, MAP_FLAGS, '');
+  const huge = (v >>> 26) & 63;
+  return [type, rest, huge ? `${huge}<<MAP_HUGE_SHIFT` : ''].filter(Boolean).join('|');
 }
 
 export const CLONE_FLAGS: FlagTable = [
@@ -226,13 +230,21 @@ export const MADVISE: FlagTable = [
   [10, 'MADV_DONTFORK'],
   [11, 'MADV_DOFORK'],
   [12, 'MADV_MERGEABLE'],
+  [13, 'MADV_UNMERGEABLE'],
   [14, 'MADV_HUGEPAGE'],
   [15, 'MADV_NOHUGEPAGE'],
   [16, 'MADV_DONTDUMP'],
+  [17, 'MADV_DODUMP'],
   [18, 'MADV_WIPEONFORK'],
+  [19, 'MADV_KEEPONFORK'],
   [20, 'MADV_COLD'],
   [21, 'MADV_PAGEOUT'],
+  [22, 'MADV_POPULATE_READ'],
+  [23, 'MADV_POPULATE_WRITE'],
+  [24, 'MADV_DONTNEED_LOCKED'],
   [25, 'MADV_COLLAPSE'],
+  [100, 'MADV_HWPOISON'],
+  [101, 'MADV_SOFT_OFFLINE'],
 ];
 
 export const RLIMITS: FlagTable = [
@@ -275,11 +287,20 @@ export const S_IFMT: FlagTable = [
   [0o10000, 'S_IFIFO'],
 ];
 
+/**
+ * A mode: without the type, strace's %#03o of the whole value (chmod's 07755); with it, strace's
+ * symbolic form S_IFREG|S_ISUID|0755 (a type it does not know: the whole value in octal).
+ */
 export function renderMode(mode: number, withType: boolean): string {
-  // strace's %#03o: 0644, 022, 000.
-  const bits = mode & 0o7777;
-  const perm = bits === 0 ? '000' : `0${bits.toString(8)}`.padStart(3, '0');
-  if (!withType) return perm;
-  const type = S_IFMT.find(([v]) => (mode & 0o170000) === v)?.[1];
-  return type ? `${type}|${perm}` : perm;
+  const octal = (v: number) => (v === 0 ? '000' : `0${v.toString(8)}`.padStart(3, '0'));
+  if (!withType) return octal(mode >>> 0);
+  const ifmt = mode & 0o170000;
+  const type = ifmt ? S_IFMT.find(([v]) => ifmt === v)?.[1] : '';
+  if (type === undefined) return octal(mode >>> 0);
+  const parts = [type];
+  if (mode & 0o4000) parts.push('S_ISUID');
+  if (mode & 0o2000) parts.push('S_ISGID');
+  if (mode & 0o1000) parts.push('S_ISVTX');
+  parts.push(octal(mode & 0o777));
+  return parts.filter(Boolean).join('|');
 }

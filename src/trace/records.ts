@@ -40,6 +40,9 @@ export const Cap = {
   bufOutArg: 17,
   fdPath: 18,
   fdPathRet: 19,
+  recordsOut: 21,
+  pathOut: 22,
+  pagesOut: 23,
   /** Exit: the argument's raw value (8 bytes), for return printers (fcntl's cmd). */
   argExit: 25,
   /** Entry and exit: arg[ref] elements of size bytes (poll's fds). */
@@ -58,6 +61,8 @@ export interface Capture {
   kind: number;
   truncated: boolean;
   fault: boolean;
+  /** An fd path (Cap.fdPath*) of an unlinked file, whose " (deleted)" suffix the engine removed. */
+  deleted?: boolean;
   data: Buffer;
 }
 
@@ -149,6 +154,7 @@ function readCaptures(buf: Buffer, at: number, end: number, n: number): Capture[
       kind: buf[at + 2]!,
       truncated: (flags & 1) !== 0,
       fault: (flags & 2) !== 0,
+      deleted: (flags & 4) !== 0,
       data: buf.subarray(at + 8, at + 8 + len),
     });
     at += 8 + len;

@@ -23,13 +23,18 @@ export function normaliseLine(line: string): string {
   return line.replace(/0x[0-9a-f]{8,}/g, '0xADDR');
 }
 
-/** `flags`: strace flags that both tools take (-f, -e trace=..., -s N, -y). */
-export function traceBoth(command: string[], flags: string[] = [], cwd?: string): TracePair {
+/**
+ * `flags`: strace flags that both tools take (-f, -e trace=..., -s N, -y). `before`, when given,
+ * runs before each of the two runs (to rebuild the files a command changes, such as mv's).
+ */
+export function traceBoth(command: string[], flags: string[] = [], cwd?: string, before?: () => void): TracePair {
   const dir = mkdtempSync(join(tmpdir(), 'oslens-strace-diff-'));
   try {
     const s = join(dir, 'strace.txt');
     const o = join(dir, 'oslens.txt');
+    before?.();
     spawnSync('strace', [...flags, '-o', s, ...command], { stdio: 'ignore', cwd });
+    before?.();
     const r = oslens(['trace', ...flags, '-o', o, '--', ...command], { cwd });
     if (r.error) throw r.error;
     const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map(normaliseLine);

@@ -336,6 +336,9 @@ describe('socket decodes on real programs', () => {
         .filter((l) => NET_CALLS.some((n) => l.startsWith(`${n}(`)))
         // Netlink payloads (strace decodes them by the socket's protocol) are not decoded yet.
         .filter((l) => !/^(sendto|recvfrom)\(.*AF_NETLINK/.test(l) && !l.includes('msg_name={sa_family=AF_NETLINK'))
+        // How a TCP stream is cut into reads depends on timing, not on the decoder (the C
+        // programs above check recv* decodes exactly): a received stream's reads are dropped.
+        .filter((l) => !/^(recvfrom|recvmsg|recv)\((\d+), .*, NULL, NULL\) = \d+$/.test(l))
         .sort()
     );
   };

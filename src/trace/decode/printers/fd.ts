@@ -1,7 +1,46 @@
 /** File descriptors: plain numbers, or with -y the path behind them (`3</etc/passwd>`). */
-import { readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { Cap, type Capture } from '../../records.js';
+import { quote } from '../quote.js';
 import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
+
+const DELETED = ' (deleted)';
+
+/**
+ * strace -y's `<path>`: the path quoted as a string without the quotes, `<` and `>` escaped too
+ * (\74, \76), and for an unlinked file `(deleted)` after it: `3</tmp/x>(deleted)`.
+ */
+export function fdPathText(path: Buffer, deleted = false): string {
+  const text = quote(path, false)
+    .slice(1, -1)
+    .replace(/[<>]/g, (ch, at: number, all: string) => {
+      const octal = ch === '<' ? '74' : '76';
+      return /[0-7]/.test(all[at + 1] ?? '') ? `\\0${octal}` : `\\${octal}`;
+    });
+  return `<${text}>${deleted ? '(deleted)' : ''}`;
+}
+
+/** A path read now (no engine capture): unlinked when the path with the suffix is another file. */
+function livePathText(link: string): string {
+  const path = readlinkSync(link, { encoding: 'buffer' });
+  const s = path.toString('latin1');
+  if (path.length > DELETED.length + 1 && s.endsWith(DELETED)) {
+    try {
+      const fd = statSync(link);
+      let same = false;
+      try {
+        const p = lstatSync(path);
+        same = p.ino === fd.ino && p.dev === fd.dev;
+      } catch {
+        same = false;
+      }
+      if (!same) return fdPathText(path.subarray(0, path.length - DELETED.length), true);
+    } catch {
+      // The fd is gone: print what readlink said.
+    }
+  }
+  return fdPathText(path);
+}
 
 /**
  * An fd, with -y its path: the one the engine read at the stop when there is a capture (none
@@ -10,10 +49,10 @@ import { i32, pack, type ArgType, type RetPrinter } from '../types.js';
 export function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture): string {
   if (!showPaths) return String(fd);
   if (c && (c.kind === Cap.fdPath || c.kind === Cap.fdPathRet))
-    return c.fault ? String(fd) : `${fd}<${c.data.toString('utf8')}>`;
+    return c.fault ? String(fd) : `${fd}${fdPathText(c.data, c.deleted)}`;
   if (fd < 0) return String(fd);
   try {
-    return `${fd}<${readlinkSync(`/proc/${pid}/fd/${fd}`)}>`;
+    return `${fd}${livePathText(`/proc/${pid}/fd/${fd}`)}`;
   } catch {
     return String(fd);
   }
@@ -25,9 +64,7 @@ export const FD_TYPES: Record<string, ArgType> = {
     render: (a) => {
       if (i32(a.v) !== -100) return fdText(i32(a.v), a.ctx.pid, a.ctx.showPaths, a.c);
       // strace -y: AT_FDCWD</the/cwd>
-      return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths
-        ? `AT_FDCWD<${a.c.data.toString('utf8')}>`
-        : 'AT_FDCWD';
+      return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths ? `AT_FDCWD${fdPathText(a.c.data)}` : 'AT_FDCWD';
     },
   },
   /** int[2] filled by pipe/pipe2/socketpair. */

@@ -1,5 +1,6 @@
 /** Arguments that are flag sets or enumerations, rendered from the tables in ../../flags.ts. */
 import * as F from '../../flags.js';
+import { renderEnumDflt, renderFlagsDflt } from '../../flags-fs.js';
 import { hex, type ArgType } from '../types.js';
 
 const n = (v: bigint) => Number(v);
@@ -12,12 +13,12 @@ export const FLAG_TYPES: Record<string, ArgType> = {
         : F.renderFlags(n(a.v), F.OPEN_FLAGS),
   },
   mode: { render: (a) => F.renderMode(n(a.v), false) },
-  prot: { render: (a) => F.renderFlags(n(a.v), F.PROT_FLAGS, 'PROT_NONE') },
-  mapflags: { render: (a) => F.renderMapFlags(n(a.v)) },
-  atflags: { render: (a) => F.renderFlags(n(a.v), F.AT_FLAGS) },
+  prot: { render: (a) => renderFlagsDflt(n(a.v & 0xffffffffn), F.PROT_FLAGS, 'PROT_???', 'PROT_NONE') },
+  mapflags: { render: (a) => F.renderMapFlags(n(a.v & 0xffffffffn)) },
+  atflags: { render: (a) => renderFlagsDflt(n(a.v & 0xffffffffn), F.AT_FLAGS, 'AT_???') },
   whence: { render: (a) => F.renderEnum(n(a.v), F.SEEK_WHENCE) },
-  accessmode: { render: (a) => (n(a.v) === 0 ? 'F_OK' : F.renderFlags(n(a.v), F.ACCESS_MODES)) },
+  accessmode: { render: (a) => renderFlagsDflt(n(a.v & 0xffffffffn), F.ACCESS_MODES, '?_OK', 'F_OK') },
   rlimit_res: { render: (a) => F.renderEnum(n(a.v), F.RLIMITS) },
   archprctl: { render: (a) => F.renderEnum(n(a.v), F.ARCH_PRCTL, hex(a.v)) },
-  madvise: { render: (a) => F.renderEnum(n(a.v), F.MADVISE) },
+  madvise: { render: (a) => renderEnumDflt(n(a.v & 0xffffffffn), F.MADVISE, 'MADV_???') },
 };

@@ -3,12 +3,14 @@ import type { ArgType, RetPrinter } from '../types.js';
 import { BUFFER_TYPES } from './buffer.js';
 import { FCNTL_RET, FCNTL_TYPES } from './fcntl.js';
 import { FD_RET, FD_TYPES } from './fd.js';
+import { FILE_RET, FILE_TYPES } from './file.js';
 import { FDFLAG_TYPES, FDIO_TYPES } from './fdflags.js';
 import { IOCTL_TYPES } from './ioctl.js';
 import { IO_URING_TYPES } from './io_uring.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
+import { MEMORY_TYPES } from './memory.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
@@ -17,6 +19,8 @@ import { SOCKET_TYPES } from './socket.js';
 import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
 import { TIME_TYPES } from './time.js';
+import { UTIME_TYPES } from './utime.js';
+import { XATTR_TYPES } from './xattr.js';
 
 function merge<T>(what: string, ...tables: Record<string, T>[]): Record<string, T> {
   const all: Record<string, T> = {};
@@ -43,6 +47,10 @@ export const ARG_TYPES = merge<ArgType>(
   IPC_TYPES,
   POLL_TYPES,
   PROCESS_TYPES,
+  FILE_TYPES,
+  MEMORY_TYPES,
+  UTIME_TYPES,
+  XATTR_TYPES,
   FCNTL_TYPES,
   IOCTL_TYPES,
   FDFLAG_TYPES,
@@ -50,4 +58,4 @@ export const ARG_TYPES = merge<ArgType>(
   IO_URING_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FCNTL_RET, POLL_RET);
+export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET, FCNTL_RET, POLL_RET);

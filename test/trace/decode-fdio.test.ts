@@ -238,6 +238,21 @@ int main(void) {
 }
 `;
 
+/** -y: paths of the fds in memory (pipe's new ones, poll's), of an unlinked file named oddly. */
+const PATHS = `${HEAD}
+#include <sys/socket.h>
+int main(int argc, char **argv) {
+  closefds();
+  int f = open(argv[1], O_RDWR | O_CREAT, 0644); unlink(argv[1]);
+  int p[2]; pipe(p); pipe2(p, O_CLOEXEC); pipe2((void *)16, 0);
+  int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+  struct pollfd pf[4] = {{f, POLLIN, 0}, {p[1], POLLOUT, 0}, {77, POLLIN, 0}, {-1, 0, 0}}; poll(pf, 4, 0);
+  struct timespec ts = {0, 0}; ppoll(pf, 2, &ts, NULL);
+  fcntl(f, F_DUPFD, 100); dup2(p[0], 50); dup3(p[0], 51, O_CLOEXEC);
+  return 0;
+}
+`;
+
 const FCNTL_CALLS = ['fcntl'];
 const IO_CALLS = [
   'pipe2',
@@ -280,7 +295,14 @@ const bins: Record<string, string> = {};
 beforeAll(() => {
   strace = spawnSync('strace', ['-V']).status === 0;
   dir = mkdtempSync(join(tmpdir(), 'oslens-fdio-'));
-  for (const [name, src] of Object.entries({ fcntl: FCNTL, ioctl: IOCTL, poll: POLL, copies: COPIES, uring: URING })) {
+  for (const [name, src] of Object.entries({
+    fcntl: FCNTL,
+    ioctl: IOCTL,
+    poll: POLL,
+    copies: COPIES,
+    uring: URING,
+    paths: PATHS,
+  })) {
     const c = compileC(`fdio-${name}`, src);
     built.push(c);
     bins[name] = c.bin;
@@ -338,6 +360,15 @@ describe('descriptor decodes against strace', () => {
     if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
     const calls = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'];
     expectSame(traceBoth([bins.uring!], ['-e', `trace=${calls.join(',')}`]), calls);
+  });
+
+  it('-y: the paths behind pipe2/socketpair results and poll/ppoll fds, read at the stop', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const calls = ['pipe', 'pipe2', 'socketpair', 'poll', 'ppoll', 'fcntl', 'dup2', 'dup3'];
+    const pair = traceBoth([bins.paths!, join(dir, 'we<ird>\nname')], ['-y', '-e', `trace=${calls.join(',')}`]);
+    const inodes = (lines: string[]) => lines.map((l) => l.replace(/(pipe|socket):\[\d+\]/g, '$1:[INODE]'));
+    expectSame({ strace: inodes(pair.strace), oslens: inodes(pair.oslens) }, calls);
+    expect(pair.strace.some((l) => l.includes('\\74ird\\76\\nname>(deleted)'))).toBe(true);
   });
 
   it('every ioctl request of the generated table is named as strace names it', (ctx) => {
@@ -425,6 +456,7 @@ describe('descriptor decoders on random input', () => {
       Cap.arrayInOutArg,
       Cap.argExit,
       Cap.ptrLenIn,
+      Cap.fdArrayPaths,
       Cap.arrayOutRet,
     ),
     truncated: fc.boolean(),
@@ -443,8 +475,9 @@ describe('descriptor decoders on random input', () => {
         fc.array(word, { minLength: 6, maxLength: 6 }),
         fc.array(capture, { maxLength: 6 }),
         fc.option(fc.bigInt({ min: -4095n, max: 1n << 40n })),
-        (name, raw, caps, ret) => {
-          const ctx = { pid: process.pid, showPaths: false };
+        fc.boolean(),
+        (name, raw, caps, ret, showPaths) => {
+          const ctx = { pid: process.pid, showPaths };
           const args = decodeArgs(name, raw, caps as Capture[], ret, ctx);
           for (const a of args) expect(typeof a.text).toBe('string');
           if (ret !== null) expect(typeof renderReturn(name, ret, ctx, caps as Capture[])).toBe('string');

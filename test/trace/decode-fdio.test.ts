@@ -314,14 +314,16 @@ afterAll(() => {
 });
 
 /**
- * Values that differ between two runs: a lock holder's pid, a pty's number. The padding before
+ * Values that differ between two runs: a lock holder's pid, a pty's number, the upper half of
+ * an epoll data word a program left unset (python sets data.fd only: stack bytes). The padding before
  * ` = ` (column 40) is the renderer's, not the decoder's: compared as one space.
  */
 function stable(line: string): string {
   return line
     .replace(/\s+= /, ' = ')
     .replace(/l_pid=[1-9]\d*/g, 'l_pid=PID')
-    .replace(/TIOCGPTN, \[\d+\]/, 'TIOCGPTN, [N]');
+    .replace(/TIOCGPTN, \[\d+\]/, 'TIOCGPTN, [N]')
+    .replace(/(data=\{u32=\d+, u64=)\d{12,}\}/g, '$1GARBAGE}');
 }
 
 function expectSame(pair: TracePair, calls: string[]): void {
@@ -409,7 +411,7 @@ describe('descriptor decodes on real programs', () => {
       'os.eventfd(0, os.EFD_CLOEXEC); os.dup2(r, 50); os.set_inheritable(50, True)',
       'asyncio.run(asyncio.sleep(0))',
     ].join('\n');
-    expectSame(traceBoth(['python3', '-c', script], ['-e', `trace=${FAMILY.join(',')}`]), ['fcntl', 'pipe2']);
+    expectSame(traceBoth(['python3', '-c', script], ['-e', `trace=${FAMILY.join(',')}`]), FAMILY);
   });
 
   it('stty and a shell on a pty (script -q): TCGETS, TCSETSW, TIOCGWINSZ as strace prints them', (ctx) => {

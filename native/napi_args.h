@@ -26,6 +26,7 @@ enum class Kind {
   Bytes,         // a string or a Buffer/Uint8Array (raw bytes: paths, argv)
   StringArray,   // an array of String (or of Bytes when `lo` is 1)
   IntArray,      // an array of Int in [lo, hi]
+  Slots,         // an array of at most `len` elements, each null, a boolean or an Int in [lo, hi]
   Uint8Array,    // a Uint8Array (Buffer) of exactly `len` elements (0: any length)
   Int32Array,    // an Int32Array of exactly `len` elements (0: any length)
   Uint32Array,   // a Uint32Array of exactly `len` elements (0: any length)
@@ -126,6 +127,19 @@ inline bool Check(Napi::Env env, const Napi::Value& v, const Spec& s, const std:
       }
       return true;
     }
+    case Kind::Slots: {
+      if (!v.IsArray()) return Fail(env, false, what, "an array", v);
+      Napi::Array a = v.As<Napi::Array>();
+      if (a.Length() > s.len) return Fail(env, true, what, "an array of at most " + std::to_string(s.len) + " elements", v);
+      Spec elem{s.key, Kind::Int, s.lo, s.hi, 0};
+      for (uint32_t i = 0; i < a.Length(); i++) {
+        Napi::Value e = a.Get(i);
+        if (e.IsEmpty()) return false;
+        if (e.IsNull() || e.IsUndefined() || e.IsBoolean()) continue;
+        if (!Check(env, e, elem, what + "[" + std::to_string(i) + "]")) return false;
+      }
+      return true;
+    }
     case Kind::StringArray:
     case Kind::IntArray: {
       if (!v.IsArray()) return Fail(env, false, what, "an array", v);
@@ -175,7 +189,7 @@ bool Snapshot(Napi::Env env, const Napi::Value& v, const Spec (&specs)[N], const
     Napi::Value x = o.Get(s.key);
     if (x.IsEmpty()) return false;
     if (x.IsUndefined()) continue;
-    if (s.kind == Kind::StringArray || s.kind == Kind::IntArray) {
+    if (s.kind == Kind::StringArray || s.kind == Kind::IntArray || s.kind == Kind::Slots) {
       if (!x.IsArray()) return Fail(env, false, std::string(fn) + ": options." + s.key, "an array", x);
       Napi::Array src = x.As<Napi::Array>();
       if (src.Length() > kMaxArray) return Check(env, x, s, std::string(fn) + ": options." + s.key);

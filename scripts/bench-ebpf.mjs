@@ -85,7 +85,10 @@ const results = [];
 const base = workload();
 results.push(['dd bs=1 alone', base, '']);
 
-const withOslens = await whileRunning([process.execPath, OSLENS, 'syscount', '--json'], async (c) => (await linkFds(c.pid)) > 0);
+const withOslens = await whileRunning(
+  [process.execPath, OSLENS, 'syscount', '--json'],
+  async (c) => (await linkFds(c.pid)) > 0,
+);
 results.push(['+ oslens syscount (system-wide)', withOslens, pct(withOslens, base)]);
 
 let withBpftrace;
@@ -109,16 +112,25 @@ if (have('strace') || aptInstall('strace')) straceT = timedCmd(['strace', '-c', 
 // oslens' own start-up (Node, loading BPF) is a fixed cost, not a per-syscall one: measure it.
 const startup = timedCmd([process.execPath, OSLENS, 'trace', '-c', '--ebpf', '--', 'true']);
 
-console.log(`\nbench:ebpf — dd if=/dev/zero of=/dev/null bs=1 (${COUNT} bytes, ${2 * COUNT} syscalls), median of ${RUNS}\n`);
-for (const [what, t, note] of results) console.log(`  ${what.padEnd(78)} ${Number.isNaN(t) ? '   -   ' : `${t.toFixed(3)} s`}  ${note}`);
+console.log(
+  `\nbench:ebpf — dd if=/dev/zero of=/dev/null bs=1 (${COUNT} bytes, ${2 * COUNT} syscalls), median of ${RUNS}\n`,
+);
+for (const [what, t, note] of results)
+  console.log(`  ${what.padEnd(78)} ${Number.isNaN(t) ? '   -   ' : `${t.toFixed(3)} s`}  ${note}`);
 console.log(`\n  counting one command (${TRACE_COUNT} bytes, ${2 * TRACE_COUNT} syscalls):`);
 const over = (t) => t - traceBase;
 console.log(`  ${'dd alone'.padEnd(40)} ${traceBase.toFixed(3)} s`);
-console.log(`  ${'oslens trace -c --ebpf'.padEnd(40)} ${oslensTrace.toFixed(3)} s  overhead ${over(oslensTrace).toFixed(3)} s (of which start-up ${startup.toFixed(3)} s)`);
+console.log(
+  `  ${'oslens trace -c --ebpf'.padEnd(40)} ${oslensTrace.toFixed(3)} s  overhead ${over(oslensTrace).toFixed(3)} s (of which start-up ${startup.toFixed(3)} s)`,
+);
 console.log(`  ${'strace -c'.padEnd(40)} ${straceT.toFixed(3)} s  overhead ${over(straceT).toFixed(3)} s`);
 console.log(
   `\n  oslens syscount vs bpftrace slowdown: ${pct(withOslens, base)} vs ${withBpftrace === undefined ? '-' : pct(withBpftrace, base)}`,
 );
-console.log(`  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x`);
+console.log(
+  `  strace -c overhead / oslens trace -c --ebpf overhead: ${(over(straceT) / Math.max(over(oslensTrace), 1e-6)).toFixed(1)}x`,
+);
 const perSyscall = Math.max(oslensTrace - startup - traceBase, 1e-3);
-console.log(`  (per-syscall overhead only, without oslens' fixed start-up: ${(over(straceT) / perSyscall).toFixed(1)}x)`);
+console.log(
+  `  (per-syscall overhead only, without oslens' fixed start-up: ${(over(straceT) / perSyscall).toFixed(1)}x)`,
+);

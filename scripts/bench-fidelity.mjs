@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:fidelity [-- --json] [--only NAME] [--show N]
+ * npm run bench:fidelity [-- --json] [--only NAME] [--show N] [--oslens PATH]
  *
  * How close `oslens trace` is to strace on everyday programs (scripts/fidelity/corpus.mjs). Each
  * program runs in a fresh directory with the same inputs and the same environment, under
@@ -9,7 +9,8 @@
  * are normalised (only run-dependent values: scripts/fidelity/normalise.mjs), split per task and
  * aligned (scripts/fidelity/align.mjs). Printed: per program and in total, the share of strace's
  * lines that oslens printed identically, next to strace against itself (the noise floor), and the
- * differences by kind and by syscall with an example each.
+ * differences by kind and by syscall with an example each. --oslens PATH runs another build's
+ * bin/oslens (to compare before and after a change).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -20,18 +21,18 @@ import { CORPUS, baseSetup } from './fidelity/corpus.mjs';
 import { normaliseTrace } from './fidelity/normalise.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OSLENS = join(ROOT, 'bin/oslens');
 const RUN_TIMEOUT_MS = 120_000;
 
 function parseArgs(argv) {
-  const o = { json: false, only: null, show: 0 };
+  const o = { json: false, only: null, show: 0, oslens: join(ROOT, 'bin/oslens') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
     else if (a === '--only') o.only = argv[++i];
     else if (a === '--show') o.show = Number(argv[++i]);
+    else if (a === '--oslens') o.oslens = resolve(argv[++i] ?? '');
     else {
-      console.error(`bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N)`);
+      console.error(`bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N, --oslens PATH)`);
       process.exit(2);
     }
   }
@@ -87,7 +88,9 @@ function traceOnce(entry, tracer, follow, file) {
   entry.setup?.(work);
   const flags = [...(follow ? ['-f'] : []), '-o', file, '--', ...entry.argv];
   const [cmd, args] =
-    tracer === 'strace' ? ['strace', flags] : [process.execPath, ['--no-memory-reducer', OSLENS, 'trace', ...flags]];
+    tracer === 'strace'
+      ? ['strace', flags]
+      : [process.execPath, ['--no-memory-reducer', opts.oslens, 'trace', ...flags]];
   const stdin = openSync(entry.stdin ? join(work, entry.stdin) : '/dev/null', 'r');
   const stdout = openSync(join(outDir, 'stdout'), 'w');
   const r = spawnSync(cmd, args, { cwd: work, env: ENV, stdio: [stdin, stdout, stdout], timeout: RUN_TIMEOUT_MS });

@@ -111,5 +111,7 @@ ${lines.join('\n')}
 `;
 writeFileSync(out, body);
 // Keep the generated file in the house style so \`prettier --check\` passes.
-spawnSync(process.execPath, [resolve(root, 'node_modules/prettier/bin/prettier.cjs'), '--write', out], { stdio: 'inherit' });
+spawnSync(process.execPath, [resolve(root, 'node_modules/prettier/bin/prettier.cjs'), '--write', out], {
+  stdio: 'inherit',
+});
 console.log(`wrote ${out}: ${rows.length} syscalls`);

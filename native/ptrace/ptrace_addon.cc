@@ -138,9 +138,10 @@ const napi_args::Spec kTraceOptions[] = {
     {"spinUs", Kind::Int, 0, 1000000},
     {"filter", Kind::IntArray, 0, TRACER_MAX_NR - 1},
     {"capture", Kind::Uint32Array, 0, 0, TRACER_MAX_NR * 6},
+    // What oslens's caller gave it (src/util/caller.ts), for the spawned command to get the same.
     {"keepFds", Kind::IntArray, 0, INT32_MAX},
-    {"stdioNonblock", Kind::IntArray, -1, 1},  // per fd 0-2: 1 set, 0 not, -1 unknown
-    {"savedStdio", Kind::IntArray, -1, INT32_MAX},  // -1: no copy
+    {"stdioNonblock", Kind::Slots, 0, 0, 3},
+    {"savedStdio", Kind::Slots, 0, INT32_MAX, 3},
     {"sigIgnored", Kind::String},
     {"sigBlocked", Kind::String},
 };
@@ -199,7 +200,7 @@ Napi::Value TraceStart(const Napi::CallbackInfo& info) {
   Napi::Value nonblock = o.Get("stdioNonblock");
   for (int fd = 0; fd < 3; fd++) {
     Napi::Value f = nonblock.IsArray() ? nonblock.As<Napi::Array>().Get(fd) : env.Undefined();
-    t.stdio_nonblock[fd] = f.IsNumber() ? f.ToNumber().Int32Value() : -1;
+    t.stdio_nonblock[fd] = f.IsBoolean() ? (f.ToBoolean() ? 1 : 0) : -1;
   }
   Napi::Value saved = o.Get("savedStdio");
   for (int fd = 0; fd < 3; fd++) {

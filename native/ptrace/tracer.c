@@ -37,6 +37,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,11 +63,12 @@ typedef struct {
   int tgid;          /* thread group id (the pid of the process) */
   int nr;
   uint64_t t_enter;
+  uint64_t stime_enter; /* -c: the process's system time at the entry stop */
   uint64_t args[6];
 } task;
 
 typedef struct {
-  uint64_t calls, errors, ns;
+  uint64_t calls, errors, ns, sys_ns; /* ns: wall time in the call; sys_ns: system CPU time */
 } counter;
 
 typedef struct {
@@ -90,6 +92,7 @@ typedef struct {
   int kill_all;      /* killing everything: tasks that appear now are killed at once */
   uint64_t last_signal_ns[65]; /* when a tracee last had a signal-delivery-stop, per signal */
   counter counts[TRACER_MAX_NR];
+  uint64_t stop_stime; /* -c: ru_stime of the task at the stop being handled (wait4's rusage) */
 } tracer;
 
 /* Stop requests: how and sig, then a new seq; the engine handles each seq once. */
@@ -659,6 +662,7 @@ static void syscall_entry(tracer *t, task *k, int nr, const uint64_t *args, uint
   k->in_syscall = 1;
   k->nr = nr;
   k->t_enter = time;
+  k->stime_enter = t->stop_stime;
   memcpy(k->args, args, sizeof k->args);
   if (k->hidden && nr == SYS_execve) k->hidden = 0;
   if (k->hidden || !wanted(t, nr) || !t->o->emit_syscalls) return;
@@ -679,6 +683,7 @@ static void syscall_exit(tracer *t, task *k, int64_t ret, uint64_t time) {
     long orig = ptrace(PTRACE_PEEKUSER, k->tid, (void *)offsetof(struct user_regs_struct, orig_rax), 0);
     k->nr = errno ? -1 : (int)orig;
     k->t_enter = time;
+    k->stime_enter = t->stop_stime;
   }
   k->in_syscall = 0;
   int nr = k->nr;
@@ -688,6 +693,7 @@ static void syscall_exit(tracer *t, task *k, int64_t ret, uint64_t time) {
     c->calls++;
     if (ret < 0 && ret >= -4095) c->errors++;
     c->ns += time - k->t_enter;
+    if (t->stop_stime > k->stime_enter) c->sys_ns += t->stop_stime - k->stime_enter;
   }
   if (!t->o->emit_syscalls) return;
   size_t off = rec_begin(t, REC_EXIT, k->tid, k->tgid, 0, time, 16);
@@ -718,14 +724,21 @@ static void emit_signal(tracer *t, task *k, int sig, uint64_t time) {
   siginfo_t si;
   memset(&si, 0, sizeof si);
   ptrace(PTRACE_GETSIGINFO, k->tid, 0, &si);
-  size_t off = rec_begin(t, REC_SIGNAL, k->tid, k->tgid, sig, time, 32);
+  size_t off = rec_begin(t, REC_SIGNAL, k->tid, k->tgid, sig, time, 48);
   int32_t v[6] = {si.si_code, si.si_errno, si.si_pid, (int32_t)si.si_uid, 0, 0};
-  if (sig == SIGCHLD) v[4] = si.si_status;
+  /* si_status, si_utime, si_stime belong to SIGCHLD's CLD_* codes only (si_code > 0). */
+  uint64_t times[2] = {0, 0};
+  if (sig == SIGCHLD && si.si_code > 0) {
+    v[4] = si.si_status;
+    times[0] = (uint64_t)si.si_utime;
+    times[1] = (uint64_t)si.si_stime;
+  }
   uint64_t addr = (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
                       ? (uint64_t)(uintptr_t)si.si_addr
                       : 0;
   memcpy(t->buf + off + HDR, v, 24);
   memcpy(t->buf + off + HDR + 24, &addr, 8);
+  memcpy(t->buf + off + HDR + 32, times, 16);
   rec_end(t, off);
 }
 
@@ -803,6 +816,20 @@ static int tracee_got_signal(tracer *t, int sig) {
 
 static void handle(tracer *t, int pid, int status, tracer_result *res);
 
+/*
+ * waitpid for the next stop. With -c, wait4's rusage gives the task's system time at the stop,
+ * as strace reads it: the kernel reports getrusage(RUSAGE_BOTH) of the stopped task's process
+ * (all its threads, and the children it reaped), so a wait4 is charged its children's time,
+ * exactly as in strace -c.
+ */
+static int wait_stop(tracer *t, int *status, int flags) {
+  if (!t->o->count) return waitpid(-1, status, __WALL | __WNOTHREAD | flags);
+  struct rusage ru;
+  int pid = wait4(-1, status, __WALL | __WNOTHREAD | flags, &ru);
+  if (pid > 0) t->stop_stime = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+  return pid;
+}
+
 static void handle_stop_request(tracer *t, tracer_result *res) {
   t->handled_seq = atomic_load(&g_req_seq);
   int how = atomic_load(&g_req_how), sig = atomic_load(&g_req_sig);
@@ -814,7 +841,7 @@ static void handle_stop_request(tracer *t, tracer_result *res) {
   } else if (how == 3 && sig > 0 && sig < 65) {
     /* Take in the stops already waiting first: the tracee's own delivery of sig may be there. */
     int status, pid;
-    while ((pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG)) > 0) handle(t, pid, status, res);
+    while ((pid = wait_stop(t, &status, WNOHANG)) > 0) handle(t, pid, status, res);
     if (tracee_got_signal(t, sig)) return;
     if (!t->spawned) {
       detach_everything(t);
@@ -1251,15 +1278,15 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
       continue; /* it may have taken in every stop there was */
     }
     int status;
-    int pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+    int pid = wait_stop(t, &status, WNOHANG);
     if (pid == 0 && o->spin_us > 0) {
       uint64_t until = mono_ns() + (uint64_t)o->spin_us * 1000;
-      while (pid == 0 && mono_ns() < until) pid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+      while (pid == 0 && mono_ns() < until) pid = wait_stop(t, &status, WNOHANG);
     }
     if (pid == 0) {
       flush(t);
       if (atomic_load(&g_req_seq) != t->handled_seq) continue;
-      pid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+      pid = wait_stop(t, &status, 0);
     }
     if (pid < 0) {
       if (errno == EINTR) continue;
@@ -1271,14 +1298,14 @@ int tracer_run(const tracer_opts *o, tracer_emit_fn emit, void *ctx, tracer_resu
   if (o->count) {
     int n = 0;
     for (int i = 0; i < TRACER_MAX_NR; i++) n += t->counts[i].calls > 0;
-    size_t off = rec_begin(t, REC_COUNTS, 0, 0, n, now_ns(), (size_t)n * 32);
+    size_t off = rec_begin(t, REC_COUNTS, 0, 0, n, now_ns(), (size_t)n * 40);
     uint8_t *p = t->buf + off + HDR;
     for (int i = 0; i < TRACER_MAX_NR; i++) {
       if (!t->counts[i].calls) continue;
       uint32_t nr = (uint32_t)i;
       memcpy(p, &nr, 4);
-      memcpy(p + 8, &t->counts[i], 24);
-      p += 32;
+      memcpy(p + 8, &t->counts[i], 32);
+      p += 40;
     }
     rec_end(t, off);
   }

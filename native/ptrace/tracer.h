@@ -23,13 +23,15 @@ enum {
   REC_EXEC = 3,      /* aux = former tid; then the new program's argv, exactly (/proc/PID/cmdline) */
   REC_EXITED = 4,    /* aux = exit code */
   REC_KILLED = 5,    /* aux = signal; flags&1: core dumped */
-  REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr */
+  REC_SIGNAL = 6,    /* aux = signo; i32 code, i32 errno, i32 pid, u32 uid, i32 status, u32 pad, u64 addr,
+                        u64 utime, u64 stime (SIGCHLD: clock ticks) */
   REC_NEWTASK = 7,   /* aux = parent tid; flags = 1 fork, 2 vfork, 3 clone */
   REC_GROUPSTOP = 8, /* aux = stop signal */
   REC_ATTACHED = 9,
   REC_DETACHED = 10,
   REC_MESSAGE = 11,  /* aux = errno; then text */
-  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns} */
+  REC_COUNTS = 12,   /* aux = n; then n * {u32 nr, u32 pad, u64 calls, u64 errors, u64 ns, u64 sys_ns}:
+                        ns wall time in the calls, sys_ns system CPU time (strace -c's default) */
 };
 
 /* A capture: u8 arg, u8 phase (0 entry, 1 exit), u8 kind, u8 flags (1 truncated, 2 fault,

@@ -168,6 +168,7 @@ const RAW = /^(?:0x[0-9a-fA-F]+|0xADDR|-?\d+)$/;
 /** The kind of difference between strace's line s and oslens' line o (both normalised). */
 export function classify(s, o) {
   if (s.startsWith('!prefix') || o.startsWith('!prefix')) return 'pid prefix';
+  if (s.startsWith('!pad') || o.startsWith('!pad')) return 'alignment/spacing';
   const ks = lineKind(s);
   const ko = lineKind(o);
   if (ks.kind === 'exit' || ko.kind === 'exit') return 'exit lines';
@@ -203,7 +204,7 @@ export function compareTraces(strace, other) {
     entry.example ??= ex;
     res.examples.push(ex);
   };
-  const nameOf = (l) => lineKind(l.norm.replace(/^!prefix /, '')).name;
+  const nameOf = (l) => lineKind(l.norm.replace(/^(?:!\w+ )+/, '')).name;
   for (const task of new Set([...strace.keys(), ...other.keys()])) {
     const a = strace.get(task) ?? [];
     const b = other.get(task) ?? [];
@@ -224,8 +225,9 @@ export function compareTraces(strace, other) {
       const pairedB = new Set(byName.map(([, y]) => y));
       for (const [x, y] of byName) {
         const kind = classify(dels[x].norm, ins[y].norm);
+        // Joined lines that differ only in spacing were split differently.
         const split = dels[x].merged || ins[y].merged;
-        note(split && kind !== 'pid prefix' ? 'unfinished/resumed' : kind, nameOf(dels[x]), dels[x], ins[y]);
+        note(split && kind === 'alignment/spacing' ? 'unfinished/resumed' : kind, nameOf(dels[x]), dels[x], ins[y]);
       }
       dels.forEach((l, x) => pairedA.has(x) || note('missing line', nameOf(l), l, null));
       ins.forEach((l, y) => pairedB.has(y) || note('extra line', nameOf(l), null, l));

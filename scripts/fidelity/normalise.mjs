@@ -28,6 +28,8 @@ const CLOCK_OUT = new Set([
 ]);
 /** Calls whose timeout is a point on a clock, not a length, when their flags say so. */
 const ABSOLUTE_TIMEOUT = { futex: /FUTEX_WAIT_BITSET|FUTEX_LOCK_PI/, clock_nanosleep: /TIMER_ABSTIME/ };
+/** Calls that return an address. */
+const ADDRESS_RET = new Set(['brk', 'mmap', 'mremap', 'shmat']);
 /** Calls whose return value is a clock reading. */
 const CLOCK_RET = new Set(['time', 'times']);
 /** Seconds since the epoch (2001 and later): a timestamp, whatever the call. */
@@ -173,9 +175,47 @@ export function normaliseBody(body, names) {
       });
     })
     .join('');
+  // The heap's and mappings' addresses are random even in a non-PIE program, small as they are.
+  if (ADDRESS_RET.has(name))
+    return out.replace(/(\) += )0x[0-9a-f]+$/, '$10xADDR').replace(/^brk\(0x[0-9a-f]+\)/, 'brk(0xADDR)');
   if (CLOCK_RET.has(name)) return out.replace(/(\) += )\d+$/, '$1TIME');
   if (name === 'getppid') return out.replace(/(\) += )\d+$/, (all, k) => (all.endsWith('TRACER') ? all : `${k}PPID`));
   return out;
+}
+
+/**
+ * Where ` = ` of a finished call line is, and whether it is where strace's tabto() puts it: `) `
+ * padded to column 40 of the whole line (prefix included), or one space past it.
+ */
+export function returnColumn(body, prefixLen) {
+  const parts = splitStrings(body);
+  let offset = 0;
+  let found = null;
+  for (const p of parts) {
+    if (!p.str) {
+      const re = /\) ( *)= /g;
+      for (let m = re.exec(p.text); m; m = re.exec(p.text)) found = { at: offset + m.index, spaces: m[1].length + 1 };
+    }
+    offset += p.text.length;
+  }
+  if (!found) return null;
+  const want = Math.max(1, 40 - prefixLen - found.at - 1);
+  return { ...found, aligned: found.spaces === want };
+}
+
+/**
+ * normaliseBody, and the spaces before ` = ` made canonical when they are where strace puts
+ * them: an address replaced by 0xADDR changes the width before ` = `, and so strace's own
+ * padding, from run to run. A line padded otherwise keeps its spaces and is marked `!pad `.
+ */
+function normaliseAligned(body, names, prefixLen) {
+  const col = returnColumn(body, prefixLen);
+  if (!col) return normaliseBody(body, names);
+  const head = body.slice(0, col.at + 1);
+  const tail = body.slice(col.at + 1 + col.spaces);
+  if (!col.aligned) return '!pad ' + normaliseBody(body, names);
+  const norm = normaliseBody(head + ' ' + tail, names);
+  return norm;
 }
 
 /**
@@ -193,9 +233,9 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
   const { root, names } = nameTasks(lines, tracerPid);
   const tasks = new Map();
   const open = new Map();
-  const add = (task, body, raw, bad, merged) => {
+  const add = (task, body, raw, bad, merged, prefixLen) => {
     if (!tasks.has(task)) tasks.set(task, []);
-    const line = { norm: (bad ? '!prefix ' : '') + normaliseBody(body, names), raw, merged };
+    const line = { norm: (bad ? '!prefix ' : '') + normaliseAligned(body, names, prefixLen), raw, merged };
     tasks.get(task).push(line);
     return line;
   };
@@ -214,12 +254,12 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
         const at = joined.lastIndexOf(_all);
         return ') '.padEnd(Math.max(2, 40 - held.l.prefixLen - at), ' ') + '= ';
       });
-      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseBody(body, names);
+      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseAligned(body, names, held.l.prefixLen);
       held.line.raw += '\n' + l.raw;
       held.line.merged = true;
       continue;
     }
-    const line = add(task, l.body, l.raw, bad, false);
+    const line = add(task, l.body, l.raw, bad, false, l.prefixLen);
     if (kind === 'unfinished') open.set(task, { name, l, line, bad });
   }
   return tasks;

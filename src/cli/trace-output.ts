@@ -4,15 +4,19 @@
  * summary as the -c table or, with --json, a last `{ "type": "summary" }` record.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { renderSummary } from '../trace/render.js';
+import { renderSummary } from '../trace/summary-table.js';
 import type { TraceRecord } from '../trace/types.js';
 import { UserError } from '../util/errors.js';
 
 export interface SummaryRow {
   name: string;
+  /** The syscall number: strace orders rows of equal time by it. */
+  nr?: number;
   calls: number;
   errors: number;
   seconds: number;
+  /** ptrace engine: system CPU time (JSON `systemSeconds`). */
+  systemSeconds?: number;
   model?: string;
 }
 
@@ -48,7 +52,11 @@ export async function openTraceOutput(flags: { output?: string; json?: boolean }
         write([
           {
             type: 'summary',
-            syscalls: rows.map(({ name, calls, errors, seconds }) => ({ name, calls, errors, seconds })),
+            syscalls: rows.map(({ name, calls, errors, seconds, systemSeconds }) =>
+              systemSeconds === undefined
+                ? { name, calls, errors, seconds }
+                : { name, calls, errors, seconds, systemSeconds },
+            ),
           },
         ]);
       else out.write(renderSummary(rows, withModel));

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { buildCaptureTable } from '../trace/decode.js';
+import { buildCaptureTable, setHexStyle } from '../trace/decode.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
 import { TraceRenderer, renderOptions } from '../trace/render.js';
@@ -17,11 +17,13 @@ interface TraceFlags {
   follow?: boolean;
   summary?: boolean;
   summaryAndLines?: boolean;
+  wallClock?: boolean;
   pid?: string;
   expr?: string[];
   strsize: string;
   durations?: boolean;
   timestamps: number;
+  hex: number;
   showPaths?: boolean;
   output?: string;
   json?: boolean;
@@ -42,6 +44,10 @@ export function register(program: Command): void {
     .option('-c, --summary', 'count time, calls and errors per syscall; print the table at the end')
     .option('-C, --summary-and-lines', 'like -c, and print the lines too')
     .option(
+      '-w, --wall-clock',
+      '-c/-C: count the wall time between entry and exit of each call instead of system CPU time',
+    )
+    .option(
       '-p, --pid <pids>',
       'attach to running processes (comma-separated): only the thread given unless -f (--ebpf: whole processes); Ctrl-C detaches',
     )
@@ -56,6 +62,12 @@ export function register(program: Command): void {
     .option(
       '-t, --timestamps',
       'prefix lines with the time (-tt: microseconds, -ttt: epoch seconds)',
+      (_v: string, prev: number) => prev + 1,
+      0,
+    )
+    .option(
+      '-x, --hex',
+      'print non-ASCII strings in hexadecimal (-xx: all strings)',
       (_v: string, prev: number) => prev + 1,
       0,
     )
@@ -158,6 +170,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   if (!Number.isInteger(strsize) || strsize < 0)
     throw new UserError(`-s: invalid string size '${flags.strsize}'`, ExitCode.usage);
   const filter = parseFilter(flags.expr ?? []);
+  setHexStyle(flags.hex);
   const pids = flags.pid !== undefined ? parsePids(flags.pid) : undefined;
   if (!pids && command.length === 0)
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);
@@ -175,14 +188,19 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   const json = Boolean(flags.json);
   const output = await openTraceOutput(flags);
   const renderer = new TraceRenderer(renderOptions(flags, json, lines));
-  let counts: { nr: number; calls: number; errors: number; ns: number }[] = [];
+  let counts: { nr: number; calls: number; errors: number; ns: number; sysNs: number }[] = [];
   const onRecords = (records: EngineRecord[]) => {
     for (const r of records) {
       if (r.type === 'counts') counts = r.rows;
       else if (r.type === 'message') process.stderr.write(`oslens: ${r.text} (tid ${r.tid})\n`);
-      else if (r.type === 'attached' && !json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
-      else if (r.type === 'detached' && !json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
-      else output.write(renderer.push(r));
+      else if (r.type === 'attached') {
+        output.write(renderer.push(r));
+        if (!json) process.stderr.write(`oslens: Process ${r.tid} attached\n`);
+      } else if (r.type === 'detached') {
+        // The renderer ends the line of a call in flight with ` <detached ...>`.
+        output.write(renderer.push(r));
+        if (!json) process.stderr.write(`oslens: Process ${r.tid} detached\n`);
+      } else output.write(renderer.push(r));
     }
   };
   const handle = startTrace(
@@ -215,11 +233,15 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
       /EPERM|Operation not permitted/.test(result.error ?? '') ? ExitCode.permissionDenied : ExitCode.failure,
     );
 
+  // strace -c: the tracee's system CPU time across each call (from wait4's rusage at the entry
+  // and exit stops); -w: wall time. JSON keeps `seconds` as wall time and adds `systemSeconds`.
   const rows = counts.map((c) => ({
     name: syscallName(c.nr),
+    nr: c.nr,
     calls: c.calls,
     errors: c.errors,
-    seconds: c.ns / 1e9,
+    seconds: (json || flags.wallClock ? c.ns : c.sysNs) / 1e9,
+    systemSeconds: c.sysNs / 1e9,
     model: syscallByNr(c.nr)?.model,
   }));
   if (json || counting) output.summary(rows, Boolean(flags.model));
@@ -243,9 +265,8 @@ export function exitCode(result: { status: number; detachedOnSignal?: number }):
 export function callerState() {
   return {
     keepFds: CALLER.fds ?? undefined,
-    // The addon takes integer arrays: -1 for "unknown" / "none".
-    stdioNonblock: CALLER.stdioNonblock.map((b) => (b === null ? -1 : b ? 1 : 0)),
-    savedStdio: CALLER.savedStdio.map((fd) => fd ?? -1),
+    stdioNonblock: CALLER.stdioNonblock,
+    savedStdio: CALLER.savedStdio,
     sigIgnored: CALLER.sigIgnored ?? undefined,
     sigBlocked: CALLER.sigBlocked ?? undefined,
   };

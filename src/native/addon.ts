@@ -41,10 +41,9 @@ export interface RawTraceOptions {
   env?: (string | Buffer)[];
   /** Spawn: what oslens's caller gave it (src/util/caller.ts), for the command to get the same. */
   keepFds?: number[];
-  /** Per fd 0-2: 1 O_NONBLOCK was set by the caller, 0 it was not, -1 unknown. */
-  stdioNonblock?: number[];
-  /** Copies of the caller's fds 0-2 that bin/oslens kept (-1: none). */
-  savedStdio?: number[];
+  stdioNonblock?: (boolean | null)[];
+  /** Copies of the caller's fds 0-2 that bin/oslens kept (null: none). */
+  savedStdio?: (number | null)[];
   /** SigIgn / SigBlk masks in /proc/PID/status hex. */
   sigIgnored?: string;
   sigBlocked?: string;

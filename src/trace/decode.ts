@@ -15,7 +15,7 @@ import { SPECS } from './decode/specs/index.js';
 import { hex, i64, type ArgCtx, type ArgType, type DecodeContext } from './decode/types.js';
 
 export type { DecodeContext } from './decode/types.js';
-export { quote } from './decode/quote.js';
+export { quote, setHexStyle } from './decode/quote.js';
 
 export const SPEC_NAMES = Object.keys(SPECS);
 

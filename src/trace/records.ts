@@ -117,6 +117,9 @@ export interface SignalRecord {
   uid: number;
   status: number;
   addr: bigint;
+  /** SIGCHLD with a CLD_* code: the child's user and system time, in clock ticks. */
+  utime: number;
+  stime: number;
 }
 
 export interface MessageRecord {
@@ -130,7 +133,8 @@ export interface MessageRecord {
 
 export interface CountsRecord {
   type: 'counts';
-  rows: { nr: number; calls: number; errors: number; ns: number }[];
+  /** ns: wall time inside the calls (-w); sysNs: the process's system CPU time across them (-c). */
+  rows: { nr: number; calls: number; errors: number; ns: number; sysNs: number }[];
 }
 
 export type EngineRecord = EnterRecord | ExitRecord | TaskRecord | SignalRecord | MessageRecord | CountsRecord;
@@ -218,18 +222,21 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
         uid: buf.readUInt32LE(body + 12),
         status: buf.readInt32LE(body + 16),
         addr: buf.readBigUInt64LE(body + 24),
+        utime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 32)) : 0,
+        stime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 40)) : 0,
       });
     } else if (type === RecordType.message) {
       out.push({ type: 'message', tid, pid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });
     } else if (type === RecordType.counts) {
       const rows = [];
       for (let i = 0; i < aux; i++) {
-        const p = body + 32 * i;
+        const p = body + 40 * i;
         rows.push({
           nr: buf.readUInt32LE(p),
           calls: Number(buf.readBigUInt64LE(p + 8)),
           errors: Number(buf.readBigUInt64LE(p + 16)),
           ns: Number(buf.readBigUInt64LE(p + 24)),
+          sysNs: Number(buf.readBigUInt64LE(p + 32)),
         });
       }
       out.push({ type: 'counts', rows });

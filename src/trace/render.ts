@@ -3,10 +3,11 @@
  * entries with exits per task and prints `<unfinished ...>` / `<... resumed>` when tasks
  * interleave), but pure: it returns text, never writes.
  */
-import type { Capture, EngineRecord, EnterRecord, ExitRecord, SignalRecord, TaskRecord } from './records.js';
+import type { Capture, EngineRecord, EnterRecord, ExitRecord, TaskRecord } from './records.js';
 import { bytesArrayField, bytesField, splitNul } from './bytes.js';
 import { decodeArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
+import { siginfoText } from './siginfo.js';
 import { signalName } from './signals.js';
 import { syscallByNr, syscallName } from './syscalls.js';
 import type { ModelId } from '../lessons/types.js';
@@ -20,6 +21,8 @@ export interface RenderFlags {
   showPaths?: boolean;
   model?: boolean;
   output?: string;
+  /** -p's list of pids (strace prefixes lines with the pid when it attaches to several). */
+  pid?: string;
 }
 
 /** Options for a renderer of `oslens trace` output from its flags (one place for both engines). */
@@ -32,6 +35,8 @@ export function renderOptions(flags: RenderFlags, json: boolean, lines: boolean)
     showPaths: Boolean(flags.showPaths),
     model: Boolean(flags.model),
     toFile: Boolean(flags.output),
+    pidPrefix:
+      Boolean(flags.output) && (Boolean(flags.follow) || (flags.pid ?? '').split(/[,\s]+/).filter(Boolean).length > 1),
     lines,
   };
 }
@@ -45,8 +50,13 @@ export interface RenderOptions {
   durations: boolean;
   showPaths: boolean;
   model: boolean;
-  /** -o FILE with -f: strace writes `PID ` instead of `[pid PID] `. */
+  /** Output goes to -o FILE: no `[pid N] ` prefix (that one is for a terminal). */
   toFile: boolean;
+  /**
+   * strace's print_pid_pfx: with -o FILE and -f (or several -p pids), every line starts with
+   * the pid (`%-5d `) from the first line on, one task or many.
+   */
+  pidPrefix?: boolean;
   /** Print syscall lines at all (false with plain -c). */
   lines: boolean;
 }
@@ -57,22 +67,27 @@ interface Pending {
   unfinished: boolean;
 }
 
-const SI_CODES: Record<number, string> = {
-  0: 'SI_USER',
-  128: 'SI_KERNEL',
-  [-1]: 'SI_QUEUE',
-  [-2]: 'SI_TIMER',
-  [-6]: 'SI_TKILL',
-};
-const CLD_CODES = ['', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'];
-const SEGV_CODES = ['', 'SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR'];
-
 const sec = (ns: bigint) => Number(ns / 1000n) / 1e6;
+
+/** strace's column for ` = ` (its -a default). */
+const RETURN_COLUMN = 40;
+
+/**
+ * The end of a syscall line as strace's tabto() writes it: `) `, then spaces up to column 40 of
+ * the whole line (pid prefix and timestamps included), then `= ` and the return value.
+ */
+export function withReturn(line: string, ret: string): string {
+  const s = line + ') ';
+  return s.padEnd(RETURN_COLUMN) + '= ' + ret;
+}
 
 export class TraceRenderer {
   private pending = new Map<number, Pending>();
   private last: number | null = null;
-  private tasksSeen = new Set<number>();
+  /** Tasks traced now (strace's nprocs): `[pid N] ` on a terminal only while there are two. */
+  private live = new Set<number>();
+  /** The last syscall each task finished: what restart_syscall resumes. */
+  private previous = new Map<number, string>();
   private execArgv = new Map<number, { path: Buffer | null; argv: Buffer[] }>();
 
   constructor(private readonly o: RenderOptions) {}
@@ -81,14 +96,19 @@ export class TraceRenderer {
   push(rec: EngineRecord): (string | TraceRecord)[] {
     const out: (string | TraceRecord)[] = [];
     if (rec.type === 'counts' || rec.type === 'message') return out;
-    this.tasksSeen.add(rec.tid);
+    // Events strace prints nothing for (a new task, an exec, an attach) neither count the task
+    // as traced yet (strace's nprocs grows at the task's first stop) nor interrupt another
+    // task's open line: `clone(...) = N` stays whole, with no `[pid N]` while one task runs.
+    if (rec.type === 'newTask' || rec.type === 'exec' || rec.type === 'attached') return this.silent(rec, out);
+    if (rec.type === 'detached') return this.detached(rec, out);
+    this.live.add(rec.tid);
     // Another task's event while a line is open: close it as unfinished.
     if (this.last !== null && this.last !== rec.tid) {
       const p = this.pending.get(this.last);
       if (p && !p.unfinished) {
         if (!this.o.json && this.o.lines)
           out.push(
-            this.prefix(p.enter.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true) + ' <unfinished ...>',
+            this.prefix(p.enter.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <unfinished ...>',
           );
         p.unfinished = true;
       }
@@ -113,7 +133,8 @@ export class TraceRenderer {
             signal: signalName(rec.signo),
             code: rec.code,
           });
-        else out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${this.siginfo(rec)} ---`);
+        else if (this.o.lines)
+          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${siginfoText(rec)} ---`);
         break;
       case 'exited':
       case 'killed': {
@@ -123,29 +144,53 @@ export class TraceRenderer {
           if (rec.type === 'exited') ev.code = rec.aux;
           else ev.signal = signalName(rec.aux);
           out.push(ev);
-        } else {
+        } else if (this.o.lines) {
+          // Plain -c (strace -c) prints the table alone: no exit lines among it.
           const text =
             rec.type === 'exited'
               ? `exited with ${rec.aux}`
               : `killed by ${signalName(rec.aux)}${rec.flags & 1 ? ' (core dumped)' : ''}`;
           out.push(this.prefix(rec.tid, rec.timeNs) + `+++ ${text} +++`);
         }
-        break;
-      }
-      case 'exec': {
-        if (rec.aux !== rec.tid) this.pending.delete(rec.aux);
-        if (this.o.json) out.push(this.execEvent(rec));
+        this.live.delete(rec.tid);
+        this.previous.delete(rec.tid);
         break;
       }
       case 'groupStop':
-        if (!this.o.json) out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
-        break;
-      case 'attached':
-      case 'detached':
+        if (!this.o.json && this.o.lines)
+          out.push(this.prefix(rec.tid, rec.timeNs) + `--- stopped by ${signalName(rec.aux)} ---`);
         break;
       default:
         break;
     }
+    return out;
+  }
+
+  /** Records that print no line: a new task, an exec (JSON: its record), an attach. */
+  private silent(rec: TaskRecord, out: (string | TraceRecord)[]): (string | TraceRecord)[] {
+    if (rec.type === 'exec') {
+      if (rec.aux !== rec.tid) {
+        this.pending.delete(rec.aux);
+        this.live.delete(rec.aux);
+      }
+      if (this.o.json) out.push(this.execEvent(rec));
+    } else if (rec.type === 'attached') {
+      // strace names the call a task attached with -p resumes after `read`: its record of the
+      // task's last syscall starts as number 0. `restart_syscall(<... resuming interrupted read
+      // ...>)` is what strace 6 prints for a sleeper it attached to.
+      this.previous.set(rec.tid, syscallName(0));
+    }
+    return out;
+  }
+
+  /** strace's droptcb(): the task's call whose line is still open ends with ` <detached ...>`. */
+  private detached(rec: TaskRecord, out: (string | TraceRecord)[]): (string | TraceRecord)[] {
+    const p = this.pending.get(rec.tid);
+    this.pending.delete(rec.tid);
+    this.live.delete(rec.tid);
+    if (this.last === rec.tid) this.last = null;
+    if (p && !p.unfinished && !this.o.json && this.o.lines)
+      out.push(this.prefix(rec.tid, p.enter.timeNs, p.enter.nr) + this.head(p.enter, true).text + ' <detached ...>');
     return out;
   }
 
@@ -183,7 +228,11 @@ export class TraceRenderer {
     };
   }
 
-  /** A task that ends inside a syscall (exit_group, killed): `name(args) = ?`. */
+  /**
+   * A task that ends inside a syscall (exit_group, killed, or a thread ended by another's exit):
+   * strace's print_event_exit() line, `name(entry args) = ?` or `<... name resumed>) = ?`, with
+   * ` <unfinished ...>` before the `)` when the call had output arguments still to print.
+   */
   private flushPending(tid: number, out: (string | TraceRecord)[]): void {
     const p = this.pending.get(tid);
     if (!p) return;
@@ -192,8 +241,10 @@ export class TraceRenderer {
     if (this.o.json) {
       out.push(this.event(p.enter, null, null));
     } else if (this.o.lines) {
-      const head = p.unfinished ? `<... ${name} resumed>` : this.head(p.enter, false);
-      out.push(this.prefix(tid, p.enter.timeNs, p.enter.nr) + head + (p.unfinished ? '' : ')') + ' = ?');
+      const head = this.head(p.enter, true);
+      let text = p.unfinished ? `<... ${name} resumed>` : head.text;
+      if (head.partial) text += ' <unfinished ...>';
+      out.push(withReturn(this.prefix(tid, p.enter.timeNs, p.enter.nr) + text, '?'));
     }
   }
 
@@ -209,24 +260,40 @@ export class TraceRenderer {
       args: [],
       captures: [],
     };
+    const name = syscallName(rec.nr);
+    const previous = this.previous.get(rec.tid);
+    this.previous.set(rec.tid, name);
     if (this.o.json) {
       out.push(this.event(enter, rec, rec.ret));
       return;
     }
     if (!this.o.lines) return;
-    const name = syscallName(rec.nr);
     const ctx = this.ctx(rec.tid);
     const captures = [...enter.captures, ...rec.captures];
-    const args = p ? decodeArgs(name, enter.args, captures, rec.ret, ctx).map((a) => a.text) : [];
+    const args = p ? this.args(name, enter, captures, rec.ret, ctx, previous) : [];
     let text: string;
     if (!p) text = `<... ${name} resumed>`;
     else if (p.unfinished) {
       const first = this.firstOutputArg(name, args.length);
       text = `<... ${name} resumed>${args.slice(first).join(', ')}`;
     } else text = `${name}(${args.join(', ')}`;
-    text += `) = ${this.ret(name, rec.ret, ctx, rec.captures)}`;
-    if (this.o.durations) text += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
-    out.push(this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr) + text);
+    const prefix = this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr);
+    let line = withReturn(prefix + text, this.ret(name, rec.ret, ctx, rec.captures));
+    if (this.o.durations) line += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
+    out.push(line);
+  }
+
+  /** The decoded argument texts; restart_syscall names the call it resumes, as strace does. */
+  private args(
+    name: string,
+    enter: EnterRecord,
+    captures: Capture[],
+    ret: bigint | null,
+    ctx: DecodeContext,
+    previous = this.previous.get(enter.tid),
+  ): string[] {
+    if (name === 'restart_syscall') return [`<... resuming interrupted ${previous ?? 'system call'} ...>`];
+    return decodeArgs(name, enter.args, captures, ret, ctx).map((a) => a.text);
   }
 
   private firstOutputArg(name: string, n: number): number {
@@ -234,12 +301,16 @@ export class TraceRenderer {
     return n;
   }
 
-  /** `name(entry args` — for an unfinished line only up to the first output argument. */
-  private head(enter: EnterRecord, unfinished: boolean): string {
+  /**
+   * `name(entry args`: with `unfinished`, only up to the first output argument, each followed by
+   * `, ` as strace prints them at entry (`read(3, `). `partial`: output arguments remain.
+   */
+  private head(enter: EnterRecord, unfinished: boolean): { text: string; partial: boolean } {
     const name = syscallName(enter.nr);
-    const args = decodeArgs(name, enter.args, enter.captures, null, this.ctx(enter.tid)).map((a) => a.text);
+    const args = this.args(name, enter, enter.captures, null, this.ctx(enter.tid));
     const shown = unfinished ? args.slice(0, this.firstOutputArg(name, args.length)) : args;
-    return `${name}(${shown.join(', ')}${unfinished && shown.length > 0 && shown.length < args.length ? ', ' : ''}`;
+    const partial = shown.length < args.length;
+    return { text: `${name}(${shown.join(', ')}${partial && shown.length > 0 ? ', ' : ''}`, partial };
   }
 
   private ret(name: string, ret: bigint, ctx: DecodeContext, captures: Capture[]): string {
@@ -257,8 +328,8 @@ export class TraceRenderer {
 
   private prefix(tid: number, timeNs: bigint, nr?: number): string {
     let s = '';
-    if (this.o.follow && this.tasksSeen.size > 1)
-      s += this.o.toFile ? `${tid}`.padEnd(5) + ' ' : `[pid ${String(tid).padStart(5)}] `;
+    if (this.o.pidPrefix) s += `${tid}`.padEnd(5) + ' ';
+    else if (!this.o.toFile && this.live.size > 1) s += `[pid ${String(tid).padStart(5)}] `;
     if (this.o.timestamps > 0) {
       const us = timeNs / 1000n;
       if (this.o.timestamps >= 3) s += `${us / 1000000n}.${String(us % 1000000n).padStart(6, '0')} `;
@@ -270,17 +341,6 @@ export class TraceRenderer {
     }
     if (this.o.model) s += `${(nr === undefined ? '-' : (syscallByNr(nr)?.model ?? '-')).padEnd(18)} `;
     return s;
-  }
-
-  private siginfo(r: SignalRecord): string {
-    const name = signalName(r.signo);
-    let code = SI_CODES[r.code] ?? String(r.code);
-    if (r.code > 0 && r.signo === 17) code = CLD_CODES[r.code] ?? code;
-    if (r.code > 0 && r.signo === 11) code = SEGV_CODES[r.code] ?? code;
-    if (r.signo === 11 || r.signo === 7 || r.signo === 4 || r.signo === 8)
-      return `{si_signo=${name}, si_code=${code}, si_addr=${r.addr === 0n ? 'NULL' : `0x${r.addr.toString(16)}`}}`;
-    const status = r.signo === 17 ? `, si_status=${r.status}` : '';
-    return `{si_signo=${name}, si_code=${code}, si_pid=${r.senderPid}, si_uid=${r.uid}${status}}`;
   }
 
   private event(enter: EnterRecord, exit: ExitRecord | null, ret: bigint | null): SyscallEvent {
@@ -305,34 +365,4 @@ export class TraceRenderer {
       model: (syscallByNr(enter.nr)?.model ?? 'syscall-boundary') as ModelId,
     };
   }
-}
-
-/** strace -c's table. `rows` sorted by time, descending. */
-export function renderSummary(
-  rows: { name: string; calls: number; errors: number; seconds: number; model?: string }[],
-  withModel: boolean,
-): string {
-  const sorted = [...rows].sort((a, b) => b.seconds - a.seconds || b.calls - a.calls || a.name.localeCompare(b.name));
-  const total = sorted.reduce(
-    (s, r) => ({ seconds: s.seconds + r.seconds, calls: s.calls + r.calls, errors: s.errors + r.errors }),
-    {
-      seconds: 0,
-      calls: 0,
-      errors: 0,
-    },
-  );
-  const modelHead = withModel ? ' model' : '';
-  const lines = [
-    `% time     seconds  usecs/call     calls    errors syscall${withModel ? '          ' + modelHead : ''}`,
-    `------ ----------- ----------- --------- --------- ----------------${withModel ? ' ------------------' : ''}`,
-  ];
-  const line = (pct: number, s: number, calls: number, errors: number, name: string, model?: string) =>
-    `${pct.toFixed(2).padStart(6)} ${s.toFixed(6).padStart(11)} ${String(calls ? Math.round((s * 1e6) / calls) : 0).padStart(11)} ${String(calls).padStart(9)} ${(errors ? String(errors) : '').padStart(9)} ${withModel ? name.padEnd(16) + ' ' + (model ?? '') : name}`;
-  for (const r of sorted)
-    lines.push(
-      line(total.seconds ? (100 * r.seconds) / total.seconds : 0, r.seconds, r.calls, r.errors, r.name, r.model),
-    );
-  lines.push(lines[1]!);
-  lines.push(line(100, total.seconds, total.calls, total.errors, 'total'));
-  return lines.join('\n') + '\n';
 }

@@ -57,7 +57,10 @@ export interface SyscallSummaryRow {
   name: string;
   calls: number;
   errors: number;
+  /** Wall time inside the calls. */
   seconds: number;
+  /** ptrace engine: the process's system CPU time across the calls (strace -c's measure). */
+  systemSeconds?: number;
 }
 
 export interface TraceSummary {

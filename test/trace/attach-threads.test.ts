@@ -123,7 +123,7 @@ describe('oslens trace -p on a multi-threaded process (strace semantics)', () =>
       expect(r.code, r.err).toBe(0);
       expect(r.err).toMatch(new RegExp(`^oslens: Process ${c.main} attached$`, 'm'));
       expect(r.err).not.toMatch(new RegExp(`Process ${c.worker} attached`));
-      expect(r.err).toMatch(new RegExp(`^getpid\\(\\) = ${c.main}$`, 'm'));
+      expect(r.err).toMatch(new RegExp(`^getpid\\(\\) += ${c.main}$`, 'm'));
       expect(r.err).toMatch(/^write\(1, "M /m);
       // Nothing of the worker: neither its syscalls nor its writes, and no [pid N] prefixes.
       expect(r.err).not.toMatch(/getppid/);
@@ -141,7 +141,7 @@ describe('oslens trace -p on a multi-threaded process (strace semantics)', () =>
     try {
       const r = await runFor(process.execPath, oslensArgs(['-p', String(c.worker)]), 1000, [/getppid\(\)/]);
       expect(r.code, r.err).toBe(0);
-      expect(r.err).toMatch(new RegExp(`^getppid\\(\\) = \\d+$`, 'm'));
+      expect(r.err).toMatch(new RegExp(`^getppid\\(\\) += \\d+$`, 'm'));
       expect(r.err).not.toMatch(/getpid\(\)/);
       expect(r.err).not.toMatch(/"M /);
       await expectRunningUntraced(c);
@@ -160,8 +160,8 @@ describe('oslens trace -p on a multi-threaded process (strace semantics)', () =>
       expect(r.code, r.err).toBe(0);
       expect(r.err).toMatch(new RegExp(`^oslens: Process ${c.main} attached$`, 'm'));
       expect(r.err).toMatch(new RegExp(`^oslens: Process ${c.worker} attached$`, 'm'));
-      expect(r.err).toMatch(new RegExp(`^\\[pid +${c.main}\\] getpid\\(\\) = ${c.main}$`, 'm'));
-      expect(r.err).toMatch(new RegExp(`^\\[pid +${c.worker}\\] getppid\\(\\) = \\d+$`, 'm'));
+      expect(r.err).toMatch(new RegExp(`^\\[pid +${c.main}\\] getpid\\(\\) += ${c.main}$`, 'm'));
+      expect(r.err).toMatch(new RegExp(`^\\[pid +${c.worker}\\] getppid\\(\\) += \\d+$`, 'm'));
       // Each call on its own thread only.
       const tidsOf = (call: string) =>
         new Set([...r.err.matchAll(new RegExp(`^\\[pid +(\\d+)\\] ${call}\\(`, 'gm'))].map((m) => Number(m[1])));

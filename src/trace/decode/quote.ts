@@ -1,10 +1,29 @@
 /** strace's quoting of strings and buffers. */
 
-/** Printable ASCII as is, C escapes, octal for the rest (strace's default, without -x). */
-export function quote(data: Buffer, truncated: boolean): string {
+/** strace -x (1): a string with a byte that is neither printable nor \t\n\v\f\r goes all hex; -xx (2): every string. */
+let hexStyle: 0 | 1 | 2 = 0;
+
+/** Sets -x / -xx for the strings printed from now on (the trace command, once, from its flags). */
+export function setHexStyle(style: number): void {
+  hexStyle = style >= 2 ? 2 : style === 1 ? 1 : 0;
+}
+
+const needsHex = (c: number) => c > 0x7e || (c < 0x20 && (c < 9 || c > 13));
+
+/**
+ * strace's string_quote(): printable ASCII as is, C escapes, octal for the rest (`\0`, `\33`,
+ * three digits when an octal digit follows). `hex`: QUOTE_FORCE_HEX, every byte as `\xNN`, as
+ * strace prints buffers that are bytes, not text (getrandom's).
+ */
+export function quote(data: Buffer, truncated: boolean, hex = false): string {
+  const allHex = hex || hexStyle === 2 || (hexStyle === 1 && data.some(needsHex));
   let s = '"';
   for (let i = 0; i < data.length; i++) {
     const c = data[i]!;
+    if (allHex) {
+      s += `\\x${c.toString(16).padStart(2, '0')}`;
+      continue;
+    }
     const next = data[i + 1];
     if (c === 0x22) s += '\\"';
     else if (c === 0x5c) s += '\\\\';

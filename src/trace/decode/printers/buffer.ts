@@ -49,6 +49,13 @@ export const BUFFER_TYPES: Record<string, ArgType> = {
   bufout: { capture: () => pack(Cap.bufOutRet, 0, 0), output: true, memory: true, render: quoted },
   /** Output buffer whose length is argument `param`. */
   bufoutarg: { capture: (p) => pack(Cap.bufOutArg, p ?? 0, 0), output: true, memory: true, render: quoted },
+  /** bufoutarg of bytes, not text: every byte as \xNN (getrandom's buffer). */
+  hexbufoutarg: {
+    capture: (p) => pack(Cap.bufOutArg, p ?? 0, 0),
+    output: true,
+    memory: true,
+    render: (a) => quote(a.c!.data, a.c!.truncated, true),
+  },
   iovin: { capture: (p) => pack(Cap.iovIn, p ?? 0, 0), memory: true, render: (a) => iovText(a.c!) },
   iovout: { capture: (p) => pack(Cap.iovOut, p ?? 0, 0), output: true, memory: true, render: (a) => iovText(a.c!) },
   argv: { capture: () => pack(Cap.argv, 0, 0), memory: true, render: (a) => argvText(a.c!) },

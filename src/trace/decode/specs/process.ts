@@ -23,7 +23,7 @@ export const PROCESS_SPECS: Record<string, Spec> = {
   rseq: S('ptr uint hex hex'),
   arch_prctl: S('archprctl hex'),
   prlimit64: S('int rlimit_res ptr ptr'),
-  getrandom: S('bufoutarg:1 uint hex'),
+  getrandom: S('hexbufoutarg:1 uint hex'),
   sched_yield: S(''),
   sched_getaffinity: S('int uint ptr'),
   getrusage: S('int ptr'),

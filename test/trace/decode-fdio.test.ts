@@ -253,6 +253,22 @@ int main(int argc, char **argv) {
 }
 `;
 
+/** Block device requests, on a loop device (argv[1]) and on a bad fd (input structs still print). */
+const BLOCK = `${HEAD}
+int main(int argc, char **argv) {
+  closefds();
+  int f = open(argv[1], O_RDONLY);
+  uint64_t s; int i; long l; unsigned u; unsigned short us;
+  ioctl(f, BLKGETSIZE64, &s); ioctl(f, BLKGETSIZE, &l); ioctl(f, BLKSSZGET, &i); ioctl(f, BLKPBSZGET, &u);
+  ioctl(f, BLKBSZGET, &i); ioctl(f, BLKIOMIN, &u); ioctl(f, BLKIOOPT, &u); ioctl(f, BLKALIGNOFF, &i); ioctl(f, BLKROGET, &i);
+  ioctl(f, BLKRAGET, &l); ioctl(f, BLKDISCARDZEROES, &u); ioctl(f, BLKROTATIONAL, &us); ioctl(f, BLKSECTGET, &us);
+  ioctl(f, BLKFRAGET, &l); ioctl(f, BLKFLSBUF);
+  ioctl(-1, BLKGETSIZE64, &s); ioctl(-1, BLKRASET, 256); i = 4096; ioctl(-1, BLKBSZSET, &i); i = 0; ioctl(-1, BLKROSET, &i);
+  uint64_t r[2] = {0, 4096}; ioctl(-1, BLKDISCARD, r); ioctl(-1, BLKZEROOUT, r); ioctl(-1, BLKSECDISCARD, r); ioctl(-1, BLKRRPART);
+  return 0;
+}
+`;
+
 const FCNTL_CALLS = ['fcntl'];
 const IO_CALLS = [
   'pipe2',
@@ -302,6 +318,7 @@ beforeAll(() => {
     copies: COPIES,
     uring: URING,
     paths: PATHS,
+    block: BLOCK,
   })) {
     const c = compileC(`fdio-${name}`, src);
     built.push(c);
@@ -371,6 +388,20 @@ describe('descriptor decodes against strace', () => {
     const inodes = (lines: string[]) => lines.map((l) => l.replace(/(pipe|socket):\[\d+\]/g, '$1:[INODE]'));
     expectSame({ strace: inodes(pair.strace), oslens: inodes(pair.oslens) }, calls);
     expect(pair.strace.some((l) => l.includes('\\74ird\\76\\nname>(deleted)'))).toBe(true);
+  });
+
+  it('block device ioctls (BLKGETSIZE64, BLKSSZGET, BLKDISCARD...) on a loop device', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const image = join(dir, 'loop.img');
+    spawnSync('truncate', ['-s', '8M', image]);
+    const setup = spawnSync('losetup', ['-f', '--show', image], { encoding: 'utf8' });
+    const dev = setup.status === 0 ? setup.stdout.trim() : '';
+    if (!dev) skipUnlessCapable(ctx.skip, `no loop device: ${setup.stderr?.trim() ?? 'losetup failed'}`);
+    try {
+      expectSame(traceBoth([bins.block!, dev], ['-e', 'trace=ioctl']), ['ioctl']);
+    } finally {
+      spawnSync('losetup', ['-d', dev]);
+    }
   });
 
   it('every ioctl request of the generated table is named as strace names it', (ctx) => {

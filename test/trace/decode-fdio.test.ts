@@ -93,6 +93,8 @@ int main(int argc, char **argv) {
 
 /** A pty pair: the terminal requests on its secondary side, the pty ones on its primary. */
 const IOCTL = `${HEAD}
+#include <net/if.h>
+#include <sys/socket.h>
 int main(int argc, char **argv) {
   closefds();
   int m = posix_openpt(O_RDWR | O_NOCTTY);
@@ -135,6 +137,14 @@ int main(int argc, char **argv) {
   ioctl(f, FICLONE, 100); ioctl(f, TCGETS, &t); ioctl(f, FIONREAD, &k);
   ioctl(f, 0xc0105a01, 0); ioctl(f, 0x12345678, 0x11); ioctl(f, _IO('Q', 3), 0); ioctl(f, _IOW('Q', 0x7f, int), &k);
   syscall(SYS_ioctl, f, 0x100005401UL, &t);
+  int sk = socket(AF_INET, SOCK_DGRAM, 0);
+  struct ifreq ir; memset(&ir, 0, sizeof ir); strcpy(ir.ifr_name, "lo");
+  ioctl(sk, SIOCGIFINDEX, &ir); ioctl(sk, SIOCGIFFLAGS, &ir); ioctl(sk, SIOCGIFMTU, &ir); ioctl(sk, SIOCGIFADDR, &ir);
+  ioctl(sk, SIOCGIFNETMASK, &ir); ioctl(sk, SIOCGIFTXQLEN, &ir); ioctl(sk, SIOCGIFMETRIC, &ir);
+  ir.ifr_ifindex = 1; ioctl(sk, SIOCGIFNAME, &ir); ir.ifr_ifindex = 99999; ioctl(sk, SIOCGIFNAME, &ir);
+  strcpy(ir.ifr_name, "nosuch0"); ioctl(sk, SIOCGIFINDEX, &ir); ioctl(sk, SIOCGIFFLAGS, &ir);
+  memset(ir.ifr_name, 'x', 16); ir.ifr_flags = (short)0xffff; ioctl(-1, SIOCSIFFLAGS, &ir);
+  strcpy(ir.ifr_name, "a\\"b\\n"); ir.ifr_mtu = 1500; ioctl(-1, SIOCSIFMTU, &ir); ioctl(sk, SIOCGIFINDEX, (void *)16);
   return 0;
 }
 `;

@@ -10,6 +10,7 @@ import { quote } from '../quote.js';
 import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
 import { flags, xval } from '../xlat.js';
 import type { FlagTable } from '../../flags.js';
+import { IFREQ_SIZE, ifreqDecoded, ifreqText } from './ifreq.js';
 import { TERMIO_SIZE, termioText, TERMIOS_SIZE, termiosText, WINSIZE_SIZE, winsizeText } from './termios.js';
 
 type ArgStyle = 'n' | 'x' | 'd' | 'p' | 'o';
@@ -153,7 +154,7 @@ const BY_VALUE = new Map<number, (v: number) => string>([
 ]);
 
 /** The largest struct read for any request: the capture reads this much, speculatively. */
-const CAPTURE_SIZE = Math.max(...[...POINTED.values()].map((p) => p.size));
+const CAPTURE_SIZE = Math.max(IFREQ_SIZE, ...[...POINTED.values()].map((p) => p.size));
 
 function pointedText(a: ArgCtx, p: Pointed): string {
   if (a.v === 0n) return 'NULL';
@@ -163,8 +164,19 @@ function pointedText(a: ArgCtx, p: Pointed): string {
   return c && c.data.length >= p.size ? p.text(c.data) : hex(a.v);
 }
 
+/** struct ifreq: in at entry, the kernel's field at exit. */
+function ifreqArg(a: ArgCtx, req: number): string {
+  if (a.v === 0n) return 'NULL';
+  const at = (phase: 0 | 1) =>
+    a.captures.find((c: Capture) => c.arg === a.i && c.phase === phase && c.kind === Cap.structInOut)?.data;
+  const entry = at(0);
+  const exit = a.ret !== null && !a.failed ? at(1) : undefined;
+  return (entry && ifreqText(req, entry, exit)) ?? hex(a.v);
+}
+
 function ioctlArg(a: ArgCtx): string {
   const req = reqOf(a.raw);
+  if (ifreqDecoded(req)) return ifreqArg(a, req);
   const p = POINTED.get(req);
   if (p) return pointedText(a, p);
   const byValue = BY_VALUE.get(req);

@@ -349,25 +349,35 @@ static int cap_fd_path(tracer *t, int tid, int fd) {
 }
 
 /* CAP_RECORDS_OUT: counts the records in the first len bytes at addr, each one's u16 length at
- * offset lenoff (a zero length ends the walk, as the kernel never writes one). Appends the u32
- * count; returns the fault flag (nothing could be read). At most 4 MiB are read. */
+ * offset lenoff (a zero length ends the walk, as the kernel never writes one), reading 64 KiB
+ * windows. Appends the u32 count; returns the fault flag when the buffer could not be read. */
 static int cap_record_count(tracer *t, int tid, uint64_t addr, uint64_t len, size_t lenoff) {
+  enum { WINDOW = 64 * 1024 };
   uint32_t count = 0;
-  size_t n = clampsz(len, 4u << 20), at = 0;
-  uint8_t *tmp = n ? malloc(n) : NULL;
-  size_t got = tmp ? vm_read(t, tid, addr, tmp, n) : 0;
-  while (at + lenoff + 2 <= got) {
+  int flags = 0;
+  uint8_t *win = len ? malloc(WINDOW) : NULL;
+  uint64_t at = 0, base = 0, got = 0;
+  while (win && at + lenoff + 2 <= len) {
+    if (at + lenoff + 2 > base + got) { /* the next length field is past the window: slide it */
+      base = at;
+      got = vm_read(t, tid, addr + at, win, clampsz(len - at, WINDOW));
+      if (got < lenoff + 2) {
+        flags = 2;
+        break;
+      }
+    }
     uint16_t reclen;
-    memcpy(&reclen, tmp + at + lenoff, 2);
+    memcpy(&reclen, win + (at - base) + lenoff, 2);
     count++;
     if (reclen == 0) break;
     at += reclen;
   }
-  free(tmp);
+  if (len && !win) flags = 2;
+  free(win);
   size_t off = t->len;
   reserve(t, 4);
   memcpy(t->buf + off, &count, 4);
-  return n && got == 0 ? 2 : 0;
+  return flags;
 }
 
 /* An iovec array of n entries (CAP_IOV_* layout in tracer.h), data bounded by `left` bytes in

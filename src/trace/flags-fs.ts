@@ -303,3 +303,61 @@ export function renderEnumDflt(value: number, table: FlagTable, dflt: string): s
   for (const [v, name] of table) if (v === value) return name;
   return `0x${(value >>> 0).toString(16)} /* ${dflt} */`;
 }
+
+export const MOUNT_FLAGS: FlagTable =
+  [
+  'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC', 'MS_SYNCHRONOUS', 'MS_REMOUNT', 'MS_MANDLOCK',
+  'MS_DIRSYNC', 'MS_NOSYMFOLLOW', '', 'MS_NOATIME', 'MS_NODIRATIME', 'MS_BIND', 'MS_MOVE', 'MS_REC',
+  'MS_SILENT', 'MS_POSIXACL', 'MS_UNBINDABLE', 'MS_PRIVATE', 'MS_SLAVE', 'MS_SHARED', 'MS_RELATIME',
+  'MS_KERNMOUNT', 'MS_I_VERSION', 'MS_STRICTATIME', 'MS_LAZYTIME', 'MS_SUBMOUNT', 'MS_NOREMOTELOCK',
+  'MS_NOSEC', 'MS_BORN', 'MS_ACTIVE', 'MS_NOUSER',
+] // prettier-ignore
+    .map((name, bit) => [2 ** bit, name] as const)
+    .filter(([, name]) => name !== '');
+
+export const UMOUNT_FLAGS: FlagTable = [
+  [1, 'MNT_FORCE'],
+  [2, 'MNT_DETACH'],
+  [4, 'MNT_EXPIRE'],
+  [8, 'UMOUNT_NOFOLLOW'],
+];
+
+export const SWAP_FLAGS: FlagTable = [
+  [0x8000, 'SWAP_FLAG_PREFER'],
+  [0x10000, 'SWAP_FLAG_DISCARD'],
+  [0x20000, 'SWAP_FLAG_DISCARD_ONCE'],
+  [0x40000, 'SWAP_FLAG_DISCARD_PAGES'],
+];
+
+export const USERFAULTFD_FLAGS: FlagTable = [
+  [1, 'UFFD_USER_MODE_ONLY'],
+  [0o4000, 'O_NONBLOCK'],
+  [0o2000000, 'O_CLOEXEC'],
+];
+
+export const MPOL_MODES: FlagTable = [
+  [0, 'MPOL_DEFAULT'],
+  [1, 'MPOL_PREFERRED'],
+  [2, 'MPOL_BIND'],
+  [3, 'MPOL_INTERLEAVE'],
+  [4, 'MPOL_LOCAL'],
+  [5, 'MPOL_PREFERRED_MANY'],
+];
+
+export const MPOL_MODE_FLAGS: FlagTable = [
+  [1 << 15, 'MPOL_F_STATIC_NODES'],
+  [1 << 14, 'MPOL_F_RELATIVE_NODES'],
+  [1 << 13, 'MPOL_F_NUMA_BALANCING'],
+];
+
+export const MBIND_FLAGS: FlagTable = [
+  [1, 'MPOL_MF_STRICT'],
+  [2, 'MPOL_MF_MOVE'],
+  [4, 'MPOL_MF_MOVE_ALL'],
+];
+
+export const GET_MEMPOLICY_FLAGS: FlagTable = [
+  [1, 'MPOL_F_NODE'],
+  [2, 'MPOL_F_ADDR'],
+  [4, 'MPOL_F_MEMS_ALLOWED'],
+];

@@ -60,9 +60,25 @@ export function syscallName(nr: number): string {
   return BY_NR.get(nr)?.name ?? `syscall_0x${nr.toString(16)}`;
 }
 
-/** The syscalls of a class (`file`, `%file`, `net`, `%network`...), or undefined if unknown. */
+/**
+ * strace's stat classes, by name rather than by flag (checked against strace 6.1's -e trace=):
+ * `%fstat` includes newfstatat and statx, `%%stat` is all of them, `%%statfs` adds ustat.
+ */
+const STAT_CLASSES: Record<string, string[]> = {
+  stat: ['stat'],
+  lstat: ['lstat'],
+  fstat: ['fstat', 'newfstatat', 'statx'],
+  '%stat': ['stat', 'lstat', 'fstat', 'newfstatat', 'statx'],
+  statfs: ['statfs'],
+  fstatfs: ['fstatfs'],
+  '%statfs': ['statfs', 'fstatfs', 'ustat'],
+};
+
+/** The syscalls of a class (`file`, `%file`, `net`, `%network`, `%%stat`...), or undefined if unknown. */
 export function syscallsInClass(cls: string): SyscallInfo[] | undefined {
   let c = cls.startsWith('%') ? cls.slice(1) : cls;
+  const stat = cls.startsWith('%') ? STAT_CLASSES[c] : undefined;
+  if (stat) return stat.flatMap((n) => BY_NAME.get(n) ?? []);
   if (c === 'net') c = 'network';
   if (!(SYSCALL_CLASSES as readonly string[]).includes(c)) return undefined;
   return SYSCALLS.filter((s) => s.classes.includes(c));

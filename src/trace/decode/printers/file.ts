@@ -19,7 +19,10 @@ export const FILE_TYPES: Record<string, ArgType> = {
     output: true,
     memory: true,
     render: (a) =>
-      a.failed || a.c!.data.length < 4 ? hex(a.v) : `${hex(a.v)} /* ${a.c!.data.readUInt32LE(0)} entries */`,
+      // A count of part of the buffer (truncated) would be wrong: the address alone then.
+      a.failed || a.c!.truncated || a.c!.data.length < 4
+        ? hex(a.v)
+        : `${hex(a.v)} /* ${a.c!.data.readUInt32LE(0)} entries */`,
   },
   /** getcwd's buffer: the path the kernel wrote, NUL included in ret, not cut at -s. */
   cwd: {

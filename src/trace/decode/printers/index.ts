@@ -10,7 +10,8 @@ import { IO_URING_TYPES } from './io_uring.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
-import { MEMORY_TYPES } from './memory.js';
+import { MEMORY_RET, MEMORY_TYPES } from './memory.js';
+import { MOUNT_TYPES } from './mount.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
 import { PROCESS_TYPES } from './process.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
@@ -51,6 +52,7 @@ export const ARG_TYPES = merge<ArgType>(
   MEMORY_TYPES,
   UTIME_TYPES,
   XATTR_TYPES,
+  MOUNT_TYPES,
   FCNTL_TYPES,
   IOCTL_TYPES,
   FDFLAG_TYPES,
@@ -58,4 +60,12 @@ export const ARG_TYPES = merge<ArgType>(
   IO_URING_TYPES,
 );
 
-export const RET_TYPES = merge<RetPrinter>('return printer', SCALAR_RET, FD_RET, FILE_RET, FCNTL_RET, POLL_RET);
+export const RET_TYPES = merge<RetPrinter>(
+  'return printer',
+  SCALAR_RET,
+  FD_RET,
+  FILE_RET,
+  FCNTL_RET,
+  POLL_RET,
+  MEMORY_RET,
+);

@@ -32,7 +32,8 @@ export function statxText(d: Buffer): string {
 export function statfsText(d: Buffer): string {
   const u = (i: number) => d.readBigUInt64LE(8 * i);
   const type = Number(u(0) & 0xffffffffn);
-  const ftype = u(0) >> 32n ? hex(u(0)) : F.renderEnum(type, FS.FS_MAGIC, hex(u(0)));
+  const x = (v: bigint) => (v ? hex(v) : '0');
+  const ftype = u(0) >> 32n ? x(u(0)) : F.renderEnum(type, FS.FS_MAGIC, x(u(0)));
   const fsid = [d.readUInt32LE(56), d.readUInt32LE(60)].map((v) => (v ? hex(BigInt(v)) : '0'));
   const flags = u(10);
   const fflags = flags & 0x20n ? `, f_flags=${FS.renderFlagsDflt(flags, FS.STATFS_FLAGS, 'ST_???')}` : '';

@@ -8,12 +8,14 @@ const XATTR_SIZE_MAX = 65536n;
 
 /**
  * strace's print_xattr_val: the first min(size, -s) bytes, a NUL as their last byte left out (and
- * then no `...` even when the value was longer: strace's QUOTE_OMIT_TRAILING_0 quirk).
+ * then no `...` even when the value was longer: strace's QUOTE_OMIT_TRAILING_0 quirk). In hex
+ * (-x, which that NUL itself triggers, or -xx) nothing is left out.
  */
 function xattrValue(c: Capture): string {
   const d = c.data;
-  if (d.length > 0 && d[d.length - 1] === 0) return quote(d.subarray(0, d.length - 1), false);
-  return quote(d, c.truncated);
+  const whole = quote(d, c.truncated);
+  if (d.length === 0 || d[d.length - 1] !== 0 || /\\x00"(\.\.\.)?$/.test(whole)) return whole;
+  return quote(d.subarray(0, d.length - 1), false);
 }
 
 export const XATTR_TYPES: Record<string, ArgType> = {

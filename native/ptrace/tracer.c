@@ -461,7 +461,8 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     size_t size = s >> 16;
     uint64_t addr = k->args[a];
     /* fd 0 is not NULL, nor is an argument value 0 */
-    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT;
+    int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT ||
+                  kind == CAP_FD_ARRAY_PATHS;
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
@@ -470,6 +471,7 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
                     kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT;
     if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT || kind == CAP_ARRAY_INOUT_ARG)
       exit_kind = phase;
+    if (kind == CAP_FD_ARRAY_PATHS) exit_kind = (int)((size >> 15) & 1);
     if (exit_kind != phase) continue;
     if (phase == 1 && ret < 0) continue;
     size_t off = cap_begin(t, a, phase, kind);
@@ -513,6 +515,25 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
       case CAP_FD_PATH_RET:
         flags = cap_fd_path(t, k->tid, (int)ret);
         break;
+      case CAP_FD_ARRAY_PATHS: {
+        size_t stride = size & 0xff, n = (size >> 8) & 0x7f;
+        if (n == 0) n = clampsz(k->args[(ref + 1) % 6], MAX_ARRAY);
+        if (stride < 4 || n > MAX_ARRAY) break;
+        uint8_t elems[MAX_ARRAY * 255];
+        size_t got = vm_read(t, k->tid, k->args[ref], elems, n * stride) / stride;
+        for (size_t i = 0; i < got; i++) {
+          int32_t fd;
+          memcpy(&fd, elems + i * stride, 4);
+          size_t at = t->len;
+          reserve(t, 8);
+          memcpy(t->buf + at, &fd, 4);
+          int f = cap_fd_path(t, k->tid, fd);
+          uint32_t len = f & 2 ? 0 : (uint32_t)(t->len - at - 8) | (f & 4 ? 0x80000000u : 0);
+          memcpy(t->buf + at + 4, &len, 4);
+        }
+        if (got < n) flags = 2;
+        break;
+      }
       case CAP_RECORDS_OUT:
         flags = cap_record_count(t, k->tid, addr, (uint64_t)ret, size);
         break;

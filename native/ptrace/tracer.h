@@ -75,6 +75,11 @@ enum {
                                array the kernel updates in place (poll's fds: events in, revents out) */
   CAP_PTRLEN_IN = 27,    /* entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at
                             addr (pselect6's sigmask argument); fault only when the pair is unreadable */
+  CAP_FD_ARRAY_PATHS = 28, /* for -y, in a slot the syscall does not use: the fds of the array at
+                              arg[argref] (the int at the start of each element) and their paths,
+                              n * {i32 fd, u32 len | deleted << 31, len bytes} (len 0: no path). size: bits 0-7 the
+                              element's size, 8-14 the count (0: arg[argref + 1]), bit 15 set: read
+                              at exit (pipe's new fds), else at entry (poll's fds) */
   CAP_BUF_OUT_LENP = 33, /* exit (ret >= 0): min(*(int *)arg[argref], strsize) bytes (getsockopt) */
   CAP_MSGHDR_IN = 34,    /* entry: a struct msghdr walked: its 56 bytes; u32 n + msg_name bytes (at
                             most 128); msg_iov as CAP_IOV_IN; u32 n + msg_control bytes (at most

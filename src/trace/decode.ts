@@ -47,10 +47,19 @@ export function buildCaptureTable(opts: { showPaths?: boolean } = {}): Uint32Arr
       if (t === 'fd' || t === 'dirfd') table[info.nr * 6 + i] = Cap.fdPath;
     });
     // The returned fd's path goes in the last slot: no fd-returning syscall has six arguments.
-    if (spec.ret === 'fd' || spec.ret === 'fcntl') {
+    const fdRet = spec.ret === 'fd' || spec.ret === 'fcntl';
+    if (fdRet) {
       if (spec.args.length >= 6) throw new Error(`${name}: no free capture slot for the returned fd`);
       table[info.nr * 6 + 5] = Cap.fdPathRet;
     }
+    // Paths of fds in memory (pipe's, poll's) go in the last slot that is free.
+    spec.args.forEach((t, i) => {
+      const paths = argType(t).type.pathsCapture;
+      if (!paths) return;
+      const slot = fdRet ? 4 : 5;
+      if (slot < spec.args.length) throw new Error(`${name}: no free capture slot for fd paths`);
+      table[info.nr * 6 + slot] = paths(i);
+    });
   }
   return table;
 }

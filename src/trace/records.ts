@@ -49,6 +49,8 @@ export const Cap = {
   arrayInOutArg: 26,
   /** Entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at addr. */
   ptrLenIn: 27,
+  /** -y: an fd array's fds and their paths, n * {i32 fd, u32 len, bytes}. */
+  fdArrayPaths: 28,
   bufOutLenp: 33,
   msghdrIn: 34,
   msghdrOut: 35,

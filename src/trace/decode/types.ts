@@ -45,6 +45,11 @@ export interface ArgType {
    */
   memory?: boolean;
   render(a: ArgCtx): string;
+  /**
+   * With -y, a capture of the paths behind the fds this argument holds in memory (pipe's new fds,
+   * poll's fds), given the argument's index; the table puts it in a slot the syscall does not use.
+   */
+  pathsCapture?: (i: number) => number;
 }
 
 /** How the return value prints (without the errno part). Default: signed decimal. */

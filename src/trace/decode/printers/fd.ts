@@ -58,6 +58,24 @@ export function fdText(fd: number, pid: number, showPaths: boolean, c?: Capture)
   }
 }
 
+/** The fd -> `<path>` pairs of a CAP_FD_ARRAY_PATHS capture (-y), read at the stop. */
+export function fdArrayPaths(captures: Capture[]): Map<number, string> {
+  const out = new Map<number, string>();
+  const c = captures.find((c) => c.kind === Cap.fdArrayPaths);
+  if (!c) return out;
+  for (let at = 0; at + 8 <= c.data.length;) {
+    const fd = c.data.readInt32LE(at);
+    const word = c.data.readUInt32LE(at + 4);
+    const len = word & 0x7fffffff;
+    if (len > 0 && !out.has(fd)) out.set(fd, fdPathText(c.data.subarray(at + 8, at + 8 + len), word >= 0x80000000));
+    at += 8 + len;
+  }
+  return out;
+}
+
+/** `3</path>` from such pairs, else the bare number (no path at the stop: never a guess). */
+export const pathOf = (fd: number, paths: Map<number, string>): string => `${fd}${paths.get(fd) ?? ''}`;
+
 export const FD_TYPES: Record<string, ArgType> = {
   fd: { render: (a) => fdText(i32(a.v), a.ctx.pid, a.ctx.showPaths, a.c) },
   dirfd: {
@@ -67,15 +85,22 @@ export const FD_TYPES: Record<string, ArgType> = {
       return a.c?.kind === Cap.fdPath && !a.c.fault && a.ctx.showPaths ? `AT_FDCWD${fdPathText(a.c.data)}` : 'AT_FDCWD';
     },
   },
-  /** int[2] filled by pipe/pipe2/socketpair. */
+  /** int[2] filled by pipe/pipe2/socketpair; with -y each with its path, read at the exit stop. */
   pipefds: {
     capture: () => pack(Cap.structOut, 0, 8),
+    // 2 elements of 4 bytes, at exit (bit 15).
+    pathsCapture: (i) => pack(Cap.fdArrayPaths, i, 4 | (2 << 8) | 0x8000),
     output: true,
     memory: true,
-    render: (a) =>
-      a.failed || a.c!.data.length < 8
-        ? `0x${a.v.toString(16)}`
-        : `[${a.c!.data.readInt32LE(0)}, ${a.c!.data.readInt32LE(4)}]`,
+    render: (a) => {
+      if (a.failed || a.c!.data.length < 8) return `0x${a.v.toString(16)}`;
+      const paths = fdArrayPaths(a.captures);
+      const fd = (at: number) => {
+        const n = a.c!.data.readInt32LE(at);
+        return a.ctx.showPaths ? pathOf(n, paths) : String(n);
+      };
+      return `[${fd(0)}, ${fd(4)}]`;
+    },
   },
 };
 

@@ -6,6 +6,7 @@ import { FD_RET, FD_TYPES } from './fd.js';
 import { FILE_RET, FILE_TYPES } from './file.js';
 import { FDFLAG_TYPES, FDIO_TYPES } from './fdflags.js';
 import { IOCTL_TYPES } from './ioctl.js';
+import { IO_URING_TYPES } from './io_uring.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
@@ -56,6 +57,7 @@ export const ARG_TYPES = merge<ArgType>(
   IOCTL_TYPES,
   FDFLAG_TYPES,
   FDIO_TYPES,
+  IO_URING_TYPES,
 );
 
 export const RET_TYPES = merge<RetPrinter>(

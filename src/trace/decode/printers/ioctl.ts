@@ -10,6 +10,7 @@ import { quote } from '../quote.js';
 import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
 import { flags, xval } from '../xlat.js';
 import type { FlagTable } from '../../flags.js';
+import { IFREQ_SIZE, ifreqDecoded, ifreqText } from './ifreq.js';
 import { TERMIO_SIZE, termioText, TERMIOS_SIZE, termiosText, WINSIZE_SIZE, winsizeText } from './termios.js';
 
 type ArgStyle = 'n' | 'x' | 'd' | 'p' | 'o';
@@ -64,7 +65,29 @@ interface Pointed {
   text(d: Buffer): string;
 }
 const int = (d: Buffer): string => `[${d.readInt32LE(0)}]`;
+/** A block range, u64 start and length: `[0, 4096]`. */
+const range = (d: Buffer): string => `[${d.readBigUInt64LE(0)}, ${d.readBigUInt64LE(8)}]`;
 const fsflags = (d: Buffer): string => `[${flags(d.readUInt32LE(0), FS_FLAGS, 'FS_???_FL')}]`;
+/** A number of the given width the request reads or writes: `[8388608]`. */
+const num = (phase: 0 | 1, size: 2 | 4 | 8, signed: boolean): Pointed => ({
+  phase,
+  size,
+  text: (d) => {
+    const v =
+      size === 2
+        ? signed
+          ? d.readInt16LE(0)
+          : d.readUInt16LE(0)
+        : size === 4
+          ? signed
+            ? d.readInt32LE(0)
+            : d.readUInt32LE(0)
+          : signed
+            ? d.readBigInt64LE(0)
+            : d.readBigUInt64LE(0);
+    return `[${v}]`;
+  },
+});
 const inInt: Pointed = { phase: 0, size: 4, text: int };
 const outInt: Pointed = { phase: 1, size: 4, text: int };
 const termiosIn: Pointed = { phase: 0, size: TERMIOS_SIZE, text: termiosText };
@@ -99,6 +122,25 @@ const POINTED = new Map<number, Pointed>([
   [0x80045440, outInt], // TIOCGEXCL
   [0x80045432, outInt], // TIOCGDEV
   [0x5412, { phase: 0, size: 1, text: (d) => quote(d.subarray(0, 1), false) }], // TIOCSTI
+  [0x80081272, num(1, 8, false)], // BLKGETSIZE64
+  [0x1260, num(1, 8, false)], // BLKGETSIZE
+  [0x1263, num(1, 8, true)], // BLKRAGET
+  [0x1265, num(1, 8, true)], // BLKFRAGET
+  [0x1268, outInt], // BLKSSZGET
+  [0x80081270, outInt], // BLKBSZGET
+  [0x127a, outInt], // BLKALIGNOFF
+  [0x125e, outInt], // BLKROGET
+  [0x127b, num(1, 4, false)], // BLKPBSZGET
+  [0x1278, num(1, 4, false)], // BLKIOMIN
+  [0x1279, num(1, 4, false)], // BLKIOOPT
+  [0x127c, num(1, 4, false)], // BLKDISCARDZEROES
+  [0x127e, num(1, 2, false)], // BLKROTATIONAL
+  [0x1267, num(1, 2, false)], // BLKSECTGET
+  [0x40081271, inInt], // BLKBSZSET
+  [0x125d, inInt], // BLKROSET
+  [0x1277, { phase: 0, size: 16, text: range }], // BLKDISCARD
+  [0x127f, { phase: 0, size: 16, text: range }], // BLKZEROOUT
+  [0x127d, { phase: 0, size: 16, text: range }], // BLKSECDISCARD
   [0x80086601, { phase: 1, size: 4, text: fsflags }], // FS_IOC_GETFLAGS
   [0x40086602, { phase: 0, size: 4, text: fsflags }], // FS_IOC_SETFLAGS
   [0x80046601, { phase: 1, size: 4, text: fsflags }], // FS_IOC32_GETFLAGS
@@ -112,7 +154,7 @@ const BY_VALUE = new Map<number, (v: number) => string>([
 ]);
 
 /** The largest struct read for any request: the capture reads this much, speculatively. */
-const CAPTURE_SIZE = Math.max(...[...POINTED.values()].map((p) => p.size));
+const CAPTURE_SIZE = Math.max(IFREQ_SIZE, ...[...POINTED.values()].map((p) => p.size));
 
 function pointedText(a: ArgCtx, p: Pointed): string {
   if (a.v === 0n) return 'NULL';
@@ -122,8 +164,19 @@ function pointedText(a: ArgCtx, p: Pointed): string {
   return c && c.data.length >= p.size ? p.text(c.data) : hex(a.v);
 }
 
+/** struct ifreq: in at entry, the kernel's field at exit. */
+function ifreqArg(a: ArgCtx, req: number): string {
+  if (a.v === 0n) return 'NULL';
+  const at = (phase: 0 | 1) =>
+    a.captures.find((c: Capture) => c.arg === a.i && c.phase === phase && c.kind === Cap.structInOut)?.data;
+  const entry = at(0);
+  const exit = a.ret !== null && !a.failed ? at(1) : undefined;
+  return (entry && ifreqText(req, entry, exit)) ?? hex(a.v);
+}
+
 function ioctlArg(a: ArgCtx): string {
   const req = reqOf(a.raw);
+  if (ifreqDecoded(req)) return ifreqArg(a, req);
   const p = POINTED.get(req);
   if (p) return pointedText(a, p);
   const byValue = BY_VALUE.get(req);

@@ -8,6 +8,7 @@ import * as F from '../../flags.js';
 import { Cap, type Capture } from '../../records.js';
 import { hex, i32, pack, type ArgCtx, type ArgType, type RetPrinter } from '../types.js';
 import { flags, xval } from '../xlat.js';
+import { fdArrayPaths, pathOf } from './fd.js';
 import { sigsetText } from './signal.js';
 
 const POLL_EVENTS: FlagTable = [
@@ -23,12 +24,14 @@ const MAX_ELEMS = 32;
 const capOf = (captures: Capture[], i: number, phase: 0 | 1, kind: number): Capture | undefined =>
   captures.find((c) => c.arg === i && c.phase === phase && c.kind === kind);
 
-function pollfdsText(d: Buffer, count: number): string {
+/** The pollfd array at entry; with -y each fd with the path the engine read at the stop. */
+function pollfdsText(d: Buffer, count: number, paths: Map<number, string> | null): string {
   const items: string[] = [];
   for (let at = 0; at + 8 <= d.length && items.length < MAX_ELEMS; at += 8) {
     const fd = d.readInt32LE(at);
     const ev = d.readUInt16LE(at + 4);
-    items.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${flags(ev, POLL_EVENTS, 'POLL???')}}`);
+    const fdt = paths ? pathOf(fd, paths) : String(fd);
+    items.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fdt}, events=${flags(ev, POLL_EVENTS, 'POLL???')}}`);
   }
   if (count > items.length) items.push('...');
   return `[${items.join(', ')}]`;
@@ -76,7 +79,8 @@ export const POLL_TYPES: Record<string, ArgType> = {
   epollevent: {
     capture: () => pack(Cap.structIn, 0, 12),
     memory: true,
-    render: (a) => (a.c!.data.length >= 12 ? epollEventText(a.c!.data, 0) : hex(a.v)),
+    // EPOLL_CTL_DEL ignores the event: strace prints its address.
+    render: (a) => (a.c!.data.length >= 12 && a.raw[1] !== 2n ? epollEventText(a.c!.data, 0) : hex(a.v)),
   },
   epollevents_out: {
     capture: () => pack(Cap.arrayOutRet, 0, 12),
@@ -93,10 +97,13 @@ export const POLL_TYPES: Record<string, ArgType> = {
   /** struct pollfd[nfds], read at entry (events) and again at exit (revents, for the return). */
   pollfds: {
     capture: () => pack(Cap.arrayInOutArg, 1, 8),
+    // -y: elements of 8 bytes, their count in the next argument, at entry.
+    pathsCapture: (i) => pack(Cap.fdArrayPaths, i, 8),
     memory: true,
     render: (a) => {
       const c = capOf(a.captures, a.i, 0, Cap.arrayInOutArg);
-      return c ? pollfdsText(c.data, Number(a.raw[1] ?? 0n)) : hex(a.v);
+      const paths = a.ctx.showPaths ? fdArrayPaths(a.captures) : null;
+      return c ? pollfdsText(c.data, Number(a.raw[1] ?? 0n), paths) : hex(a.v);
     },
   },
   /** poll's timeout in milliseconds. */

@@ -19,6 +19,7 @@ export const IO_SPECS: Record<string, Spec> = {
   timerfd_gettime: S('fd tfd_itimerspec_out'),
   signalfd: S('fd sigset uint', 'fd'),
   signalfd4: S('fd sigset uint sfdflags', 'fd'),
-  io_uring_setup: S('uint ptr', 'fd'),
-  io_uring_enter: S('fd uint uint hex ptr uint'),
+  io_uring_setup: S('uint uring_params', 'fd'),
+  io_uring_enter: S('fd uint uint uring_enter_flags uring_sig uint'),
+  io_uring_register: S('fd uring_register_op uring_register_arg uint'),
 };

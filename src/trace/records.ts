@@ -49,6 +49,12 @@ export const Cap = {
   arrayInOutArg: 26,
   /** Entry: {u64 addr, u64 len} at the argument, then min(len, size) bytes at addr. */
   ptrLenIn: 27,
+  /** Entry: bytes at the stack pointer + 8 * ref (rt_sigreturn's frame). */
+  stackIn: 29,
+  /** Exit: bytes at the pointer stored in the struct at arg[ref], field 8 * (size & 0xff). */
+  ptrFieldOut: 30,
+  /** Exit, also after a failure: size bytes (nanosleep's remaining time). */
+  structOutAny: 31,
   bufOutLenp: 33,
   msghdrIn: 34,
   msghdrOut: 35,

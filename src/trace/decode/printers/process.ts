@@ -238,7 +238,8 @@ export const futexShown = (raw: bigint[]): number => {
 };
 
 /** unshare's and setns' CLONE_NEW* (and CLONE_FILES, CLONE_FS, CLONE_SYSVSEM) flags. */
-export const cloneFlagsOnly = (v: bigint): string => F.renderFlagsX(Number(v & 0xffffffffn), F.CLONE_FLAGS, 'CLONE_???');
+export const cloneFlagsOnly = (v: bigint): string =>
+  F.renderFlagsX(Number(v & 0xffffffffn), F.CLONE_FLAGS, 'CLONE_???');
 
 const PIDFD_FLAGS: F.FlagTable = [[0o4000, 'PIDFD_NONBLOCK']];
 

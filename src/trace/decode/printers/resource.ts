@@ -81,7 +81,8 @@ function schedAttrText(d: Buffer, v: bigint, size: number): string {
     `sched_deadline=${d.readBigUInt64LE(32)}`,
     `sched_period=${d.readBigUInt64LE(40)}`,
   ];
-  if (size >= 56 && d.length >= 56) parts.push(`sched_util_min=${d.readUInt32LE(48)}`, `sched_util_max=${d.readUInt32LE(52)}`);
+  if (size >= 56 && d.length >= 56)
+    parts.push(`sched_util_min=${d.readUInt32LE(48)}`, `sched_util_max=${d.readUInt32LE(52)}`);
   return `{${parts.join(', ')}}`;
 }
 

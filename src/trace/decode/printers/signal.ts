@@ -126,7 +126,17 @@ const SI_CODES: F.FlagTable = [
 
 /** si_code values above 0 are per signal (asm-generic/siginfo.h), numbered from 1. */
 const SIGNAL_CODES: Record<number, string[]> = {
-  4: ['ILL_ILLOPC', 'ILL_ILLOPN', 'ILL_ILLADR', 'ILL_ILLTRP', 'ILL_PRVOPC', 'ILL_PRVREG', 'ILL_COPROC', 'ILL_BADSTK', 'ILL_BADIADDR'],
+  4: [
+    'ILL_ILLOPC',
+    'ILL_ILLOPN',
+    'ILL_ILLADR',
+    'ILL_ILLTRP',
+    'ILL_PRVOPC',
+    'ILL_PRVREG',
+    'ILL_COPROC',
+    'ILL_BADSTK',
+    'ILL_BADIADDR',
+  ],
   5: ['TRAP_BRKPT', 'TRAP_TRACE', 'TRAP_BRANCH', 'TRAP_HWBKPT', 'TRAP_UNK', 'TRAP_PERF'],
   7: ['BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO'],
   8: ['FPE_INTDIV', 'FPE_INTOVF', 'FPE_FLTDIV', 'FPE_FLTOVF', 'FPE_FLTUND', 'FPE_FLTRES', 'FPE_FLTINV', 'FPE_FLTSUB'],

@@ -56,7 +56,8 @@ function sigeventText(a: ArgCtx): string {
   const notify = d.readInt32LE(12);
   let s = `{sigev_value={sival_int=${d.readInt32LE(0)}, sival_ptr=${ptr(d.readBigUInt64LE(0))}}`;
   const signo = d.readInt32LE(8);
-  if (notify === 0 || notify === 2 || notify === 4) s += `, sigev_signo=${signo > 0 && signo <= 64 ? signalName(signo) : signo}`;
+  if (notify === 0 || notify === 2 || notify === 4)
+    s += `, sigev_signo=${signo > 0 && signo <= 64 ? signalName(signo) : signo}`;
   s += `, sigev_notify=${F.renderXlat(notify, SIGEV_NOTIFY, 'SIGEV_???')}`;
   if (notify === 4) s += `, sigev_notify_thread_id=${d.readInt32LE(16)}`;
   if (notify === 2)

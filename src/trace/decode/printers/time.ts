@@ -54,11 +54,14 @@ function sigeventText(a: ArgCtx): string {
   const d = a.c!.data;
   if (d.length < 64) return hex(a.v);
   const notify = d.readInt32LE(12);
-  let s = `{sigev_value={sival_int=${d.readInt32LE(0)}, sival_ptr=${ptr(d.readBigUInt64LE(0))}}`;
+  // strace prints the value only when it is set.
+  const value = d.readBigUInt64LE(0);
+  const parts = value ? [`sigev_value={sival_int=${d.readInt32LE(0)}, sival_ptr=${ptr(value)}}`] : [];
   const signo = d.readInt32LE(8);
   if (notify === 0 || notify === 2 || notify === 4)
-    s += `, sigev_signo=${signo > 0 && signo <= 64 ? signalName(signo) : signo}`;
-  s += `, sigev_notify=${F.renderXlat(notify, SIGEV_NOTIFY, 'SIGEV_???')}`;
+    parts.push(`sigev_signo=${signo > 0 && signo <= 64 ? signalName(signo) : signo}`);
+  parts.push(`sigev_notify=${F.renderXlat(notify, SIGEV_NOTIFY, 'SIGEV_???')}`);
+  let s = `{${parts.join(', ')}`;
   if (notify === 4) s += `, sigev_notify_thread_id=${d.readInt32LE(16)}`;
   if (notify === 2)
     s += `, sigev_notify_function=${ptr(d.readBigUInt64LE(16))}, sigev_notify_attributes=${ptr(d.readBigUInt64LE(24))}`;

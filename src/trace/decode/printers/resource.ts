@@ -142,13 +142,6 @@ export const RESOURCE_TYPES: Record<string, ArgType> = {
   },
   ioprio_who: { render: (a) => F.renderXlat(i32(a.v), IOPRIO_WHO, 'IOPRIO_WHO_???') },
   ioprio: { render: (a) => ioprioText(Number(a.v & 0xffffffffn)) },
-  /** getcpu's out pointers: `[0]`. */
-  uint_out: {
-    capture: () => pack(Cap.structOut, 0, 4),
-    output: true,
-    memory: true,
-    render: (a) => (a.c!.data.length >= 4 ? `[${a.c!.data.readUInt32LE(0)}]` : hex(a.v)),
-  },
 };
 
 export const RESOURCE_RET: Record<string, RetPrinter> = {

@@ -47,7 +47,7 @@ export const PROCESS_SPECS: Record<string, Spec> = {
   ioprio_get: S('ioprio_who int', 'ioprio'),
   ioprio_set: S('ioprio_who int ioprio'),
   getrandom: S('random_out uint random_flags'),
-  getcpu: S('uint_out uint_out ptr'),
+  getcpu: S('uint_out uint_out ptr'), // uint_out: printers/ipc.ts
   sched_yield: S(''),
   sched_getaffinity: S('int uint cpumask_out'),
   sched_setaffinity: S('int uint cpumask:1'),

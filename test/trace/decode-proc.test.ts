@@ -272,7 +272,7 @@ int main(void) {
   char name[32];
   prctl(PR_SET_NAME, "hello\\tworld"); prctl(PR_GET_NAME, name);
   prctl(PR_SET_PDEATHSIG, SIGTERM); int pd; prctl(PR_GET_PDEATHSIG, &pd);
-  prctl(PR_SET_DUMPABLE, 1); prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+  prctl(PR_SET_DUMPABLE, 1); prctl(PR_GET_DUMPABLE); prctl(PR_MCE_KILL_GET, 0, 0, 0, 0); prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
   prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN); prctl(PR_CAPBSET_READ, 99);
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0);
   prctl(1000, 1, 2, 3, 4); prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
@@ -307,6 +307,7 @@ int main(void) {
     expect(s).toContain('prlimit64(0, RLIMIT_AS, {rlim_cur=1048576*1024, rlim_max=RLIM64_INFINITY}, NULL) = 0');
     expect(s).toContain('sched_setaffinity(0, 128, [0 5 70]) = 0');
     expect(s).toContain('prctl(PR_SET_NAME, "hello\\tworld") = 0');
+    expect(s).toContain('prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)');
     expect(pick(pair.oslens, names)).toEqual(s);
   });
 

@@ -13,7 +13,7 @@ import { MEMORY_RET, MEMORY_TYPES } from './memory.js';
 import { MOUNT_TYPES } from './mount.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
 import { CRED_TYPES } from './cred.js';
-import { PRCTL_TYPES } from './prctl.js';
+import { PRCTL_RET, PRCTL_TYPES } from './prctl.js';
 import { PROCESS_RET, PROCESS_TYPES } from './process.js';
 import { RANDOM_TYPES } from './random.js';
 import { RESOURCE_RET, RESOURCE_TYPES } from './resource.js';
@@ -80,4 +80,5 @@ export const RET_TYPES = merge<RetPrinter>(
   TIME_RET,
   PROCESS_RET,
   RESOURCE_RET,
+  PRCTL_RET,
 );

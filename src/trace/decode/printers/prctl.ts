@@ -7,7 +7,7 @@
 import * as F from '../../flags.js';
 import { Cap, type Capture } from '../../records.js';
 import { quote } from '../quote.js';
-import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
+import { hex, pack, type ArgCtx, type ArgType, type RetPrinter } from '../types.js';
 import { capText } from './cred.js';
 import { signalText } from './signal.js';
 
@@ -228,7 +228,11 @@ export const prctlShown = (raw: bigint[]): number =>
   1 + prctlItems({ raw, captures: [], ret: null, failed: false }).length;
 
 export const PRCTL_TYPES: Record<string, ArgType> = {
-  prctl_option: { render: (a) => F.renderXlat(optionOf(a.raw), PRCTL_OPTIONS, 'PR_???') },
+  /** The option; its value also goes to the exit record, for the return printer. */
+  prctl_option: {
+    capture: () => pack(Cap.argExit, 0, 0),
+    render: (a) => F.renderXlat(optionOf(a.raw), PRCTL_OPTIONS, 'PR_???'),
+  },
   /**
    * Arguments 2..5. Slot 1 reads 16 bytes at entry and exit whatever the option (a read of a
    * number that is no address just fails): the name PR_SET_NAME sets, what PR_GET_* wrote.
@@ -237,5 +241,17 @@ export const PRCTL_TYPES: Record<string, ArgType> = {
     capture: (p) => (p === 1 ? pack(Cap.structInOut, 0, TASK_COMM_LEN) : p === 4 ? pack(Cap.str, 0, 0) : 0),
     output: (call) => OUT_OPTIONS.has(optionOf(call.raw)),
     render: (a) => prctlItems(a)[a.i - 1] ?? '',
+  },
+};
+
+/** Options whose return value strace names: PR_GET_DUMPABLE's SUID_DUMP_*, PR_MCE_KILL_GET's policy. */
+const NAMED_RETURNS: Record<number, F.FlagTable> = { 3: DUMPABLE, 34: MCE_KILL_POLICY };
+
+export const PRCTL_RET: Record<string, RetPrinter> = {
+  prctl: (ret, a) => {
+    const c = a.captures.find((x) => x.kind === Cap.argExit && x.arg === 0 && x.data.length >= 8);
+    const table = c ? NAMED_RETURNS[Number(c.data.readBigUInt64LE(0) & 0xffffffffn)] : undefined;
+    const name = table?.find(([v]) => BigInt(v) === ret)?.[1];
+    return name ? `${ret} (${name})` : String(ret);
   },
 };

@@ -36,7 +36,7 @@ export const PROCESS_SPECS: Record<string, Spec> = {
   setns: S('fd cloneflags'),
   rseq: S('ptr hex hex hex'),
   arch_prctl: S('archprctl hex'),
-  prctl: S('prctl_option prctl_arg:1 prctl_arg:2 prctl_arg:3 prctl_arg:4', undefined, prctlShown),
+  prctl: S('prctl_option prctl_arg:1 prctl_arg:2 prctl_arg:3 prctl_arg:4', 'prctl', prctlShown),
   personality: S('personality', 'personality'),
   prlimit64: S('int rlimit_res rlimit rlimit_out'),
   getrlimit: S('rlimit_res rlimit_out'),

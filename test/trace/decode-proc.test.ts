@@ -276,6 +276,8 @@ int main(void) {
   prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN); prctl(PR_CAPBSET_READ, 99);
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_RAW, 0, 0);
   prctl(1000, 1, 2, 3, 4); prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+  prctl(PR_SET_NAME, "abcdefghijklmnopqrstuvwxyz"); prctl(PR_SET_NAME, (void *)1);
+  prctl(PR_GET_SPECULATION_CTRL, 0, 0, 0, 0);
   struct __user_cap_header_struct hd = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct cd[2];
   syscall(SYS_capget, &hd, cd);

@@ -111,6 +111,20 @@ const MCE_KILL_POLICY: F.FlagTable = [
 
 const SET_VMA: F.FlagTable = [[0, 'PR_SET_VMA_ANON_NAME']];
 
+const SPEC_MISFEATURES: F.FlagTable = [
+  [0, 'PR_SPEC_STORE_BYPASS'],
+  [1, 'PR_SPEC_INDIRECT_BRANCH'],
+  [2, 'PR_SPEC_L1D_FLUSH'],
+];
+
+const SPEC_FLAGS: F.FlagTable = [
+  [1, 'PR_SPEC_PRCTL'],
+  [2, 'PR_SPEC_ENABLE'],
+  [4, 'PR_SPEC_DISABLE'],
+  [8, 'PR_SPEC_FORCE_DISABLE'],
+  [16, 'PR_SPEC_DISABLE_NOEXEC'],
+];
+
 const TASK_COMM_LEN = 16;
 
 const optionOf = (raw: bigint[]) => Number((raw[0] ?? 0n) & 0xffffffffn);
@@ -204,6 +218,8 @@ function prctlItems(a: Pick<ArgCtx, 'raw' | 'captures' | 'ret' | 'failed'>): str
       if (mode === 1) return [F.renderXlat(mode, SECCOMP_MODES, 'SECCOMP_MODE_???')];
       return rest(raw, 1);
     }
+    case 52: // PR_GET_SPECULATION_CTRL
+      return [F.renderXlat(Number(arg(1) & 0xffffffffn), SPEC_MISFEATURES, 'PR_SPEC_???')];
     case 29: // PR_SET_TIMERSLACK
       return [String(BigInt.asIntN(64, arg(1)))];
     case 26: // PR_SET_TSC
@@ -250,7 +266,10 @@ const NAMED_RETURNS: Record<number, F.FlagTable> = { 3: DUMPABLE, 34: MCE_KILL_P
 export const PRCTL_RET: Record<string, RetPrinter> = {
   prctl: (ret, a) => {
     const c = a.captures.find((x) => x.kind === Cap.argExit && x.arg === 0 && x.data.length >= 8);
-    const table = c ? NAMED_RETURNS[Number(c.data.readBigUInt64LE(0) & 0xffffffffn)] : undefined;
+    const option = c ? Number(c.data.readBigUInt64LE(0) & 0xffffffffn) : -1;
+    // PR_GET_SPECULATION_CTRL: the state's flags, in hex (`0x2 (PR_SPEC_ENABLE)`).
+    if (option === 52 && ret > 0n) return `${hex(ret)} (${F.renderFlags(ret, SPEC_FLAGS)})`;
+    const table = NAMED_RETURNS[option];
     const name = table?.find(([v]) => BigInt(v) === ret)?.[1];
     return name ? `${ret} (${name})` : String(ret);
   },

@@ -399,6 +399,9 @@ describe('printers', () => {
     expect(siginfoText(parseSiginfo(si))).toBe(
       '{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=1234, si_uid=0, si_status=SIGKILL, si_utime=0, si_stime=0}',
     );
+    // clock_t fields carry strace's seconds comment (USER_HZ 100).
+    si.writeBigUInt64LE(150n, 32);
+    expect(siginfoText(parseSiginfo(si))).toContain('si_utime=150 /* 1.50 s */, si_stime=0}');
   });
 
   it('clone prints its exit-time fields after the flags, the separator with them (formatArgs)', () => {

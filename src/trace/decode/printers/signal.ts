@@ -6,6 +6,7 @@ import * as F from '../../flags.js';
 import { errnoName } from '../../errno.js';
 import { Cap } from '../../records.js';
 import { signalName } from '../../signals.js';
+import { clockTicksText } from './time.js';
 import { hex, i32, pack, ptr, type ArgCtx, type ArgType, type RetPrinter } from '../types.js';
 
 /** The kernel's sigset_t on x86_64: 64 signals, 8 bytes. */
@@ -189,7 +190,7 @@ export function siginfoText(si: Siginfo): string {
     else s += source + (si.ptr ? sigval : '');
   } else if (si.signo === 17) {
     s += `${source}, si_status=${si.code === 1 ? si.status : signalText(si.status)}`;
-    s += `, si_utime=${si.utime}, si_stime=${si.stime}`;
+    s += `, si_utime=${clockTicksText(si.utime)}, si_stime=${clockTicksText(si.stime)}`;
   } else if (si.signo === 4 || si.signo === 7 || si.signo === 8 || si.signo === 11) {
     s += `, si_addr=${ptr(si.addr)}`;
   } else if (si.signo === 29) {

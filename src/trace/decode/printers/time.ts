@@ -68,6 +68,15 @@ function sigeventText(a: ArgCtx): string {
   return s + '}';
 }
 
+/** USER_HZ: the unit of clock_t values (times, siginfo's si_utime) on every Linux ABI. */
+const CLOCK_TICKS = 100n;
+
+/** strace's print_clock_t: ticks, with their seconds in a comment when not 0 (`2 /* 0.02 s *\/`). */
+export function clockTicksText(v: bigint): string {
+  if (v === 0n) return '0';
+  return `${v} /* ${v / CLOCK_TICKS}.${String(v % CLOCK_TICKS).padStart(2, '0')} s */`;
+}
+
 /** `%Y-%m-%dT%H:%M:%S%z` in local time, as strace's sprinttime. */
 export function isoTime(sec: bigint): string {
   const d = new Date(Number(sec) * 1000);
@@ -155,7 +164,7 @@ export const TIME_TYPES: Record<string, ArgType> = {
     render: (a) => {
       const d = a.c!.data;
       if (d.length < 32) return hex(a.v);
-      const f = (i: number) => d.readBigUInt64LE(8 * i);
+      const f = (i: number) => clockTicksText(d.readBigUInt64LE(8 * i));
       return `{tms_utime=${f(0)}, tms_stime=${f(1)}, tms_cutime=${f(2)}, tms_cstime=${f(3)}}`;
     },
   },

@@ -294,8 +294,6 @@ export function personalityText(v: number): string {
 }
 
 export const PROCESS_TYPES: Record<string, ArgType> = {
-  /** Legacy name: clone's flags as the first argument (kept for a spec that prints them plainly). */
-  clone: { render: (a) => `flags=${cloneFlagsText(a.v)}` },
   /** clone's slot 0: its second register, the stack. */
   clone_stack: { render: (a) => `child_stack=${ptr(a.raw[1] ?? 0n)}` },
   clone_flags: { render: (a) => `flags=${cloneFlagsText(a.raw[0] ?? 0n)}` },

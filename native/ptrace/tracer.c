@@ -65,6 +65,7 @@ typedef struct {
   uint64_t t_enter;
   uint64_t stime_enter; /* -c: the process's system time at the entry stop */
   uint64_t args[6];
+  uint64_t sp;       /* stack pointer at entry (CAP_STACK_IN) */
 } task;
 
 typedef struct {
@@ -457,9 +458,18 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
   size_t strsize = (size_t)t->o->strsize;
   for (int a = 0; a < 6; a++) {
     uint32_t s = spec[a];
-    int kind = (int)(s & 0xff), ref = (int)((s >> 8) & 0xff) % 6;
+    int kind = (int)(s & 0xff), rawref = (int)((s >> 8) & 0xff), ref = rawref % 6;
     size_t size = s >> 16;
     uint64_t addr = k->args[a];
+    if (kind == CAP_STACK_IN) addr = k->sp + 8ull * (unsigned)rawref;
+    if (kind == CAP_PTR_FIELD_OUT) {
+      /* The pointer is read at exit: the struct holding it is the tracee's to change meanwhile. */
+      addr = 0;
+      if (phase == 1 && ret >= 0 && k->args[ref] &&
+          vm_read(t, k->tid, k->args[ref] + 8ull * (size & 0xff), &addr, 8) != 8)
+        addr = 0;
+      size >>= 8;
+    }
     /* fd 0 is not NULL, nor is an argument value 0 */
     int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT ||
                   kind == CAP_FD_ARRAY_PATHS;
@@ -468,12 +478,13 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
                     kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_RECORDS_OUT ||
-                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT;
+                    kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT ||
+                    kind == CAP_PTR_FIELD_OUT || kind == CAP_STRUCT_OUT_ANY;
     if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT || kind == CAP_ARRAY_INOUT_ARG)
       exit_kind = phase;
     if (kind == CAP_FD_ARRAY_PATHS) exit_kind = (int)((size >> 15) & 1);
     if (exit_kind != phase) continue;
-    if (phase == 1 && ret < 0) continue;
+    if (phase == 1 && ret < 0 && kind != CAP_STRUCT_OUT_ANY) continue;
     size_t off = cap_begin(t, a, phase, kind);
     int flags = 0;
     switch (kind) {
@@ -504,6 +515,9 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
       case CAP_STRUCT_IN:
       case CAP_STRUCT_OUT:
       case CAP_STRUCT_INOUT:
+      case CAP_STACK_IN:
+      case CAP_PTR_FIELD_OUT:
+      case CAP_STRUCT_OUT_ANY:
         flags = cap_bytes(t, k->tid, addr, size) ? 2 : 0;
         break;
       case CAP_RAW_IN:
@@ -668,9 +682,10 @@ static void resume(tracer *t, task *k, int sig) {
   ptrace(req, k->tid, 0, (void *)(uintptr_t)sig);
 }
 
-static void syscall_entry(tracer *t, task *k, int nr, const uint64_t *args, uint64_t time) {
+static void syscall_entry(tracer *t, task *k, int nr, const uint64_t *args, uint64_t sp, uint64_t time) {
   k->in_syscall = 1;
   k->nr = nr;
+  k->sp = sp;
   k->t_enter = time;
   k->stime_enter = t->stop_stime;
   memcpy(k->args, args, sizeof k->args);
@@ -722,9 +737,9 @@ static void syscall_stop(tracer *t, task *k, uint64_t time) {
   memset(&info, 0, sizeof info);
   if (ptrace(PTRACE_GET_SYSCALL_INFO, k->tid, (void *)sizeof info, &info) <= 0) return;
   if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-    syscall_entry(t, k, (int)info.entry.nr, (const uint64_t *)info.entry.args, time);
+    syscall_entry(t, k, (int)info.entry.nr, (const uint64_t *)info.entry.args, info.stack_pointer, time);
   } else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
-    syscall_entry(t, k, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args, time);
+    syscall_entry(t, k, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args, info.stack_pointer, time);
   } else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
     syscall_exit(t, k, info.exit.rval, time);
   }

@@ -67,7 +67,7 @@ enum {
                             whatever -s says (getcwd); truncated when no NUL within ret bytes */
   CAP_PAGES_OUT = 23,    /* exit (ret >= 0): one byte per page of arg[argref] bytes (mincore's vector),
                             at most strsize; truncated when there are more */
-  /* 24, 28-32: free */
+  /* 24, 32: free */
   CAP_ARG_EXIT = 25,     /* exit (ret >= 0): the argument's own register value, 8 bytes. Return
                             printers see only the exit's captures; this hands them the argument
                             that gives the return its meaning (fcntl's cmd: F_GETFL's flags) */
@@ -80,6 +80,14 @@ enum {
                               n * {i32 fd, u32 len | deleted << 31, len bytes} (len 0: no path). size: bits 0-7 the
                               element's size, 8-14 the count (0: arg[argref + 1]), bit 15 set: read
                               at exit (pipe's new fds), else at entry (poll's fds) */
+  /* 29-32: dec-proc's kinds. Neither reads at the slot's own register, so both may sit in an
+   * argument slot the syscall does not use. */
+  CAP_STACK_IN = 29,     /* entry: size bytes at the stack pointer + 8 * argref (argref not an
+                            argument: 0-255). rt_sigreturn's signal frame (its saved mask) */
+  CAP_PTR_FIELD_OUT = 30,/* exit (ret >= 0): the u64 at arg[argref] + 8 * (size & 0xff) is a
+                            pointer; (size >> 8) bytes are read there. clone3's *pidfd, *parent_tid */
+  CAP_STRUCT_OUT_ANY = 31, /* exit, also when the call failed: size bytes. nanosleep's remaining
+                              time, written when a signal interrupts it (-ERESTART_RESTARTBLOCK) */
   CAP_BUF_OUT_LENP = 33, /* exit (ret >= 0): min(*(int *)arg[argref], strsize) bytes (getsockopt) */
   CAP_MSGHDR_IN = 34,    /* entry: a struct msghdr walked: its 56 bytes; u32 n + msg_name bytes (at
                             most 128); msg_iov as CAP_IOV_IN; u32 n + msg_control bytes (at most

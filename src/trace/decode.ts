@@ -64,10 +64,49 @@ export function buildCaptureTable(opts: { showPaths?: boolean } = {}): Uint32Arr
   return table;
 }
 
-/** Whether argument i is rendered at exit (an output argument). */
-export function isOutputArg(name: string, i: number): boolean {
+/** The separator before argument i: `, ` at entry unless its type says otherwise. */
+function separator(name: string, i: number): { text: string; atExit: boolean } {
   const t = SPECS[name]?.args[i];
-  return t ? Boolean(argType(t).type.output) : false;
+  return (t ? argType(t).type.separator : undefined) ?? { text: ', ', atExit: false };
+}
+
+/**
+ * Joins the decoded argument texts of a call as strace prints them: `all` for a whole line,
+ * `entry` for an unfinished line's head (up to the first output argument, with the separator
+ * that strace prints at entry: `read(3, `), `exit` for the resumed part (`<... clone resumed>`
+ * then `, child_tidptr=0x...`). Most separators are `, `; clone3's exit half brings its own
+ * ` => {...}`. `raw` and `captures`: the call's, for arguments whose being output depends on them.
+ */
+export function formatArgs(
+  name: string,
+  texts: string[],
+  part: 'all' | 'entry' | 'exit',
+  raw: bigint[] = [],
+  captures: Capture[] = [],
+): string {
+  let first = texts.length;
+  if (part !== 'all')
+    for (let i = 0; i < texts.length && first === texts.length; i++) if (isOutputArg(name, i, raw, captures)) first = i;
+  const from = part === 'exit' ? first : 0;
+  const to = part === 'entry' ? first : texts.length;
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const sep = separator(name, i);
+    if (i > from || (part === 'exit' && sep.atExit)) s += sep.text;
+    s += texts[i];
+  }
+  if (part === 'entry' && first < texts.length && first > 0) {
+    const sep = separator(name, first);
+    if (!sep.atExit) s += sep.text;
+  }
+  return s;
+}
+
+/** Whether argument i is rendered at exit (an output argument). */
+export function isOutputArg(name: string, i: number, raw: bigint[] = [], captures: Capture[] = []): boolean {
+  const t = SPECS[name]?.args[i];
+  const output = t ? argType(t).type.output : undefined;
+  return typeof output === 'function' ? output({ raw, captures }) : Boolean(output);
 }
 
 /**

@@ -126,15 +126,17 @@ export const CLONE_FLAGS: FlagTable = [
   [0x80000000, 'CLONE_IO'],
 ];
 
+/** In strace's print order (strace 6 on a sigaction with every bit set). */
 export const SA_FLAGS: FlagTable = [
-  [1, 'SA_NOCLDSTOP'],
-  [2, 'SA_NOCLDWAIT'],
-  [4, 'SA_SIGINFO'],
   [0x04000000, 'SA_RESTORER'],
   [0x08000000, 'SA_ONSTACK'],
   [0x10000000, 'SA_RESTART'],
+  [0x20000000, 'SA_INTERRUPT'],
   [0x40000000, 'SA_NODEFER'],
   [0x80000000, 'SA_RESETHAND'],
+  [4, 'SA_SIGINFO'],
+  [1, 'SA_NOCLDSTOP'],
+  [2, 'SA_NOCLDWAIT'],
 ];
 
 export const FUTEX_OPS: FlagTable = [
@@ -154,11 +156,13 @@ export const FUTEX_OPS: FlagTable = [
   [13, 'FUTEX_LOCK_PI2'],
 ];
 
+/** `FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME`, or `0x63 /* FUTEX_??? *\/`. */
 export function renderFutexOp(v: number): string {
-  let s = renderEnum(v & 0x7f, FUTEX_OPS);
-  if (v & 128) s += '_PRIVATE';
-  if (v & 256) s = `FUTEX_CLOCK_REALTIME|${s}`;
-  return s;
+  const cmd = v & 0x7f;
+  const name = FUTEX_OPS.find(([c]) => c === cmd)?.[1];
+  const rest = v & ~(0x7f | 128 | 256);
+  if (!name || rest) return renderXlat(v & ~256, [], 'FUTEX_???') + (v & 256 ? '|FUTEX_CLOCK_REALTIME' : '');
+  return `${name}${v & 128 ? '_PRIVATE' : ''}${v & 256 ? '|FUTEX_CLOCK_REALTIME' : ''}`;
 }
 
 export const EPOLL_EVENTS: FlagTable = [
@@ -275,6 +279,10 @@ export const CLOCKS: FlagTable = [
   [5, 'CLOCK_REALTIME_COARSE'],
   [6, 'CLOCK_MONOTONIC_COARSE'],
   [7, 'CLOCK_BOOTTIME'],
+  [8, 'CLOCK_REALTIME_ALARM'],
+  [9, 'CLOCK_BOOTTIME_ALARM'],
+  [10, 'CLOCK_SGI_CYCLE'],
+  [11, 'CLOCK_TAI'],
 ];
 
 export const S_IFMT: FlagTable = [
@@ -303,4 +311,19 @@ export function renderMode(mode: number, withType: boolean): string {
   if (mode & 0o1000) parts.push('S_ISVTX');
   parts.push(octal(mode & 0o777));
   return parts.filter(Boolean).join('|');
+}
+
+/** strace's printxval: the name, or `0x63 /* RLIMIT_??? *\/` (the value as a 32-bit hex). */
+export function renderXlat(value: number, table: FlagTable, tag: string): string {
+  for (const [v, name] of table) if (v === value) return name;
+  return `${value === 0 ? '0' : `0x${(value >>> 0).toString(16)}`} /* ${tag} */`;
+}
+
+/**
+ * strace's printflags: known bits in table order, then the rest in hex; a value with no known
+ * bit is `0x8 /* GRND_??? *\/`.
+ */
+export function renderFlagsX(value: number | bigint, table: FlagTable, tag: string, zero = '0'): string {
+  const text = renderFlags(value, table, zero);
+  return /^0x[0-9a-f]+$/.test(text) ? `${text} /* ${tag} */` : text;
 }

@@ -51,6 +51,12 @@ export const Cap = {
   ptrLenIn: 27,
   /** -y: an fd array's fds and their paths, n * {i32 fd, u32 len, bytes}. */
   fdArrayPaths: 28,
+  /** Entry: bytes at the stack pointer + 8 * ref (rt_sigreturn's frame). */
+  stackIn: 29,
+  /** Exit: bytes at the pointer stored in the struct at arg[ref], field 8 * (size & 0xff). */
+  ptrFieldOut: 30,
+  /** Exit, also after a failure: size bytes (nanosleep's remaining time). */
+  structOutAny: 31,
   bufOutLenp: 33,
   msghdrIn: 34,
   msghdrOut: 35,

@@ -1,7 +1,9 @@
 /**
- * All 64 Linux signals on x86_64. Names follow strace: SIGRT_0 .. SIGRT_32 for 32..64 (counted
- * from the kernel's SIGRTMIN, 32). glibc reserves 32 and 33 for itself, so its SIGRTMIN is 34:
- * each real-time signal also carries the `SIGRTMIN+n` alias a C programmer would write.
+ * All 64 Linux signals on x86_64. Names follow strace 6: 32 (the kernel's SIGRTMIN) is
+ * `SIGRTMIN`, 33..64 are `SIGRT_1` .. `SIGRT_32` (counted from 32; strace never prints SIGRT_0).
+ * glibc reserves 32 and 33 for itself, so its SIGRTMIN is 34: each real-time signal from 34 on
+ * also carries the `SIGRTMIN+n` alias a C programmer would write (by name, `SIGRTMIN+0` is 34
+ * while a bare `SIGRTMIN` is strace's 32, the name it prints).
  */
 
 const STANDARD: ReadonlyArray<readonly [number, string, string]> = [
@@ -44,13 +46,12 @@ const ALIASES: Record<string, number> = {
   SIGPOLL: 29,
   SIGCLD: 17,
   SIGUNUSED: 31,
-  SIGRTMIN: 34,
   SIGRTMAX: 64,
 };
 
 export interface SignalInfo {
   nr: number;
-  /** strace's name: SIGINT, SIGRT_2. */
+  /** strace's name: SIGINT, SIGRTMIN (32), SIGRT_2 (34). */
   name: string;
   /** glibc's name for real-time signals (`SIGRTMIN+0` = 34), else undefined. */
   alias?: string;
@@ -61,7 +62,8 @@ export const SIGNALS: readonly SignalInfo[] = [
   ...STANDARD.map(([nr, name, description]) => ({ nr, name, description })),
   ...Array.from({ length: 33 }, (_, i) => {
     const nr = 32 + i;
-    const info: SignalInfo = { nr, name: `SIGRT_${i}`, description: `Real-time signal ${nr - 34}` };
+    const name = i === 0 ? 'SIGRTMIN' : `SIGRT_${i}`;
+    const info: SignalInfo = { nr, name, description: `Real-time signal ${nr - 34}` };
     if (nr >= 34) info.alias = nr === 64 ? 'SIGRTMAX' : `SIGRTMIN+${nr - 34}`;
     if (nr < 34) info.description = `Real-time signal reserved by glibc (${nr})`;
     return info;
@@ -80,14 +82,14 @@ export function signalByNr(nr: number): SignalInfo | undefined {
   return BY_NR.get(nr);
 }
 
-/** Accepts `SIGINT`, `INT`, `SIGRTMIN+3`, `SIGRT_5`, `9`. */
+/** Accepts `SIGINT`, `INT`, `SIGRTMIN+3` (glibc's: 37), `SIGRT_5` (strace's: 37), `9`. */
 export function signalByName(name: string): SignalInfo | undefined {
   if (/^\d+$/.test(name)) return BY_NR.get(Number(name));
   const upper = name.toUpperCase();
   return BY_NAME.get(upper) ?? BY_NAME.get(`SIG${upper}`);
 }
 
-/** The name strace prints for a signal number (`SIGINT`, `SIGRT_2`, or the number itself). */
+/** The name strace prints for a signal number (`SIGINT`, `SIGRTMIN`, `SIGRT_2`, or the number itself). */
 export function signalName(nr: number): string {
   return BY_NR.get(nr)?.name ?? String(nr);
 }

@@ -79,7 +79,12 @@ describe('errno and signal names', () => {
   it('names all 64 signals, real-time ones included', () => {
     expect(SIGNALS).toHaveLength(64);
     expect(signalName(9)).toBe('SIGKILL');
+    // strace 6's names: 32 is SIGRTMIN, then SIGRT_1 .. SIGRT_32 (kill -l's SIGRTMIN is glibc's 34).
+    expect(signalName(32)).toBe('SIGRTMIN');
+    expect(signalName(33)).toBe('SIGRT_1');
     expect(signalName(34)).toBe('SIGRT_2');
+    expect(signalName(64)).toBe('SIGRT_32');
+    expect(signalByName('SIGRTMIN+0')?.nr).toBe(34);
     expect(signalByName('SIGRTMIN+1')?.nr).toBe(35);
     expect(signalByName('RTMAX')?.nr).toBe(64);
     expect(signalByName('term')?.nr).toBe(15);

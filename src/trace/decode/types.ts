@@ -37,13 +37,24 @@ export interface ArgCtx {
 export interface ArgType {
   /** The packed capture spec for the engine (kind | ref << 8 | size << 16); none when absent. */
   capture?: (param: number | undefined) => number;
-  /** Rendered at exit: an unfinished line stops before the first output argument. */
-  output?: boolean;
+  /**
+   * Rendered at exit: an unfinished line stops before the first output argument. A function
+   * when that depends on the call (clone3 has an exit half only with CLONE_PIDFD or
+   * CLONE_PARENT_SETTID in its struct): it sees the raw arguments and the entry captures.
+   */
+  output?: boolean | ((call: { raw: bigint[]; captures: Capture[] }) => boolean);
   /**
    * Memory-backed: NULL prints as NULL and, without a capture (fault, not returned yet), the
    * address is printed: never a guessed decode.
    */
   memory?: boolean;
+  /**
+   * What strace prints before this argument instead of `, ` (clone3's ` => {pidfd=[3]}`), and
+   * whether that separator belongs to the exit half of a split line: clone's `, child_tidptr=`
+   * is printed at exit (`clone(..., flags=X <unfinished ...>` then `<... clone resumed>, child_tidptr=`),
+   * while read's `, ` is printed at entry (`read(3,  <unfinished ...>`).
+   */
+  separator?: { text: string; atExit: boolean };
   render(a: ArgCtx): string;
   /**
    * With -y, a capture of the paths behind the fds this argument holds in memory (pipe's new fds,

@@ -18,7 +18,6 @@ export const FLAG_TYPES: Record<string, ArgType> = {
   atflags: { render: (a) => renderFlagsDflt(n(a.v & 0xffffffffn), F.AT_FLAGS, 'AT_???') },
   whence: { render: (a) => F.renderEnum(n(a.v), F.SEEK_WHENCE) },
   accessmode: { render: (a) => renderFlagsDflt(n(a.v & 0xffffffffn), F.ACCESS_MODES, '?_OK', 'F_OK') },
-  rlimit_res: { render: (a) => F.renderEnum(n(a.v), F.RLIMITS) },
   archprctl: { render: (a) => F.renderEnum(n(a.v), F.ARCH_PRCTL, hex(a.v)) },
   madvise: { render: (a) => renderEnumDflt(n(a.v & 0xffffffffn), F.MADVISE, 'MADV_???') },
 };

@@ -13,13 +13,18 @@ import { MSGHDR_TYPES } from './msghdr.js';
 import { MEMORY_RET, MEMORY_TYPES } from './memory.js';
 import { MOUNT_TYPES } from './mount.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
-import { PROCESS_TYPES } from './process.js';
+import { CRED_TYPES } from './cred.js';
+import { PRCTL_RET, PRCTL_TYPES } from './prctl.js';
+import { PROCESS_RET, PROCESS_TYPES } from './process.js';
+import { RANDOM_TYPES } from './random.js';
+import { RESOURCE_RET, RESOURCE_TYPES } from './resource.js';
 import { SCALAR_RET, SCALAR_TYPES } from './scalar.js';
-import { SIGNAL_TYPES } from './signal.js';
+import { SIGNAL_RET, SIGNAL_TYPES } from './signal.js';
 import { SOCKET_TYPES } from './socket.js';
 import { SOCKOPT_TYPES } from './sockopt.js';
 import { STAT_TYPES } from './stat.js';
-import { TIME_TYPES } from './time.js';
+import { SYSTEM_TYPES } from './system.js';
+import { TIME_RET, TIME_TYPES } from './time.js';
 import { UTIME_TYPES } from './utime.js';
 import { XATTR_TYPES } from './xattr.js';
 
@@ -58,6 +63,11 @@ export const ARG_TYPES = merge<ArgType>(
   FDFLAG_TYPES,
   FDIO_TYPES,
   IO_URING_TYPES,
+  RESOURCE_TYPES,
+  CRED_TYPES,
+  PRCTL_TYPES,
+  RANDOM_TYPES,
+  SYSTEM_TYPES,
 );
 
 export const RET_TYPES = merge<RetPrinter>(
@@ -68,4 +78,9 @@ export const RET_TYPES = merge<RetPrinter>(
   FCNTL_RET,
   POLL_RET,
   MEMORY_RET,
+  SIGNAL_RET,
+  TIME_RET,
+  PROCESS_RET,
+  RESOURCE_RET,
+  PRCTL_RET,
 );

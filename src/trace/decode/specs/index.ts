@@ -1,5 +1,6 @@
 /** Every syscall spec, merged from the family files. A name in two families is a bug. */
 import type { Spec } from '../types.js';
+import { CRED_SPECS } from './cred.js';
 import { FD_SPECS } from './fd.js';
 import { FILE_SPECS } from './file.js';
 import { IO_SPECS } from './io.js';
@@ -30,4 +31,5 @@ export const SPECS = merge(
   IO_SPECS,
   FD_SPECS,
   IPC_SPECS,
+  CRED_SPECS,
 );

@@ -13,7 +13,8 @@
         "native/bench/net.c",
         "native/ptrace/tracer.c",
         "native/ptrace/ptrace_addon.cc",
-        "native/proc/pread_many.cc"
+        "native/proc/pread_many.cc",
+        "native/ebpf/ringdrain.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
@@ -36,6 +37,13 @@
       "defines": ["_GNU_SOURCE"],
       "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"],
       "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "oslens-gate",
+      "type": "executable",
+      "sources": ["native/ebpf/gate.c"],
+      "defines": ["_GNU_SOURCE"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"]
     },
     {
       "target_name": "oslens-runwait",

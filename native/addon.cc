@@ -14,6 +14,7 @@ extern "C" {
 
 Napi::Object InitPtrace(Napi::Env env, Napi::Object exports);
 Napi::Object InitProcRead(Napi::Env env, Napi::Object exports);
+Napi::Object InitRingDrain(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -149,6 +150,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports["cancelBench"] = Napi::Function::New(env, CancelBench);
   InitPtrace(env, exports);
   InitProcRead(env, exports);
+  InitRingDrain(env, exports);
   return exports;
 }
 

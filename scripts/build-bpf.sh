@@ -2,7 +2,8 @@
 # Rebuilds the committed BPF objects native/bpf/*.bpf.o from native/bpf/*.bpf.c (CO-RE).
 # Needs clang and libbpf-dev (apt-get install clang libbpf-dev); installing oslens does not:
 # the objects are committed, as cilium/ebpf's bpf2go does. `--vmlinux` also regenerates
-# native/bpf/vmlinux.h from this kernel's BTF (needs bpftool).
+# native/bpf/vmlinux.h from this kernel's BTF (needs bpftool). `--check` builds into a temp dir
+# and fails if a committed object differs from what its source builds to.
 set -euo pipefail
 cd "$(dirname "$0")/../native/bpf"
 if [ "${1:-}" = "--vmlinux" ]; then
@@ -10,10 +11,21 @@ if [ "${1:-}" = "--vmlinux" ]; then
 fi
 command -v clang >/dev/null || { echo "build:bpf: clang is missing (apt-get install clang libbpf-dev)" >&2; exit 1; }
 [ -e /usr/include/bpf/bpf_helpers.h ] || { echo "build:bpf: libbpf headers are missing (apt-get install libbpf-dev)" >&2; exit 1; }
+out=.
+if [ "${1:-}" = "--check" ]; then
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
+stale=0
 for src in *.bpf.c; do
   obj="${src%.c}.o"
-  clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I. -c "$src" -o "$obj"
+  clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I. -c "$src" -o "$out/$obj"
   # Debug info paths would make the object differ per checkout: strip DWARF, keep BTF.
-  llvm-strip -g "$obj" 2>/dev/null || true
-  echo "build:bpf: $obj"
+  llvm-strip -g "$out/$obj" 2>/dev/null || true
+  if [ "$out" != . ]; then
+    if cmp -s "$out/$obj" "$obj"; then echo "build:bpf: $obj matches $src"; else echo "build:bpf: $obj is stale (rebuild with npm run build:bpf)" >&2; stale=1; fi
+  else
+    echo "build:bpf: $obj"
+  fi
 done
+exit $stale

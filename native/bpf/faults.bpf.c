@@ -11,6 +11,8 @@
 #define KIND_UNKNOWN 4
 #define USER_LIMIT 0x0000800000000000ULL
 
+/* A region is known by its mapping identity, not where it happens to start today: a stack
+ * grows down (its start moves), so it is keyed by mm->start_stack; others by vm_start. */
 struct region_key {
 	__u32 tgid;
 	__u32 pad;
@@ -45,6 +47,27 @@ struct {
 	__type(value, struct proc_val);
 } procs SEC(".maps");
 
+/* Faults counted in a process's total but in no region row: the regions table was full. And
+ * faults of processes the process table had no room for. Never silent. */
+struct unkept_stat {
+	__u64 region_faults;
+	__u64 process_faults;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct unkept_stat);
+} unkept SEC(".maps");
+
+/* Processes that exited (their tgid): user space moves their rows out of the tables, which
+ * then hold live processes only, however many come and go. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} exited SEC(".maps");
+
 /* maj_flt of each thread at its previous fault. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -78,6 +101,7 @@ static long vma_found(struct task_struct *task, struct vm_area_struct *vma, stru
 		bpf_probe_read_kernel_str(c->val->name, NAME_LEN, BPF_CORE_READ(f, f_path.dentry, d_name.name));
 	} else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack) {
 		c->val->kind = KIND_STACK;
+		c->start = mm->start_stack;
 	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
 		c->val->kind = KIND_HEAP;
 	} else {
@@ -116,8 +140,12 @@ static __always_inline void on_fault(unsigned long address)
 		bpf_get_current_comm(&fresh.comm, sizeof(fresh.comm));
 		bpf_map_update_elem(&procs, &tgid, &fresh, BPF_NOEXIST);
 		p = bpf_map_lookup_elem(&procs, &tgid);
-		if (!p)
+		if (!p) {
+			struct unkept_stat *u = bpf_map_lookup_elem(&unkept, &zero);
+			if (u)
+				u->process_faults++;
 			return;
+		}
 	}
 	__sync_fetch_and_add(&p->faults, 1);
 	account_major(t, tgid, p);
@@ -130,11 +158,19 @@ static __always_inline void on_fault(unsigned long address)
 	val->kind = KIND_UNKNOWN;
 	val->end = 0;
 	val->faults = 0;
-	/* Fails (no VMA: a wild pointer, or the mmap lock is busy): counted under "unknown". */
+	/* Fails (no VMA: a wild pointer, or the mmap lock is busy): counted under "unknown". A
+	 * growing stack faults below its VMA (the fault handler extends it): that is the stack. */
 	if (bpf_find_vma(t, address, vma_found, &c, 0) != 0) {
-		c.start = 0;
-		val->kind = KIND_UNKNOWN;
+		__u64 top = BPF_CORE_READ(t, mm, start_stack);
+		__u64 limit = BPF_CORE_READ(t, signal, rlim[3].rlim_cur); /* RLIMIT_STACK */
 		val->name[0] = 0;
+		if (address < top && top - address <= limit) {
+			c.start = top;
+			val->kind = KIND_STACK;
+		} else {
+			c.start = 0;
+			val->kind = KIND_UNKNOWN;
+		}
 	}
 	key.start = c.start;
 	rv = bpf_map_lookup_elem(&regions, &key);
@@ -143,7 +179,16 @@ static __always_inline void on_fault(unsigned long address)
 		return;
 	}
 	val->faults = 1;
-	bpf_map_update_elem(&regions, &key, val, BPF_NOEXIST);
+	if (bpf_map_update_elem(&regions, &key, val, BPF_NOEXIST) != 0) {
+		rv = bpf_map_lookup_elem(&regions, &key); /* another CPU added it meanwhile */
+		if (rv) {
+			__sync_fetch_and_add(&rv->faults, 1);
+		} else {
+			struct unkept_stat *u = bpf_map_lookup_elem(&unkept, &zero);
+			if (u)
+				u->region_faults++;
+		}
+	}
 }
 
 SEC("tp_btf/page_fault_user")
@@ -165,10 +210,18 @@ int BPF_PROG(faults_kernel, unsigned long address, struct pt_regs *regs, unsigne
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(faults_exit, struct task_struct *t)
 {
-	__u32 tgid = t->tgid;
+	__u32 tgid = t->tgid, *e;
 	struct proc_val *p = bpf_map_lookup_elem(&procs, &tgid);
-	if (p)
-		account_major(t, tgid, p);
+	if (!p)
+		return 0;
+	account_major(t, tgid, p);
+	if (t->signal->live.counter > 0)
+		return 0; /* not the last thread */
+	e = bpf_ringbuf_reserve(&exited, sizeof(*e), 0);
+	if (!e)
+		return 0; /* its rows stay in the tables: still counted, only not moved */
+	*e = tgid;
+	bpf_ringbuf_submit(e, wakeup_flags(&exited));
 	return 0;
 }
 

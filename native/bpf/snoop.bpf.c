@@ -1,6 +1,7 @@
 /* snoop: one event per open, exec, exit, connect or signal (opensnoop, execsnoop, exitsnoop,
  * tcpconnect, killsnoop), sent to user space through a ring buffer. cfg.flags selects the
- * types; user space loads only the programs a run needs. */
+ * types; user space loads only the programs a run needs. An event the ring has no room for is
+ * counted (`lost`, common.h), never dropped unsaid. */
 #include "common.h"
 
 #define EV_OPEN 1
@@ -50,13 +51,14 @@ struct exit_event {
 	__u64 runtime_ns;
 };
 
+#define SOCKADDR_LEN 112 /* struct sockaddr_un (110) rounded up: the largest decoded */
+
 struct connect_event {
 	struct hdr h;
 	__s64 ret;
-	__u16 family;
-	__u16 port; /* network order */
+	__u32 addrlen; /* bytes of sa the call gave (at most SOCKADDR_LEN were read) */
 	__u32 pad;
-	__u8 addr[16];
+	__u8 sa[SOCKADDR_LEN]; /* the sockaddr as passed: user space decodes inet, inet6, unix */
 };
 
 struct signal_event {
@@ -68,10 +70,24 @@ struct signal_event {
 	char target_comm[TASK_COMM_LEN];
 };
 
+/* Sized by user space (--buffer); this is the default. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, 16 << 20);
 } events SEC(".maps");
+
+static __always_inline void *reserve(__u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+	if (!e)
+		count_lost();
+	return e;
+}
+
+static __always_inline void submit(void *e)
+{
+	bpf_ringbuf_submit(e, wakeup_flags(&events));
+}
 
 /* The syscall in flight (open/connect) of each thread, from entry to exit. */
 struct inflight {
@@ -145,25 +161,22 @@ int BPF_PROG(snoop_sys_exit, struct pt_regs *regs, long ret)
 	nr = f->nr;
 	f->nr = 0;
 	if (nr == NR_CONNECT) {
-		struct connect_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		struct sockaddr_in6 sa = {};
+		struct connect_event *e = reserve(sizeof(*e));
+		__u32 n = f->arg > SOCKADDR_LEN ? SOCKADDR_LEN : f->arg;
 		if (!e)
 			return 0;
 		fill_hdr(&e->h, EV_CONNECT);
 		e->ret = ret;
-		bpf_probe_read_user(&sa, f->arg < sizeof(sa) ? (f->arg & 31) : sizeof(sa), (void *)f->ptr);
-		e->family = sa.sin6_family;
-		e->port = sa.sin6_port;
+		e->addrlen = f->arg;
 		e->pad = 0;
-		if (sa.sin6_family == 2 /* AF_INET */)
-			__builtin_memcpy(e->addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
-		else
-			__builtin_memcpy(e->addr, &sa.sin6_addr, 16);
-		bpf_ringbuf_submit(e, 0);
+		__builtin_memset(e->sa, 0, sizeof(e->sa));
+		if (bpf_probe_read_user(e->sa, n & 127, (void *)f->ptr) < 0)
+			e->addrlen = 0;
+		submit(e);
 		return 0;
 	}
 	{
-		struct open_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		struct open_event *e = reserve(sizeof(*e));
 		if (!e)
 			return 0;
 		fill_hdr(&e->h, EV_OPEN);
@@ -179,7 +192,7 @@ int BPF_PROG(snoop_sys_exit, struct pt_regs *regs, long ret)
 		/* Read at exit: the kernel has faulted the path's page in by now. */
 		if (bpf_probe_read_user_str(e->path, sizeof(e->path), (void *)f->ptr) < 0)
 			e->path[0] = 0;
-		bpf_ringbuf_submit(e, 0);
+		submit(e);
 	}
 	return 0;
 }
@@ -192,7 +205,7 @@ int BPF_PROG(snoop_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 
 	if (!traced_current())
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->h, EV_EXEC);
@@ -206,7 +219,7 @@ int BPF_PROG(snoop_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	if (bpf_probe_read_user(e->args, len, (void *)start) < 0)
 		len = 0;
 	e->args_len = len;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -221,7 +234,7 @@ int BPF_PROG(snoop_exit, struct task_struct *p)
 		return 0;
 	if (!traced_current())
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->h, EV_EXIT);
@@ -229,7 +242,7 @@ int BPF_PROG(snoop_exit, struct task_struct *p)
 	e->code = (code >> 8) & 0xff;
 	e->sig = code & 0x7f;
 	e->runtime_ns = bpf_ktime_get_ns() - p->group_leader->start_time;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -238,17 +251,20 @@ int BPF_PROG(snoop_signal, int sig, struct kernel_siginfo *info, struct task_str
 {
 	struct signal_event *e;
 
+	/* oslens's own signals (to the `-- CMD` it runs) are not the command's events. */
+	if ((bpf_get_current_pid_tgid() >> 32) == cfg.self_tgid)
+		return 0;
 	if (!traced_current() && !traced_task(task))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->h, EV_SIGNAL);
 	e->sig = sig;
 	e->target_pid = task->tgid;
-	e->result = result;
+	e->result = result; /* TRACE_SIGNAL_*: delivered, ignored, already pending, ... */
 	e->pad = 0;
 	bpf_probe_read_kernel_str(e->target_comm, sizeof(e->target_comm), task->comm);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }

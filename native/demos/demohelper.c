@@ -10,6 +10,10 @@
  *   random N           getrandom(2) vs read(2) of /dev/random and /dev/urandom, ns per call
  *   scan read|mmap FILE cold|warm   sum a file sequentially, with time and faults
  *   spin MS            wait for a stdin line, then busy-loop MS ms recording the longest gap
+ *   vfork-hold N SECS  N processes blocked in vfork (state D, counted in the load average),
+ *                      each child paused until SECS pass (alarm) or it is killed
+ *   sigterm HOW SECS   a process that survives SIGTERM: ignore | block | handle | dstate
+ *   hog MIB            wait for a stdin line, then touch MIB MiB, 1 MiB at a time
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +28,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -262,6 +267,81 @@ static int mode_spin(long ms) {
   return 0;
 }
 
+/* ---- vfork-hold ---- */
+/*
+ * A vfork parent sleeps in TASK_KILLABLE (shown as D, counted in the load average) until its
+ * child execs or exits. The child only pauses: raw syscalls, nothing that touches the shared
+ * stack, and an alarm bounds it even if nobody cleans up. SIGKILL to either ends both.
+ */
+static void vfork_block(long secs) {
+  pid_t c = vfork();
+  if (c == 0) {
+    syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    syscall(SYS_alarm, (unsigned)secs);
+    for (;;) syscall(SYS_pause);
+  }
+}
+
+static int mode_vfork_hold(long n, long secs) {
+  for (long i = 0; i < n; i++) {
+    pid_t h = fork();
+    if (h < 0) return die("fork");
+    if (h == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      vfork_block(secs);
+      _exit(0);
+    }
+    printf("holder=%d\n", (int)h);
+  }
+  printf("ready=1\n");
+  while (wait(NULL) > 0) {
+  }
+  return 0;
+}
+
+/* ---- sigterm ---- */
+static volatile sig_atomic_t caught;
+static void on_term(int sig) {
+  (void)sig;
+  caught++;
+}
+
+static int mode_sigterm(const char *how, long secs) {
+  alarm((unsigned)secs); /* never outlives the demo by much */
+  if (!strcmp(how, "ignore")) signal(SIGTERM, SIG_IGN);
+  else if (!strcmp(how, "block")) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+  } else if (!strcmp(how, "handle") || !strcmp(how, "dstate")) {
+    struct sigaction sa = {0};
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+  } else return die("sigterm: unknown HOW");
+  printf("ready=1\n");
+  /* dstate: the handler cannot run while the vfork wait holds the task in D; SIGKILL can. */
+  if (!strcmp(how, "dstate")) vfork_block(secs);
+  for (;;) {
+    pause();
+    if (caught) printf("caught=%d\n", (int)caught);
+  }
+}
+
+/* ---- hog ---- */
+static int mode_hog(long mib) {
+  char line[16];
+  printf("ready=1\n");
+  if (!fgets(line, sizeof line, stdin)) return 0;
+  for (long i = 1; i <= mib; i++) {
+    char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return die("mmap");
+    memset(p, (int)i, 1 << 20);
+    printf("touched=%ld\n", i);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   struct rlimit nocore = {0, 0};
@@ -276,7 +356,11 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "random") && n > 0) return mode_random(n);
   if (!strcmp(mode, "scan") && argc == 5) return mode_scan(argv[2], argv[3], argv[4]);
   if (!strcmp(mode, "spin") && n > 0) return mode_spin(n);
+  if (!strcmp(mode, "vfork-hold") && n > 0 && argc == 4) return mode_vfork_hold(n, strtol(argv[3], NULL, 10));
+  if (!strcmp(mode, "sigterm") && argc == 4) return mode_sigterm(argv[2], strtol(argv[3], NULL, 10));
+  if (!strcmp(mode, "hog") && n > 0) return mode_hog(n);
   fprintf(stderr, "usage: oslens-demohelper cow MIB | threads N | crash-thread | crash-child | random N |\n"
-                  "       scan read|mmap FILE cold|warm | spin MS\n");
+                  "       scan read|mmap FILE cold|warm | spin MS | vfork-hold N SECS |\n"
+                  "       sigterm ignore|block|handle|dstate SECS | hog MIB\n");
   return 2;
 }

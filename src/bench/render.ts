@@ -45,37 +45,60 @@ function spreadText(r: BenchResult): string {
   return `${formatNs(r.p10)}–${formatNs(r.p90)}`;
 }
 
-export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): string {
+/**
+ * The table. `width` (the terminal's columns) drops the bar column when the full table would not
+ * fit, and wraps the prose lines, so a narrow terminal still shows every figure and verdict.
+ */
+export function renderTable(run: BenchRun, opts: { color?: boolean; width?: number } = {}): string {
   const lines: string[] = [];
   const h = run.host;
   const kib = (b: number) => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b / 1024} KiB`);
+  const proseWidth = Math.min(100, Math.max(40, (opts.width ?? 200) - 2));
+  const bars = opts.width === undefined || opts.width >= 100 + BAR_WIDTH;
+  // Below 100 columns each row takes two lines: the figures, then the reference and verdict.
+  const twoLine = opts.width !== undefined && opts.width < 100;
   lines.push(
-    `oslens bench on ${h.hostname}: ${h.cpuModel}, ${h.cores} cores, Linux ${h.kernel}, ` +
-      `L1d ${kib(h.cache.l1dBytes)} / L2 ${kib(h.cache.l2Bytes)} / LLC ${kib(h.cache.llcBytes)}` +
-      `${h.cache.source === 'default' ? ' (defaults: no sysfs cache info)' : ''}`,
+    ...wrap(
+      `oslens bench on ${h.hostname}: ${h.cpuModel}, ${h.cores} cores, Linux ${h.kernel}, ` +
+        `L1d ${kib(h.cache.l1dBytes)} / L2 ${kib(h.cache.l2Bytes)} / LLC ${kib(h.cache.llcBytes)}` +
+        `${h.cache.source === 'default' ? ' (defaults: no sysfs cache info)' : ''}`,
+      opts.width === undefined ? 1000 : proseWidth,
+    ),
   );
   lines.push(
-    `median of ${run.options.batches} batches per benchmark${run.options.quick ? ' (--quick)' : ''}; p10–p90 shows the spread; bar: log scale, 1 cell = ×${Math.round(10 ** (1 / BAR_PER_DECADE) * 10) / 10}`,
+    ...wrap(
+      `median of ${run.options.batches} batches per benchmark${run.options.quick ? ' (--quick)' : ''}; p10–p90 shows the spread` +
+        (bars ? `; bar: log scale, 1 cell = ×${Math.round(10 ** (1 / BAR_PER_DECADE) * 10) / 10}` : ''),
+      opts.width === undefined ? 1000 : proseWidth,
+    ),
   );
-  const header =
-    pad('benchmark', 30) +
-    padStart('measured', 10) +
-    '  ' +
-    pad('p10–p90', 20) +
-    pad('reference', 16) +
-    pad('verdict', 22) +
-    'bar';
+  const header = twoLine
+    ? pad('benchmark', 24) + padStart('measured', 10) + '  p10–p90\n' + pad('', 6) + 'reference: verdict'
+    : pad('benchmark', 30) +
+      padStart('measured', 10) +
+      '  ' +
+      pad('p10–p90', 20) +
+      pad('reference', 16) +
+      (bars ? pad('verdict', 22) + 'bar' : 'verdict');
   const scale = pad('', header.length - 'bar'.length) + axisLabels(BAR_WIDTH);
-  lines.push('', header, scale);
+  lines.push('', header);
+  if (bars) lines.push(scale);
   const dim = (s: string) => (opts.color ? `\x1b[2m${s}\x1b[0m` : s);
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[0m` : s);
   const models: ModelId[] = [];
   for (const r of run.results) if (!models.includes(r.model)) models.push(r.model);
   for (const model of models) {
     const m = findModel(model);
-    lines.push('', bold(`${m.title}`) + dim(` — ${m.summary}`));
+    if (opts.width === undefined) lines.push('', bold(`${m.title}`) + dim(` — ${m.summary}`));
+    else lines.push('', ...wrap(`${m.title} — ${m.summary}`, proseWidth).map((l, i) => (i === 0 ? bold(l) : dim(l))));
     for (const r of run.results.filter((x) => x.model === model)) {
       const bar = r.nsPerOp !== null ? logBar(r.nsPerOp) : '';
+      if (twoLine) {
+        lines.push(`  ${pad(r.id, 22)}${padStart(measuredText(r), 10)}  ${spreadText(r)}`.trimEnd());
+        lines.push(`      ${referenceText(r)}: ${describeVerdict(r.verdict)}`);
+        if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
+        continue;
+      }
       lines.push(
         '  ' +
           pad(r.id, 28) +
@@ -83,8 +106,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): stri
           '  ' +
           pad(spreadText(r), 20) +
           pad(referenceText(r), 16) +
-          pad(describeVerdict(r.verdict), 22) +
-          pad(bar, BAR_WIDTH),
+          (bars ? pad(describeVerdict(r.verdict), 22) + pad(bar, BAR_WIDTH) : describeVerdict(r.verdict)),
       );
       if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
     }
@@ -93,14 +115,16 @@ export function renderTable(run: BenchRun, opts: { color?: boolean } = {}): stri
     lines.push('', bold('Ratios'));
     for (const q of run.ratios) {
       const ref = q.reference === null ? 'no seed figure' : `seed: ~${q.reference.toLocaleString('en-US')}×`;
-      lines.push(
-        `  ${pad(q.title, 46)} ${pad(`${q.numerator} / ${q.denominator}`, 30)} ${padStart(formatFactor(q.measured), 9)}   (${ref})`,
-      );
+      const pair = `${q.numerator} / ${q.denominator}`;
+      if (bars)
+        lines.push(`  ${pad(q.title, 46)} ${pad(pair, 30)} ${padStart(formatFactor(q.measured), 9)}   (${ref})`);
+      else lines.push(`  ${q.title}`, `    ${pad(pair, 40)} ${padStart(formatFactor(q.measured), 9)}   (${ref})`);
     }
   }
   if (run.notes.length > 0) {
     lines.push('', bold('Where this machine and the folklore disagree'));
-    for (const n of run.notes) lines.push(...wrap(n, 100).map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)));
+    for (const n of run.notes)
+      lines.push(...wrap(n, proseWidth - 4).map((l, i) => (i === 0 ? `  - ${l}` : `    ${l}`)));
   }
   return lines.join('\n') + '\n';
 }

@@ -110,7 +110,8 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   } else {
     const pair = renderPair(run, 'write-devnull', 'counter-inc');
     if (pair && selected.length <= 3) process.stdout.write(pair + '\n');
-    process.stdout.write(renderTable(run, { color: Boolean(process.stdout.isTTY) }));
+    const columns = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS) || undefined;
+    process.stdout.write(renderTable(run, { color: Boolean(process.stdout.isTTY), width: columns }));
     if (other && flags.compare) process.stdout.write('\n' + renderComparison(run, other, flags.compare));
   }
 }

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { explain, type Explanation } from '../lessons/explain.js';
 import { findLatencyRow, findModel } from '../lessons/load.js';
-import { wrap } from '../lessons/text.js';
+import { terminalWidth, wrap } from '../lessons/text.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
 function render(e: Explanation): string {
   const model = findModel(e.model);
-  const out = [`${e.name}: ${e.heading}`, wrap(e.text, 96, '  ')];
+  const out = [`${e.name}: ${e.heading}`, wrap(e.text, terminalWidth(), '  ')];
   out.push(`  model:   ${model.id} (${model.number}. ${model.title}); oslens learn ${model.id}`);
   if (e.file) out.push(`  file:    ${e.file}`);
   if (e.latencyRow) {

@@ -1,16 +1,17 @@
 /** `oslens faults`: page faults per process (minor/major) and per memory region, from eBPF. */
 import type { Command } from 'commander';
-import { Faults, type FaultProcess } from '../ebpf/faults.js';
+import { Faults, type FaultsSnapshot } from '../ebpf/faults.js';
 import {
   addTargetOptions,
   endTarget,
+  exitStatus,
   openFor,
   resolveTarget,
   runSession,
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { printVerboseLog } from './ebpf-common.js';
+import { runEbpfCommand } from './ebpf-common.js';
 
 interface FaultsFlags extends TargetFlags {
   top: string;
@@ -31,37 +32,48 @@ export function register(program: Command): void {
       '\nExamples:\n  oslens faults --duration 5\n  oslens faults -p 1234 --interval 1\n  oslens faults --json -- sort /usr/share/dict/words',
     )
     .action(async (command: string[], flags: FaultsFlags) => {
-      await printVerboseLog(flags, 'faults', () => faultsCommand(command, flags));
+      await runEbpfCommand(flags, 'faults', () => faultsCommand(command, flags));
     });
 }
 
-async function faultsCommand(command: string[], flags: FaultsFlags): Promise<void> {
+async function faultsCommand(command: string[], flags: FaultsFlags): Promise<number> {
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const faults = openFor(target, () => new Faults(target.filter));
   try {
     if (!flags.json) process.stderr.write(`faults: page faults of ${target.describe}; Ctrl-C to stop\n`);
-    const emit = (procs: FaultProcess[]) => {
-      if (flags.json) process.stdout.write(`${JSON.stringify(toJson(procs))}\n`);
-      else process.stdout.write(render(procs, Number(flags.top), Number(flags.regions)));
+    const emit = (snap: FaultsSnapshot) => {
+      if (flags.json) process.stdout.write(`${JSON.stringify(toJson(snap))}\n`);
+      else process.stdout.write(render(snap, Number(flags.top), Number(flags.regions)));
+    };
+    // An interval shows the processes that faulted in it (totals still cumulative): its output
+    // stays as small as what happened, however many processes came and went before.
+    let last = new Map<number, number>();
+    const active = (snap: FaultsSnapshot): FaultsSnapshot => {
+      const now = new Map(snap.processes.map((p) => [p.pid, p.faults]));
+      const out = { ...snap, processes: snap.processes.filter((p) => last.get(p.pid) !== p.faults) };
+      last = now;
+      return out;
     };
     const why = await runSession(faults.session, target, {
       duration,
       interval,
-      onInterval: () => emit(faults.snapshot()),
+      onInterval: () => emit(active(faults.snapshot())),
     });
-    const final = faults.snapshot();
     endTarget(target, why);
-    emit(final);
+    await faults.flush();
+    emit(faults.snapshot());
+    return exitStatus(target, why);
   } finally {
     faults.close();
   }
 }
 
 /** The documented JSON shape (README); totals are cumulative since the start. */
-function toJson(procs: FaultProcess[]) {
+function toJson({ processes, unkept }: FaultsSnapshot) {
   return {
-    processes: procs.map((p) => ({
+    unkept,
+    processes: processes.map((p) => ({
       pid: p.pid,
       comm: p.comm,
       minor: p.minor,
@@ -71,7 +83,7 @@ function toJson(procs: FaultProcess[]) {
   };
 }
 
-function render(procs: FaultProcess[], top: number, regions: number): string {
+function render({ processes: procs, unkept }: FaultsSnapshot, top: number, regions: number): string {
   const lines = [`[${new Date().toTimeString().slice(0, 8)}]  (cumulative)`];
   lines.push(
     `${'PID'.padStart(8)}  ${'COMM'.padEnd(16)} ${'FAULTS'.padStart(10)} ${'MINOR'.padStart(10)} ${'MAJOR'.padStart(8)}`,
@@ -83,6 +95,12 @@ function render(procs: FaultProcess[], top: number, regions: number): string {
     for (const r of p.regions.slice(0, regions)) {
       lines.push(`${''.padStart(10)}${String(r.faults).padStart(10)}  ${r.kind.padEnd(6)} ${r.path}`);
     }
+  }
+  if (unkept.regionFaults > 0 || unkept.processFaults > 0) {
+    lines.push(`(not kept: ${unkept.regionFaults} faults in no region row, ${unkept.processFaults} in no process row)`);
+  }
+  if (unkept.foldedProcesses > 0) {
+    lines.push(`(${unkept.foldedProcesses} exited processes with ${unkept.foldedFaults} faults folded: fewest faults)`);
   }
   return `${lines.join('\n')}\n\n`;
 }

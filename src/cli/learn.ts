@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadMistakes, loadPaths, loadQuiz, type Step } from '../lessons/content.js';
 import { loadLatencyTable, loadModels } from '../lessons/load.js';
 import { findLesson, lessonNames, runStep, stopLessonProcess, type Lesson, type StepOutput } from '../lessons/steps.js';
-import { closestMatches, markdownToText, wrap } from '../lessons/text.js';
+import { closestMatches, markdownToText, reflow, terminalWidth, wrap } from '../lessons/text.js';
+import { fitLines, stepNotice } from '../lessons/notice.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { loadSavedBench, measuredNs } from '../bench/saved.js';
 import { formatNs } from '../bench/compare.js';
@@ -17,10 +18,9 @@ interface LearnFlags {
 const MAX_LINES = 40;
 
 function indentBlock(text: string, prefix: string): string {
-  const lines = text.split('\n');
-  const shown =
-    lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `... (${lines.length - MAX_LINES} more lines)`] : lines;
-  return shown.map((l) => prefix + l).join('\n');
+  return fitLines(text, MAX_LINES)
+    .map((l) => prefix + l)
+    .join('\n');
 }
 
 function renderList(): string {
@@ -42,11 +42,12 @@ function header(lesson: Lesson): string[] {
       : lesson.kind === 'path'
         ? 'path'
         : `classic mistake ${lesson.mistake.number}`;
-  return [`${lesson.title}  (${kind})`, '='.repeat(lesson.title.length), wrap(lesson.summary, 96), ''];
+  return [`${lesson.title}  (${kind})`, '='.repeat(lesson.title.length), wrap(lesson.summary, terminalWidth()), ''];
 }
 
 function renderStep(i: number, step: Step, result: StepOutput | undefined, ran: boolean): string {
-  const out = [`  ${i + 1}. ${step.title}`, wrap(step.text, 96, '     ')];
+  const width = terminalWidth();
+  const out = [`  ${i + 1}. ${step.title}`, wrap(step.text, width, '     ')];
   if (step.lesson) out.push(`     lesson: oslens learn ${step.lesson}`);
   if (step.mistake) out.push(`     mistake: oslens learn ${step.mistake}`);
   const cmd = result?.shown ?? step.run ?? (step.file ? `cat ${step.file}` : undefined);
@@ -57,7 +58,9 @@ function renderStep(i: number, step: Step, result: StepOutput | undefined, ran: 
       else if (result.output) out.push(indentBlock(result.output, '     | '));
       if (!result.ok && !result.unavailable) out.push('     (the command failed; its output is above)');
     }
-    if (step.notice) out.push(wrap(`Notice: ${step.notice}`, 96, '     '));
+    const n = stepNotice(step, ran && result && !result.unavailable ? result.output : null);
+    if (n.notice) out.push(wrap(`Notice: ${n.notice}`, width, '     '));
+    for (const c of n.claims) out.push(wrap(c.text, width, '       '));
   }
   return out.join('\n');
 }
@@ -140,7 +143,22 @@ export function register(program: Command): void {
             summary: lesson.summary,
             body:
               lesson.kind === 'model' ? lesson.model.body : lesson.kind === 'mistake' ? lesson.mistake.body : undefined,
-            steps: lesson.steps.map((s, i) => ({ ...s, result: results[i] })),
+            steps: lesson.steps.map((s, i) => {
+              const n = stepNotice(s, results[i] && !results[i]!.unavailable ? results[i]!.output : null);
+              return {
+                ...s,
+                result: results[i],
+                claims: n.claims.map((c) => ({
+                  id: s.claims?.[n.claims.indexOf(c)],
+                  source: c.source,
+                  value: c.figure?.value ?? null,
+                  unit: c.figure?.unit ?? null,
+                  range: c.claim.range,
+                  outcome: c.outcome,
+                  text: c.text,
+                })),
+              };
+            }),
           };
           process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
           return;
@@ -148,14 +166,14 @@ export function register(program: Command): void {
         process.stdout.write(`${header(lesson).join('\n')}\n`);
         if (lesson.kind !== 'path') {
           process.stdout.write(
-            `${markdownToText(lesson.kind === 'model' ? lesson.model.body : lesson.mistake.body)}\n\n`,
+            `${reflow(markdownToText(lesson.kind === 'model' ? lesson.model.body : lesson.mistake.body), terminalWidth())}\n\n`,
           );
         }
         process.stdout.write(
           `${lesson.kind === 'path' ? 'Steps' : 'See it live'}${flags.run ? '' : ' (text only: --no-run)'}:\n`,
         );
         for (const [i, s] of lesson.steps.entries()) {
-          const r = flags.run ? await runStep(s, registered) : undefined;
+          const r = flags.run ? await runStep(s, registered, terminalWidth() - 7) : undefined;
           process.stdout.write(`${renderStep(i, s, r, flags.run)}\n\n`);
         }
         const tail = renderTail(lesson);

@@ -5,7 +5,7 @@ import { loadQuiz, type QuizCard } from '../lessons/content.js';
 import { isModelId } from '../lessons/load.js';
 import { MODEL_IDS } from '../lessons/types.js';
 import { runStep, stopLessonProcess } from '../lessons/steps.js';
-import { wrap } from '../lessons/text.js';
+import { terminalWidth, wrap } from '../lessons/text.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
 interface QuizFlags {
@@ -18,7 +18,10 @@ interface QuizFlags {
 function renderList(cards: QuizCard[]): string {
   return cards
     .map((c, i) => {
-      const lines = [`${i + 1}. [${c.model}] ${c.question}`, wrap(c.answer, 96, '   ')];
+      const lines = [
+        wrap(`${i + 1}. [${c.model}] ${c.question}`, terminalWidth(), '   ').replace(/^ {3}/, ''),
+        wrap(c.answer, terminalWidth(), '   '),
+      ];
       if (c.demo) lines.push(`   demo: oslens demo ${c.demo}`);
       if (c.measure) lines.push(`   measure: ${c.measure}`);
       return lines.join('\n');
@@ -46,7 +49,9 @@ async function interactive(cards: QuizCard[], registered: readonly string[]): Pr
   let seen = 0;
   try {
     for (const [i, card] of cards.entries()) {
-      out(`\n\x1b[1mCard ${i + 1} of ${cards.length}\x1b[0m  [${card.model}]\n\n${wrap(card.question, 96, '  ')}\n\n`);
+      out(
+        `\n\x1b[1mCard ${i + 1} of ${cards.length}\x1b[0m  [${card.model}]\n\n${wrap(card.question, terminalWidth(), '  ')}\n\n`,
+      );
       out('  think, then press Enter to reveal (s skip, q quit) ');
       let k = await nextKey();
       while (!['return', 'enter', 'space', 's', 'q'].includes(k)) k = await nextKey();
@@ -54,7 +59,7 @@ async function interactive(cards: QuizCard[], registered: readonly string[]): Pr
       if (k === 'q') break;
       if (k === 's') continue;
       seen++;
-      out(`\n\x1b[32m${wrap(card.answer, 96, '  ')}\x1b[0m\n\n`);
+      out(`\n\x1b[32m${wrap(card.answer, terminalWidth(), '  ')}\x1b[0m\n\n`);
       const live = card.demo ? `oslens demo ${card.demo}` : card.measure;
       for (;;) {
         out(`  did you know it? y/n${live ? `   d: run "${live}"` : ''}   q quit `);

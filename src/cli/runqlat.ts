@@ -4,13 +4,14 @@ import { Runqlat, renderLog2Hist, type Bucket, type RunqHistogram } from '../ebp
 import {
   addTargetOptions,
   endTarget,
+  exitStatus,
   openFor,
   resolveTarget,
   runSession,
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { printVerboseLog } from './ebpf-common.js';
+import { runEbpfCommand } from './ebpf-common.js';
 
 interface RunqlatFlags extends TargetFlags {
   perProcess?: boolean;
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       '\nExamples:\n  oslens runqlat --duration 5\n  oslens runqlat --interval 1 --per-process\n  oslens runqlat --json -- make -j4',
     )
     .action(async (command: string[], flags: RunqlatFlags) => {
-      await printVerboseLog(flags, 'runqlat', () => runqlatCommand(command, flags));
+      await runEbpfCommand(flags, 'runqlat', () => runqlatCommand(command, flags));
     });
 }
 
@@ -45,7 +46,7 @@ function sumBuckets(hists: RunqHistogram[]): Bucket[] {
   return out;
 }
 
-async function runqlatCommand(command: string[], flags: RunqlatFlags): Promise<void> {
+async function runqlatCommand(command: string[], flags: RunqlatFlags): Promise<number> {
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const rq = openFor(target, () => new Runqlat(target.filter, Boolean(flags.perProcess)));
@@ -70,6 +71,7 @@ async function runqlatCommand(command: string[], flags: RunqlatFlags): Promise<v
     const final = rq.snapshot();
     endTarget(target, why);
     emit(final);
+    return exitStatus(target, why);
   } finally {
     rq.close();
   }

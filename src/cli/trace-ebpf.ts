@@ -1,13 +1,15 @@
 /**
  * The `--ebpf` branch of `oslens trace` (src/cli/trace.ts owns the command): the same lines, JSON
- * and -c table, from eBPF instead of ptrace. Lower overhead; the trade-offs: arguments captured at
- * entry only (output buffers are shown as addresses), strings up to 255 bytes.
+ * and -c table, from eBPF instead of ptrace. Lower overhead; the trade-offs are README's table
+ * "trace and trace --ebpf". Records the ring buffer had no room for are counted in kernel and
+ * reported ("trace: lost N events", `lost` in the JSON summary); the tables never miss them.
  */
-import { countEbpf, startEbpfTrace } from '../ebpf/trace.js';
+import { DEFAULT_TRACE_BUFFER, countEbpf, startEbpfTrace } from '../ebpf/trace.js';
 import { requireBpf } from '../ebpf/caps.js';
 import { closeAllSessions } from '../ebpf/loader.js';
+import { installSignalHandlers } from '../ebpf/target.js';
 import { TraceRenderer, renderOptions } from '../trace/render.js';
-import { syscallName } from '../trace/syscalls.js';
+import { parseBufferSize } from './ebpf-common.js';
 import { openTraceOutput } from './trace-output.js';
 
 export interface EbpfTraceFlags {
@@ -20,6 +22,7 @@ export interface EbpfTraceFlags {
   output?: string;
   json?: boolean;
   model?: boolean;
+  buffer?: string;
 }
 
 export async function traceEbpf(
@@ -30,6 +33,7 @@ export async function traceEbpf(
   flags: EbpfTraceFlags,
 ): Promise<number> {
   requireBpf('trace --ebpf');
+  installSignalHandlers();
   try {
     return await run(command, pids, filter, strsize, flags);
   } finally {
@@ -45,40 +49,31 @@ async function run(
   flags: EbpfTraceFlags,
 ): Promise<number> {
   const json = Boolean(flags.json);
+  const buffer = parseBufferSize(flags.buffer, DEFAULT_TRACE_BUFFER);
   const output = await openTraceOutput(flags);
-  const opts = { command, pids, follow: Boolean(flags.follow), filter, strsize, quietChild: json && !flags.output };
+  const opts = {
+    command,
+    pids,
+    follow: Boolean(flags.follow),
+    filter,
+    strsize,
+    quietChild: json && !flags.output,
+    buffer,
+  };
   if (flags.summary && !flags.summaryAndLines) {
     // Counted in kernel: nothing crosses to user space per syscall.
-    const { rows } = await countEbpf(opts);
-    output.summary(rows, Boolean(flags.model));
-  } else {
-    const renderer = new TraceRenderer(renderOptions(flags, json, true));
-    // -C: lines and the table; the table is then counted here from the same records.
-    const counts = new Map<string, { name: string; calls: number; errors: number; seconds: number }>();
-    const entered = new Map<number, bigint>();
-    const handle = await startEbpfTrace(opts, (records) => {
-      for (const r of records) {
-        if (flags.summaryAndLines && r.type === 'enter') entered.set(r.tid, r.timeNs);
-        if (flags.summaryAndLines && r.type === 'exit') {
-          const name = syscallName(r.nr);
-          const row = counts.get(name) ?? { name, calls: 0, errors: 0, seconds: 0 };
-          row.calls++;
-          if (r.ret < 0n && r.ret >= -4095n) row.errors++;
-          row.seconds += Number(r.timeNs - (entered.get(r.tid) ?? r.timeNs)) / 1e9;
-          counts.set(name, row);
-        }
-        output.write(renderer.push(r));
-      }
-    });
-    const onSignal = () => handle.stop();
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
-    await handle.done;
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
-    if (flags.summaryAndLines) {
-      const rows = [...counts.values()].sort((a, b) => b.seconds - a.seconds);
-      output.summary(rows, Boolean(flags.model));
-    }
+    const { rows, status } = await countEbpf(opts);
+    output.summary(rows, Boolean(flags.model), 0);
+    await output.close();
+    return status;
   }
+  const renderer = new TraceRenderer(renderOptions(flags, json, true));
+  const handle = await startEbpfTrace(opts, (records) => {
+    for (const r of records) output.write(renderer.push(r));
+  });
+  // The table (-C, and the JSON summary) is counted in kernel: exact even when records were lost.
+  const { rows, lost, status } = await handle.done;
+  if (flags.summaryAndLines || json) output.summary(rows, Boolean(flags.model), lost);
   await output.close();
-  return 0;
+  return status;
 }

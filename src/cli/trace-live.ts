@@ -35,6 +35,7 @@ export async function traceLive(
   const argv = quiet ? ['sh', '-c', 'exec "$0" "$@" </dev/null >/dev/null 2>&1', ...raw] : raw;
   const title = pids ? `pid ${pids.join(',')}` : command.join(' ');
   let status = -1;
+  let ebpfStatus: number | undefined;
   // q / Ctrl-C ends the trace on purpose: exit 0, not the status of the command we killed.
   let quit = false;
   const start = async (onRecords: Parameters<Parameters<typeof runTraceLive>[0]>[0]): Promise<LiveTracer> => {
@@ -43,10 +44,21 @@ export async function traceLive(
       const { startEbpfTrace } = await import('../ebpf/trace.js');
       requireBpf('trace --ebpf --live');
       const h = await startEbpfTrace(
-        { command, pids, follow: Boolean(flags.follow), filter, strsize, quietChild: quiet },
+        // On the dashboard a "lost N events" line would tear the screen: the total is in the result.
+        { command, pids, follow: Boolean(flags.follow), filter, strsize, quietChild: quiet, quietLoss: dashboard },
         onRecords,
       );
-      return { stop: () => h.stop(), done: h.done };
+      const done = h.done.then((r) => {
+        ebpfStatus = r.status;
+        return r;
+      });
+      return {
+        stop: () => {
+          quit = true;
+          h.stop();
+        },
+        done,
+      };
     }
     const h = startTrace(
       {
@@ -90,7 +102,9 @@ export async function traceLive(
   } finally {
     if (flags.ebpf) (await import('../ebpf/loader.js')).closeAllSessions();
   }
-  if (status < 0 || quit) return 0;
+  if (quit) return 0;
+  if (ebpfStatus !== undefined) return ebpfStatus;
+  if (status < 0) return 0;
   const sig = status & 0x7f;
   return sig === 0 ? (status >> 8) & 0xff : 128 + sig;
 }

@@ -23,8 +23,8 @@ export interface SummaryRow {
 export interface TraceOutput {
   /** Lines (strings) and records (JSON Lines). */
   write(items: (string | TraceRecord)[]): void;
-  /** The -c table, or with --json the summary record. */
-  summary(rows: SummaryRow[], withModel: boolean): void;
+  /** The -c table, or with --json the summary record (with `lost`: records the engine dropped). */
+  summary(rows: SummaryRow[], withModel: boolean, lost?: number): void;
   /** Ends -o FILE and lets stdout drain. */
   close(): Promise<void>;
 }
@@ -47,7 +47,7 @@ export async function openTraceOutput(flags: { output?: string; json?: boolean }
   };
   return {
     write,
-    summary(rows, withModel) {
+    summary(rows, withModel, lost = 0) {
       if (json)
         write([
           {
@@ -57,6 +57,7 @@ export async function openTraceOutput(flags: { output?: string; json?: boolean }
                 ? { name, calls, errors, seconds }
                 : { name, calls, errors, seconds, systemSeconds },
             ),
+            lost,
           },
         ]);
       else out.write(renderSummary(rows, withModel));

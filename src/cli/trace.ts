@@ -29,6 +29,7 @@ interface TraceFlags {
   json?: boolean;
   model?: boolean;
   ebpf?: boolean;
+  buffer?: string;
   live?: boolean;
   delay?: string;
   tui?: boolean;
@@ -76,6 +77,7 @@ export function register(program: Command): void {
     .option('--json', 'JSON Lines: one object per syscall and process event, a summary last')
     .option('--model', "add a column naming each syscall's mental model")
     .option('--ebpf', 'trace with eBPF instead of ptrace (needs root); -c counts in kernel')
+    .option('--buffer <size>', '--ebpf: ring buffer size (e.g. 256M; default 64M)')
     .option('--live', 'live view: the stream in a scrolling log and a per-syscall count/latency table with models')
     .option('-d, --delay <seconds>', 'refresh interval of --live', '1')
     .option('--no-tui', '--live: plain lines even on a terminal')

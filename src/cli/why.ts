@@ -1,4 +1,5 @@
 /** `oslens why PID`: why a process is in its state and what would move it; `--load`: why the load is high. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { onlineCpus } from '../native/libc.js';
 import { readProcessStat, readProcessStatus, readSyscallState, readWchan } from '../proc/process.js';
@@ -37,6 +38,21 @@ function commOf(pid: number): string | undefined {
   }
 }
 
+/** The v1 freezer cgroup of a process when that group is FROZEN (frozen tasks show as D). */
+function frozenCgroup(pid: number): string | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[1]?.split(',').includes('freezer'));
+    const path = line?.split(':').slice(2).join(':');
+    if (!path) return undefined;
+    const state = readFileSync(`/sys/fs/cgroup/freezer${path}/freezer.state`, 'utf8').trim();
+    return state === 'FROZEN' || state === 'FREEZING' ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function whyPid(pid: number, json: boolean): void {
   const stat = readProcessStat(pid);
   const status = readProcessStatus(pid);
@@ -47,6 +63,7 @@ function whyPid(pid: number, json: boolean): void {
     syscall: readField(() => readSyscallState(pid)),
     parentComm: commOf(stat.ppid),
     tracerComm: status.tracerPid ? commOf(status.tracerPid) : undefined,
+    frozenIn: stat.state === 'D' ? frozenCgroup(pid) : undefined,
   });
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -97,8 +114,9 @@ function whyLoad(json: boolean): void {
   const ioText = readSystemText('pressure/io');
   const explanation =
     `The load average counts tasks that are runnable (R: running or waiting for a CPU) plus tasks in ` +
-    `uninterruptible sleep (D: usually waiting for disk or NFS). With ${cpus} CPUs, a load of ${cpus} means full; ` +
-    `a high load with idle CPUs means D tasks: they wait for I/O, not for CPU.`;
+    `uninterruptible sleep (D: waiting for disk or NFS, a lock, a vfork child). With ${cpus} CPUs, a load of ${cpus} means full; ` +
+    `a high load with idle CPUs means D tasks: they wait (their wchan says where), not for CPU. ` +
+    `/proc/stat's procs_blocked counts only tasks waiting for block I/O, so it can be 0 while D tasks make the load.`;
   const doc = {
     loadavg: load,
     cpus,

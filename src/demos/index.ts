@@ -9,6 +9,9 @@ import { mmapVsRead } from './mmap-vs-read.js';
 import { threadCost } from './thread-cost.js';
 import { threadCrash } from './thread-crash.js';
 import { tmpfsRam } from './tmpfs-ram.js';
+import { loadD } from './load-d.js';
+import { oomDemo } from './oom.js';
+import { sigtermDemo } from './sigterm.js';
 import { withCleanup } from './cleanup.js';
 import type { Demo, DemoResult } from './types.js';
 
@@ -23,6 +26,9 @@ export const DEMOS: readonly Demo[] = [
   mmapVsRead,
   tmpfsRam,
   threadCrash,
+  loadD,
+  sigtermDemo,
+  oomDemo,
 ];
 
 export const DEMO_IDS = DEMOS.map((d) => d.id);

@@ -1,5 +1,5 @@
 /** A demo result as text: the claim, the measurements, the verdict beside the claim. */
-import { wrap } from '../lessons/text.js';
+import { terminalWidth, wrap } from '../lessons/text.js';
 import type { Demo, DemoResult } from './types.js';
 
 export function renderDemoList(demos: readonly Demo[]): string {
@@ -13,7 +13,7 @@ export function renderDemoResult(demo: Demo, r: DemoResult): string {
   out.push(`${demo.id}: ${demo.title}`);
   out.push(`  mistake: ${demo.mistake}   models: ${demo.models.join(', ')}`);
   out.push('');
-  out.push(wrap(`Claim: ${r.claim}`, 100, '  '));
+  out.push(wrap(`Claim: ${r.claim}`, terminalWidth(), '  '));
   out.push('');
   if (r.measurements.length > 0) {
     out.push('  Measured on this machine:');
@@ -21,9 +21,15 @@ export function renderDemoResult(demo: Demo, r: DemoResult): string {
     for (const m of r.measurements) out.push(`    ${m.label.padEnd(w)}  ${m.value}${m.unit ? ` ${m.unit}` : ''}`);
     out.push('');
   }
-  if (r.status === 'skipped') out.push(wrap(`Result: SKIPPED - ${r.reason ?? ''}`, 100, '  '));
-  const tag = r.holds === null ? '' : r.holds ? 'HOLDS - ' : 'DID NOT HOLD HERE - ';
-  out.push(wrap(`${r.status === 'skipped' ? '' : 'Result: '}${tag}${r.verdict}`, 100, '  '));
-  for (const n of r.notes) out.push(wrap(`note: ${n}`, 100, '  '));
+  if (r.status === 'skipped') out.push(wrap(`Result: SKIPPED - ${r.reason ?? ''}`, terminalWidth(), '  '));
+  const tag = r.inconclusive
+    ? 'INCONCLUSIVE HERE - '
+    : r.holds === null
+      ? ''
+      : r.holds
+        ? 'HOLDS - '
+        : 'DID NOT HOLD HERE - ';
+  out.push(wrap(`${r.status === 'skipped' ? '' : 'Result: '}${tag}${r.verdict}`, terminalWidth(), '  '));
+  for (const n of r.notes) out.push(wrap(`note: ${n}`, terminalWidth(), '  '));
   return `${out.join('\n')}\n`;
 }

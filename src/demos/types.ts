@@ -15,8 +15,10 @@ export interface DemoResult {
   reason?: string;
   claim: string;
   measurements: Measurement[];
-  /** Whether the measurement bore out the claim (null: nothing to judge, e.g. skipped). */
+  /** Whether the measurement bore out the claim (null: nothing to judge, e.g. skipped, or inconclusive). */
   holds: boolean | null;
+  /** Repeated trials disagreed, or their spread straddles the claim: no verdict here (holds is null). */
+  inconclusive?: boolean;
   /** One or two sentences: what the numbers say. */
   verdict: string;
   notes: string[];

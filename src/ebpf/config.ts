@@ -11,9 +11,11 @@ export interface BpfFilter {
   comm: string;
   /** Tool-specific bits. */
   flags: number;
+  /** trace: bytes of a buffer worth copying in kernel (-s). */
+  strsize?: number;
 }
 
-export const CFG_SIZE = 40;
+export const CFG_SIZE = 48;
 const COMM_LEN = 16;
 
 export function encodeConfig(f: BpfFilter): Buffer {
@@ -26,6 +28,9 @@ export function encodeConfig(f: BpfFilter): Buffer {
     .subarray(0, COMM_LEN - 1)
     .copy(b, 16);
   b.writeUInt32LE(f.flags >>> 0, 32);
+  // oslens itself: a tool does not report what oslens does to the command it runs.
+  b.writeUInt32LE(process.pid, 36);
+  b.writeUInt32LE(Math.min(f.strsize ?? 0, 0xffffffff), 40);
   return b;
 }
 

@@ -7,17 +7,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package.js';
 import { UserError } from '../util/errors.js';
-import {
-  clearLibbpfLog,
-  copyBytes,
-  isNull,
-  lastErrno,
-  libbpf,
-  registerRingBufferCallback,
-  unregisterCallback,
-  viewBytes,
-  type Ptr,
-} from '../native/libbpf.js';
+import { clearLibbpfLog, copyBytes, isNull, lastErrno, libbpf, type Ptr } from '../native/libbpf.js';
+import { loadAddon } from '../native/addon.js';
 import { CFG_SIZE, encodeConfig, type BpfFilter } from './config.js';
 import { requireBpf } from './caps.js';
 
@@ -55,10 +46,31 @@ const errnoName = (e: number) =>
  */
 const LOG_HINT = 'rerun with --verbose for the libbpf and verifier log';
 
+/** A ring buffer being drained (see BpfSession.streamRing). */
+export interface RingStream {
+  /** Drains what is left, then resolves once every record has been handed over. */
+  stop(): Promise<void>;
+}
+
+/** What user space lets wait for JS before it leaves records in the kernel ring. */
+const MAX_QUEUED_BYTES = 512 << 20;
+const RECORD_BUSY = 0x80000000;
+const RECORD_DISCARD = 0x40000000;
+
+/** Calls onRecord for each record of a drained batch (the kernel's ring-buffer framing). */
+export function forEachRecord(batch: Buffer, onRecord: (data: Buffer) => void): void {
+  for (let at = 0; at + 8 <= batch.length;) {
+    const hdr = batch.readUInt32LE(at);
+    const len = hdr & ~(RECORD_BUSY | RECORD_DISCARD);
+    if (!(hdr & RECORD_DISCARD)) onRecord(batch.subarray(at + 8, at + 8 + len));
+    at += (len + 8 + 7) & ~7;
+  }
+}
+
 export class BpfSession {
   private obj: Ptr;
   private links: Ptr[] = [];
-  private rings: { rb: Ptr; cb: unknown; timer?: NodeJS.Timeout }[] = [];
+  private rings: number[] = [];
   private closed = false;
   readonly possibleCpus: number;
 
@@ -96,7 +108,12 @@ export class BpfSession {
     const followFork = opts.filter.filterPids && opts.filter.followChildren;
     for (let p = l.bpf_object__next_program(this.obj, null); !isNull(p); p = l.bpf_object__next_program(this.obj, p)) {
       const name = l.bpf_program__name(p);
-      const load = name === 'oslens_follow_fork' ? followFork : !wanted || wanted.has(name);
+      const load =
+        name === 'oslens_follow_fork'
+          ? followFork
+          : name === 'oslens_unfollow_exit' || name === 'oslens_gate_exec'
+            ? opts.filter.filterPids
+            : !wanted || wanted.has(name);
       l.bpf_program__set_autoload(p, load);
     }
     let rodata: Ptr | undefined;
@@ -121,8 +138,19 @@ export class BpfSession {
 
   private attachAll(): void {
     const l = libbpf();
+    const progs: Ptr[] = [];
     for (let p = l.bpf_object__next_program(this.obj, null); !isNull(p); p = l.bpf_object__next_program(this.obj, p)) {
-      if (!l.bpf_program__autoload(p)) continue;
+      if (l.bpf_program__autoload(p)) progs.push(p);
+    }
+    // Programs on one tracepoint run in attach order. The followed-set upkeep (common.h) runs
+    // after the tools' own programs, so a tool's exit handler still sees the process followed;
+    // but the gate's exec is marked first, so a tool's exec handler sees the command followed.
+    const order = (p: Ptr) => {
+      const name = l.bpf_program__name(p);
+      return name === 'oslens_gate_exec' ? -1 : name.startsWith('oslens_') ? 1 : 0;
+    };
+    progs.sort((a, b) => order(a) - order(b));
+    for (const p of progs) {
       const link = l.bpf_program__attach(p);
       if (isNull(link)) {
         const name = l.bpf_program__name(p);
@@ -139,17 +167,63 @@ export class BpfSession {
     return l.bpf_map__fd(m);
   }
 
-  /** Adds a tgid to the followed set (the filter of -p PID and `-- CMD`). */
-  follow(pid: number): void {
+  /**
+   * Adds a tgid to the followed set (the filter of -p PID and `-- CMD`). `fromExec`: only from
+   * its next execve on (the gate of a `-- CMD`, whose own calls are not the command's).
+   */
+  follow(pid: number, fromExec = false): void {
     const key = Buffer.alloc(4);
     key.writeUInt32LE(pid);
-    libbpf().bpf_map_update_elem(this.mapFd('followed'), key, Buffer.from([1]), 0);
+    libbpf().bpf_map_update_elem(this.mapFd('followed'), key, Buffer.from([fromExec ? 2 : 1]), 0);
   }
 
-  /** Every (key, value) of a hash or array map. */
+  /**
+   * Every (key, value) of a hash or array map, read in batches (one syscall per few thousand
+   * entries, not two per entry); keys and values are views into two shared buffers.
+   */
   entries(map: string, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
     const l = libbpf();
     const fd = this.mapFd(map);
+    const chunk = 4096;
+    const out: { key: Buffer; value: Buffer }[] = [];
+    const token = [Buffer.alloc(Math.max(keySize, 8)), Buffer.alloc(Math.max(keySize, 8))];
+    const count = new Uint32Array(1);
+    for (let first = true; ; first = false) {
+      const keys = Buffer.alloc(keySize * chunk);
+      const values = Buffer.alloc(valueSize * chunk);
+      count[0] = chunk;
+      const rc = l.bpf_map_lookup_batch(fd, first ? null : token[0]!, token[1]!, keys, values, count, null);
+      const errno = rc === 0 ? 0 : lastErrno();
+      if (rc !== 0 && errno !== 2 /* ENOENT: the last batch */) {
+        if (first && (errno === 22 || errno === 95)) return this.entriesOneByOne(fd, keySize, valueSize);
+        throw new Error(`${this.tool}: reading map ${map}: ${errnoName(errno)}`);
+      }
+      for (let i = 0; i < count[0]!; i++) {
+        out.push({
+          key: keys.subarray(i * keySize, (i + 1) * keySize),
+          value: values.subarray(i * valueSize, (i + 1) * valueSize),
+        });
+      }
+      if (rc !== 0) return out;
+      token.reverse();
+    }
+  }
+
+  /** Deletes these keys (of keySize bytes each) from a hash map, in one call. */
+  deleteKeys(map: string, keys: Buffer[], keySize: number): void {
+    if (keys.length === 0) return;
+    const all = Buffer.concat(keys.map((k) => k.subarray(0, keySize)));
+    const count = new Uint32Array([keys.length]);
+    const fd = this.mapFd(map);
+    if (libbpf().bpf_map_delete_batch(fd, all, count, null) !== 0) {
+      // Older kernels: one by one (a key already gone is fine).
+      for (const k of keys) libbpf().bpf_map_delete_elem(fd, k);
+    }
+  }
+
+  /** For kernels or map types without batch lookups. */
+  private entriesOneByOne(fd: number, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
+    const l = libbpf();
     const out: { key: Buffer; value: Buffer }[] = [];
     let prev: Buffer | null = null;
     for (;;) {
@@ -171,28 +245,39 @@ export class BpfSession {
     }));
   }
 
+  /** Events the programs could not send (the per-CPU `lost` counter of common.h), summed. */
+  lost(): number {
+    let n = 0n;
+    for (const { values } of this.percpuEntries('lost', 4, 8)) for (const v of values) n += v.readBigUInt64LE(0);
+    return Number(n);
+  }
+
   /**
-   * Drains the ring buffer `map` every `everyMs` into `onSample` (the Buffer is valid only during
-   * the call). Returns a function that drains it now (call it before the final report).
+   * Drains the ring buffer `map` on a native thread (native/ebpf/ringdrain.cc) and hands each
+   * record to `onRecord` on the JS thread (the Buffer is valid only during the call).
    */
-  onRingBuffer(map: string, onSample: (data: Buffer) => void, everyMs = 20): () => void {
+  streamRing(map: string, onRecord: (data: Buffer) => void, everyMs = 10): RingStream {
     const l = libbpf();
-    const cb = registerRingBufferCallback((_ctx, data, size) => {
-      onSample(viewBytes(data, size));
-      return 0;
-    });
-    const rb = l.ring_buffer__new(this.mapFd(map), cb, null, null);
-    if (isNull(rb)) {
-      unregisterCallback(cb);
-      throw new UserError(`cannot open the ${map} ring buffer: ${errnoName(lastErrno())}`);
+    const m = l.bpf_object__find_map_by_name(this.obj, map);
+    if (isNull(m)) throw new Error(`${this.tool}.bpf.o has no map ${map}`);
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    let id: number;
+    try {
+      id = loadAddon().ringDrainStart(l.bpf_map__fd(m), l.bpf_map__max_entries(m), everyMs, MAX_QUEUED_BYTES, (b) => {
+        if (b) forEachRecord(b, onRecord);
+        else finished();
+      });
+    } catch (err) {
+      throw new UserError(`cannot read the ${map} ring buffer: ${(err as Error).message}`);
     }
-    const ring: { rb: Ptr; cb: unknown; timer?: NodeJS.Timeout } = { rb, cb };
-    const drain = () => {
-      if (!this.closed) l.ring_buffer__consume(rb);
+    this.rings.push(id);
+    return {
+      stop: () => {
+        loadAddon().ringDrainStop(id);
+        return done;
+      },
     };
-    ring.timer = setInterval(drain, everyMs);
-    this.rings.push(ring);
-    return drain;
   }
 
   /** Destroys links, frees ring buffers, closes the object (maps and programs go with it). */
@@ -201,11 +286,8 @@ export class BpfSession {
     this.closed = true;
     openSessions.delete(this);
     const l = libbpf();
-    for (const r of this.rings) {
-      if (r.timer) clearInterval(r.timer);
-      l.ring_buffer__free(r.rb);
-      unregisterCallback(r.cb);
-    }
+    // A drainer still running stops on its own (its mappings keep the map alive until then).
+    for (const id of this.rings) loadAddon().ringDrainStop(id);
     this.rings = [];
     for (const link of this.links) l.bpf_link__destroy(link);
     this.links = [];

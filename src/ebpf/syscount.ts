@@ -4,40 +4,77 @@
  */
 import { syscallName } from '../trace/syscalls.js';
 import type { BpfFilter } from './config.js';
-import { BpfSession } from './loader.js';
+import { BpfSession, type RingStream } from './loader.js';
 
 export interface SyscallCount {
   name: string;
   nr: number;
   count: number;
   errors: number;
-  totalNs: number;
+  /** Total time in the call; null unless latency is measured (-L, trace -c). */
+  totalNs: number | null;
 }
 
 export interface ProcessCount {
   pid: number;
   comm: string;
   count: number;
+  /** Whether it exited during the session. */
+  exited: boolean;
+  /** Tells two processes with one pid apart (CLOCK_MONOTONIC start, ns). */
+  startNs: bigint;
 }
 
 export interface SyscountSnapshot {
   syscalls: SyscallCount[];
   processes: ProcessCount[];
+  /** What the per-process table could not keep: processes and their calls (never silent). */
+  unkept: { processes: number; calls: number };
 }
 
 const STAT_SIZE = 24; // struct sc_stat: count, errors, total_ns
-const PROC_SIZE = 8; // struct proc_stat: count
+const PROC_SIZE = 32; // struct proc_stat: count, start_ns, comm[16]
+const LATENCY = 1;
 
 export function cString(b: Buffer, start = 0, end = b.length): string {
   const nul = b.indexOf(0, start);
   return b.toString('utf8', start, nul >= 0 && nul < end ? nul : end);
 }
 
+const procKey = (p: { pid: number; startNs: bigint }) => `${p.pid}:${p.startNs}`;
+
 export class Syscount {
   readonly session: BpfSession;
+  readonly latency: boolean;
+  /** Processes that exited, as the kernel handed them over (struct exited_proc). */
+  private exited = new Map<string, ProcessCount>();
+  private ring?: RingStream;
 
-  constructor(filter: BpfFilter) {
-    this.session = new BpfSession('syscount', { filter });
+  /**
+   * `latency`: time each call too (an entry program more). `keepExited` (default true): keep the
+   * rows of processes that exit; the dashboards, which show rates of live processes over hours,
+   * do not.
+   */
+  constructor(filter: BpfFilter, opts: { latency?: boolean; keepExited?: boolean } = {}) {
+    this.latency = Boolean(opts.latency);
+    const programs = ['syscount_exit', 'syscount_task_exit', ...(this.latency ? ['syscount_enter'] : [])];
+    this.session = new BpfSession('syscount', { filter: { ...filter, flags: this.latency ? LATENCY : 0 }, programs });
+    if (opts.keepExited === false) return;
+    this.ring = this.session.streamRing('exited', (b) => {
+      const p: ProcessCount = {
+        pid: b.readUInt32LE(0),
+        count: Number(b.readBigUInt64LE(8)),
+        startNs: b.readBigUInt64LE(16),
+        comm: cString(b, 24, 40),
+        exited: true,
+      };
+      this.exited.set(procKey(p), p);
+    });
+  }
+
+  /** Hands over the processes that exited so far (call before the last snapshot). */
+  async flush(): Promise<void> {
+    await this.ring?.stop();
   }
 
   /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */
@@ -59,20 +96,34 @@ export class Syscount {
         nr,
         count: Number(count),
         errors: Number(errors),
-        totalNs: Number(totalNs),
+        totalNs: this.latency ? Number(totalNs) : null,
       });
     }
     syscalls.sort((a, b) => b.count - a.count || a.nr - b.nr);
-    const comms = new Map(this.session.entries('comms', 4, 16).map((e) => [e.key.readUInt32LE(0), cString(e.value)]));
-    const processes: ProcessCount[] = [];
-    for (const { key, values } of this.session.percpuEntries('procs', 4, PROC_SIZE)) {
-      let count = 0n;
-      for (const v of values) count += v.readBigUInt64LE(0);
-      const pid = key.readUInt32LE(0);
-      if (count > 0n) processes.push({ pid, comm: comms.get(pid) ?? '?', count: Number(count) });
+    const live = new Map<string, ProcessCount>();
+    for (const { key, value } of this.session.entries('procs', 4, PROC_SIZE)) {
+      const p: ProcessCount = {
+        pid: key.readUInt32LE(0),
+        count: Number(value.readBigUInt64LE(0)),
+        startNs: value.readBigUInt64LE(8),
+        comm: cString(value, 16, 32),
+        exited: false,
+      };
+      live.set(procKey(p), p);
     }
+    // A row can be in both for an instant (handed over, not yet deleted): the exited one wins.
+    for (const [k, p] of this.exited) live.set(k, p);
+    const processes = [...live.values()].filter((p) => p.count > 0);
     processes.sort((a, b) => b.count - a.count || a.pid - b.pid);
-    return { syscalls, processes };
+    let unkeptProcs = 0n,
+      unkeptCalls = 0n;
+    for (const { values } of this.session.percpuEntries('unkept', 4, 16)) {
+      for (const v of values) {
+        unkeptProcs += v.readBigUInt64LE(0);
+        unkeptCalls += v.readBigUInt64LE(8);
+      }
+    }
+    return { syscalls, processes, unkept: { processes: Number(unkeptProcs), calls: Number(unkeptCalls) } };
   }
 
   close(): void {
@@ -83,17 +134,22 @@ export class Syscount {
 /** What happened between two cumulative snapshots (for --interval). */
 export function diffSnapshots(now: SyscountSnapshot, before: SyscountSnapshot): SyscountSnapshot {
   const prevS = new Map(before.syscalls.map((s) => [s.nr, s]));
-  const prevP = new Map(before.processes.map((p) => [p.pid, p]));
+  const prevP = new Map(before.processes.map((p) => [procKey(p), p]));
   return {
+    unkept: {
+      processes: now.unkept.processes - before.unkept.processes,
+      calls: now.unkept.calls - before.unkept.calls,
+    },
     syscalls: now.syscalls
       .map((s) => {
         const p = prevS.get(s.nr);
-        return p ? { ...s, count: s.count - p.count, errors: s.errors - p.errors, totalNs: s.totalNs - p.totalNs } : s;
+        const totalNs = s.totalNs === null ? null : s.totalNs - (p?.totalNs ?? 0);
+        return p ? { ...s, count: s.count - p.count, errors: s.errors - p.errors, totalNs } : s;
       })
       .filter((s) => s.count > 0)
       .sort((a, b) => b.count - a.count || a.nr - b.nr),
     processes: now.processes
-      .map((p) => ({ ...p, count: p.count - (prevP.get(p.pid)?.count ?? 0) }))
+      .map((p) => ({ ...p, count: p.count - (prevP.get(procKey(p))?.count ?? 0) }))
       .filter((p) => p.count > 0)
       .sort((a, b) => b.count - a.count || a.pid - b.pid),
   };

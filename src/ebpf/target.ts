@@ -5,8 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { BUILD_DIR } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import type { BpfFilter } from './config.js';
 import type { BpfSession } from './loader.js';
@@ -36,9 +39,40 @@ export interface Target {
   filter: BpfFilter;
   /** The pid to add to the followed set after load (-p, or the spawned command). */
   followPid?: number;
-  /** The spawned command, stopped until `release()`. */
+  /** The spawned command, waiting at its gate (native/ebpf/gate.c) until runSession. */
   child?: ChildProcess;
   describe: string;
+}
+
+/*
+ * Ctrl-C (or SIGTERM, SIGHUP) is handled from the first instant of an eBPF command, before the
+ * command is spawned or anything is loaded: it is noted here, and the session ends as soon as it
+ * can (runSession sees it), with the command ended and everything released.
+ */
+let interrupted = false;
+let onInterrupt: (() => void) | undefined;
+let signalsInstalled = false;
+
+export function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  const note = () => {
+    interrupted = true;
+    onInterrupt?.();
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, note);
+}
+
+/** Whether a signal asked the command to stop (then the exit status is 130). */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
+/** Calls `fn` on the next SIGINT/SIGTERM/SIGHUP (at once if one came already). */
+export function whenInterrupted(fn: () => void): void {
+  installSignalHandlers();
+  onInterrupt = fn;
+  if (interrupted) fn();
 }
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -75,13 +109,14 @@ export function timing(flags: TargetFlags): { duration?: number; interval?: numb
   return { duration: parseSeconds(flags.duration, '--duration'), interval: parseSeconds(flags.interval, '--interval') };
 }
 
-/** Resolves the target flags. A command is spawned stopped (SIGSTOP) so nothing is missed. */
+/** Resolves the target flags. A command is spawned held at its gate so nothing is missed. */
 export async function resolveTarget(
   flags: TargetFlags,
   command: string[],
   toolFlags = 0,
   quietChild = false,
 ): Promise<Target> {
+  installSignalHandlers();
   const given = [flags.pid !== undefined, command.length > 0].filter(Boolean).length;
   if (given > 1) throw new UserError('give either -p PID or -- COMMAND, not both', ExitCode.usage);
   const filter: BpfFilter = {
@@ -104,7 +139,7 @@ export async function resolveTarget(
   if (command.length > 0) {
     filter.filterPids = true;
     filter.followChildren = true;
-    const child = await spawnStopped(command, quietChild);
+    const child = await spawnGated(command, quietChild);
     return { filter, followPid: child.pid, child, describe: [`command ${command.join(' ')}`, ...parts].join(', ') };
   }
   return { filter, describe: parts.length > 0 ? parts.join(', ') : 'system-wide' };
@@ -122,33 +157,43 @@ function whichPath(cmd: string): string {
   throw new UserError(`${cmd}: command not found`, 127);
 }
 
-/** Spawns `sh -c 'kill -STOP $$; exec CMD'` and waits until it is stopped. */
-async function spawnStopped(command: string[], quiet: boolean): Promise<ChildProcess> {
-  // Resolved here, so the traced exec is the command's own (no PATH search by the shell).
+/**
+ * Spawns the command behind oslens-gate, which waits for a byte on fd 3 before it execs the
+ * command (argv[0] as given). If oslens dies first, the gate sees end-of-file and runs nothing;
+ * its parent-death signal ends the command with oslens. Never a stopped process.
+ */
+async function spawnGated(command: string[], quiet: boolean): Promise<ChildProcess> {
+  // Resolved here, so the traced exec is the command's own (no PATH search after the gate).
   const [file, ...rest] = command as [string, ...string[]];
   const path = file.includes('/') ? file : whichPath(file);
-  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$ && exec "$@"', 'oslens', path, ...rest], {
+  const child = spawn(resolve(BUILD_DIR, 'oslens-gate'), [path, file, ...rest], {
     // With --json our stdout is the document: the command's output goes to stderr.
-    stdio: ['inherit', quiet ? process.stderr : 'inherit', 'inherit'],
+    stdio: ['inherit', quiet ? process.stderr : 'inherit', 'inherit', 'pipe'],
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new UserError(`cannot run ${command[0]}`);
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    let state = '';
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    } catch {
-      throw new UserError(`${command[0]}: exited before it could be followed`);
-    }
-    if (state === 'T') return child;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new UserError(`${command[0]}: did not start`);
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  await new Promise<void>((ok, fail) => {
+    child.once('spawn', ok);
+    child.once('error', (err) => fail(new UserError(`cannot run ${file}: ${err.message}`)));
+  });
+  // An early end of the gate is seen through 'exit'; the socket's own errors do not matter.
+  (child.stdio[3] as Writable).on('error', () => undefined);
+  return child;
+}
+
+/** The command's exit status as a shell reports it (128 + signal when killed). */
+function statusOf(child: ChildProcess): number | undefined {
+  if (child.exitCode !== null) return child.exitCode;
+  if (child.signalCode !== null) return 128 + (constants.signals[child.signalCode] ?? 0);
+  return undefined;
+}
+
+/**
+ * The exit status of an eBPF command: 130 when interrupted, else the status of the command it
+ * ran (127 when it could not be started), else 0.
+ */
+export function exitStatus(target: Target, why: StopReason): number {
+  if (why === 'interrupted') return ExitCode.interrupted;
+  if (target.child && why === 'command-exited') return statusOf(target.child) ?? 0;
+  return 0;
 }
 
 const started = new WeakSet<ChildProcess>();
@@ -164,7 +209,7 @@ export async function runSession(
   target: Target,
   opts: { duration?: number; interval?: number; onInterval?: () => void },
 ): Promise<StopReason> {
-  if (target.followPid !== undefined) session.follow(target.followPid);
+  if (target.followPid !== undefined) session.follow(target.followPid, target.child !== undefined);
   return new Promise<StopReason>((done) => {
     const timers: NodeJS.Timeout[] = [];
     let finished = false;
@@ -172,32 +217,29 @@ export async function runSession(
       if (finished) return;
       finished = true;
       for (const t of timers) clearTimeout(t);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       done(why);
     };
     // Signal handlers do not keep Node alive: this timer does, until the end.
     timers.push(setInterval(() => undefined, 60_000));
-    const onSignal = () => finish('interrupted');
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    whenInterrupted(() => finish('interrupted'));
     if (opts.duration !== undefined) timers.push(setTimeout(() => finish('duration'), opts.duration * 1000));
     if (opts.interval !== undefined && opts.onInterval) {
       const every = opts.onInterval;
       timers.push(setInterval(every, opts.interval * 1000));
     }
     const child = target.child;
-    if (child) {
+    if (child && !finished) {
       if (child.exitCode !== null || child.signalCode !== null) finish('command-exited');
       else child.on('exit', () => finish('command-exited'));
-      // The command is stopped at its start: let it go now that everything is attached.
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGCONT');
-      started.add(child);
+      // The command waits at its gate: let it go now that everything is attached.
+      if (!finished) {
+        (child.stdio[3] as Writable).end('g');
+        started.add(child);
+      }
     }
   });
 }
 
-/** The spawned command (if any) must not outlive an interrupted oslens. */
 /**
  * Opens the probes for `target` (`open` loads and attaches them); when that throws, the
  * command started for the target is ended too, then the error goes on.
@@ -211,10 +253,19 @@ export function openFor<T>(target: Target, open: () => T): T {
   }
 }
 
+/** The spawned command (if any) must not outlive an interrupted oslens. */
 export function endTarget(target: Target, why: StopReason): void {
   const child = target.child;
-  if (!child || why === 'command-exited' || child.exitCode !== null || child.signalCode !== null) return;
-  // A command still stopped at its start would keep a SIGTERM pending forever.
+  if (!child) return;
+  // Still at its gate: closing fd 3 makes it exit without running anything.
+  if (!started.has(child)) (child.stdio[3] as Writable).destroy();
+  if (why === 'command-exited' || child.exitCode !== null || child.signalCode !== null) return;
   child.kill(started.has(child) ? 'SIGTERM' : 'SIGKILL');
-  if (child.pid !== undefined) process.kill(child.pid, 'SIGCONT');
+}
+
+/** Waits for the spawned command (if any) to be reaped, so its exit status is known. */
+export async function reaped(target: Target): Promise<void> {
+  const child = target.child;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((r) => child.once('exit', r));
 }

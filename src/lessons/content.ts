@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { fail, modelIdValue, optStr, str, strList, type Raw } from './fields.js';
 import { LESSONS_DIR, splitFrontMatter } from './load.js';
 import type { ModelId } from './types.js';
+import type { Claim, ClaimMeasure } from './claims.js';
 
 /** One of the ten classic mistakes (lessons/mistakes/NN-<id>.md). */
 export interface Mistake {
@@ -51,8 +52,12 @@ export interface Step {
   fields?: string[];
   /** Seconds before a command that runs until interrupted is stopped with SIGINT. */
   timeout?: number;
-  /** What to look for in the result. */
+  /** What to look for in the result, in words (figures go in `claims`). */
   notice?: string;
+  /** Ids of the claims (lessons/claims.yaml) about the figures the notice names, each judged against the one on screen. */
+  claims?: string[];
+  /** What the notice points to: strings that must appear in the step's output. */
+  points?: string[];
   lesson?: ModelId;
   mistake?: string;
 }
@@ -64,7 +69,7 @@ export interface LearnPath {
   steps: Step[];
 }
 
-export type GlossaryKind = 'proc-file' | 'proc-field' | 'state';
+export type GlossaryKind = 'proc-file' | 'proc-field' | 'state' | 'concept';
 
 export interface GlossaryEntry {
   names: string[];
@@ -123,10 +128,48 @@ export function parseStep(raw: Raw, file: string): Step {
   const notice = optStr(raw, 'notice', file);
   if (notice) step.notice = notice;
   if ((run || shown) && !notice) fail(file, `step "${step.title}": a live step needs a "notice"`);
+  if (raw.claims !== undefined) step.claims = strList(raw, 'claims', file);
+  if (raw.points !== undefined) step.points = strList(raw, 'points', file);
   if (raw.lesson !== undefined) step.lesson = model(raw.lesson, file, 'lesson');
   const mistake = optStr(raw, 'mistake', file);
   if (mistake) step.mistake = mistake;
   return step;
+}
+
+function pair(v: unknown, where: string, key: string): [string, string] {
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'string'))
+    fail(where, `"${key}" must be [NUMERATOR, DENOMINATOR]`);
+  return [v[0] as string, v[1] as string];
+}
+
+export function parseClaim(raw: Raw, where: string): Claim {
+  let measure: ClaimMeasure;
+  if (typeof raw.bench === 'string') measure = { kind: 'bench', id: raw.bench };
+  else if (raw.ratio !== undefined) {
+    const [numerator, denominator] = pair(raw.ratio, where, 'ratio');
+    measure = { kind: 'ratio', numerator, denominator };
+  } else if (typeof raw.field === 'string') measure = { kind: 'field', name: raw.field };
+  else if (raw.fieldRatio !== undefined) {
+    const [numerator, denominator] = pair(raw.fieldRatio, where, 'fieldRatio');
+    measure = { kind: 'field-ratio', numerator, denominator };
+  } else if (typeof raw.demo === 'string') measure = { kind: 'demo', label: raw.demo };
+  else fail(where, 'needs one of bench, ratio, field, fieldRatio, demo');
+  const range = raw.range as unknown[];
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !range.every((x) => typeof x === 'number') ||
+    range[0]! > range[1]!
+  )
+    fail(where, '"range" must be [LOW, HIGH], numbers, LOW <= HIGH');
+  const why = raw.why as Raw | undefined;
+  if (!why || typeof why !== 'object') fail(where, '"why" must map below, within and above to a text');
+  return {
+    measure,
+    folklore: str(raw, 'folklore', where),
+    range: [range[0] as number, range[1] as number],
+    why: { below: str(why, 'below', where), within: str(why, 'within', where), above: str(why, 'above', where) },
+  };
 }
 
 function steps(v: unknown, file: string): Step[] {
@@ -184,7 +227,7 @@ export function parseGlossary(doc: Raw, file: string): GlossaryEntry[] {
   return doc.entries.map((e: Raw, i: number): GlossaryEntry => {
     const where = `${file} entry ${i + 1}`;
     const kind = str(e, 'kind', where);
-    if (!['proc-file', 'proc-field', 'state'].includes(kind)) fail(where, `unknown kind "${kind}"`);
+    if (!['proc-file', 'proc-field', 'state', 'concept'].includes(kind)) fail(where, `unknown kind "${kind}"`);
     const names = strList(e, 'names', where);
     if (names.length === 0) fail(where, '"names" is empty');
     const entry: GlossaryEntry = {
@@ -207,6 +250,7 @@ let cache: {
   paths?: LearnPath[];
   live?: Map<ModelId, Step[]>;
   glossary?: GlossaryEntry[];
+  claims?: Map<string, Claim>;
 } = {};
 
 /** Drops the caches (tests that load a different directory). */
@@ -251,4 +295,57 @@ export function loadGlossary(dir: string = LESSONS_DIR): GlossaryEntry[] {
   const g = parseGlossary(readYaml(dir, 'glossary.yaml'), 'lessons/glossary.yaml');
   if (dir === LESSONS_DIR) cache.glossary = g;
   return g;
+}
+
+export function parseClaims(doc: Raw, file: string): Map<string, Claim> {
+  const claims = doc.claims;
+  if (typeof claims !== 'object' || claims === null) fail(file, 'expected a top-level "claims" mapping');
+  const out = new Map<string, Claim>();
+  for (const [id, raw] of Object.entries(claims as Raw)) out.set(id, parseClaim(raw as Raw, `${file} claim ${id}`));
+  return out;
+}
+
+/** The named claims steps refer to (lessons/claims.yaml). */
+export function loadClaims(dir: string = LESSONS_DIR): Map<string, Claim> {
+  if (cache.claims && dir === LESSONS_DIR) return cache.claims;
+  const c = parseClaims(readYaml(dir, 'claims.yaml'), 'lessons/claims.yaml');
+  if (dir === LESSONS_DIR) cache.claims = c;
+  return c;
+}
+
+/** A step's claims, resolved (an unknown id is a content error). */
+export function stepClaims(step: Step, dir: string = LESSONS_DIR): Claim[] {
+  const all = loadClaims(dir);
+  return (step.claims ?? []).map((id) => {
+    const c = all.get(id);
+    if (!c) fail('lessons/claims.yaml', `no claim "${id}" (step "${step.title}")`);
+    return c;
+  });
+}
+
+export interface SyscallNote {
+  /** What it does, completing "It ...". */
+  does: string;
+  /** The benchmark that prices it (or the work around it). */
+  bench?: string;
+}
+
+let syscallNotes: Map<string, SyscallNote> | undefined;
+
+/** lessons/syscalls.yaml: a line per syscall the lessons name, with the benchmark that prices it. */
+export function loadSyscallNotes(dir: string = LESSONS_DIR): Map<string, SyscallNote> {
+  if (syscallNotes && dir === LESSONS_DIR) return syscallNotes;
+  const doc = readYaml(dir, 'syscalls.yaml');
+  const file = 'lessons/syscalls.yaml';
+  if (typeof doc.syscalls !== 'object' || doc.syscalls === null) fail(file, 'expected a top-level "syscalls" mapping');
+  const out = new Map<string, SyscallNote>();
+  for (const [name, raw] of Object.entries(doc.syscalls as Raw)) {
+    const r = raw as Raw;
+    const note: SyscallNote = { does: str(r, 'does', `${file} ${name}`) };
+    const bench = optStr(r, 'bench', `${file} ${name}`);
+    if (bench) note.bench = bench;
+    out.set(name, note);
+  }
+  if (dir === LESSONS_DIR) syscallNotes = out;
+  return out;
 }

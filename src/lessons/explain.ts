@@ -8,9 +8,10 @@ import { DEMOS } from '../demos/index.js';
 import { ERRNOS } from '../trace/errno.js';
 import { SIGNALS } from '../trace/signals.js';
 import { SYSCALLS } from '../trace/syscalls.js';
-import { loadGlossary, loadMistakes } from './content.js';
+import { loadGlossary, loadMistakes, loadSyscallNotes } from './content.js';
 import { findModel, loadLatencyTable, loadModels } from './load.js';
 import { closestMatches } from './text.js';
+import { loadCommandLenses } from './commands.js';
 import type { ModelId } from './types.js';
 
 export type ExplainKind =
@@ -24,7 +25,9 @@ export type ExplainKind =
   | 'demo'
   | 'proc-file'
   | 'proc-field'
-  | 'state';
+  | 'state'
+  | 'concept'
+  | 'command';
 
 export interface Explanation {
   name: string;
@@ -96,9 +99,14 @@ const SIGNAL_NOTES: Record<string, { model: ModelId; text: string; command?: str
   SIGBUS: { model: 'virtual-memory', text: 'A mapped page cannot be backed (a truncated mapped file, a full tmpfs).' },
   SIGKILL: {
     model: 'process',
-    text: 'Cannot be caught or ignored; a task in state D only dies when the kernel call returns.',
+    text: 'Cannot be caught, blocked or ignored. A task in a killable D wait (TASK_KILLABLE: vfork, most NFS and many lock waits) dies at once; one in a plain uninterruptible wait only when the kernel call returns.',
+    command: 'oslens demo sigterm',
   },
-  SIGTERM: { model: 'process', text: 'The polite request to exit; a PID 1 without a handler ignores it.' },
+  SIGTERM: {
+    model: 'process',
+    text: 'The polite request to exit. It does nothing when ignored or blocked, runs the handler when caught, and waits while the task is in D; PID 1 of a PID namespace without a handler never sees it.',
+    command: 'oslens demo sigterm',
+  },
   SIGCHLD: {
     model: 'process',
     text: 'A child stopped or exited; the parent should reap it with wait, or it stays a zombie.',
@@ -152,14 +160,24 @@ export function explanationIndex(): Explanation[] {
       command: `oslens bench --list`,
     });
   }
+  const notes = loadSyscallNotes();
+  const benchById = new Map(BENCHMARKS.map((b) => [b.id, b]));
   for (const s of SYSCALLS) {
+    const note = notes.get(s.name);
+    const bench = note?.bench ? benchById.get(note.bench) : undefined;
+    const cost = bench
+      ? ` Its cost: \`oslens bench ${bench.id}\` (${bench.title}, per ${bench.op}).`
+      : ' No benchmark times it alone; an empty syscall (`oslens bench syscall-getpid`) is its floor.';
+    const does = note
+      ? `It ${note.does}.`
+      : `One of the calls of the ${findModel(s.model).title} model (${modelSummary(s.model)})`;
     out.push({
       name: s.name,
       kind: 'syscall',
       heading: `syscall ${s.nr} (x86_64)${s.classes.length ? `, strace classes: ${s.classes.map((c) => `%${c}`).join(' ')}` : ''}`,
-      text: `A request to the kernel; it belongs to the ${findModel(s.model).title} model: ${modelSummary(s.model)} See man 2 ${s.name}.`,
+      text: `${does}${cost} See man 2 ${s.name}.`,
       model: s.model,
-      latencyRow: 'syscall',
+      latencyRow: bench?.row ?? 'syscall',
       command: `oslens trace -e trace=${s.name} -- CMD`,
     });
   }
@@ -205,6 +223,16 @@ export function explanationIndex(): Explanation[] {
       command: `oslens demo ${d.id}`,
     });
   }
+  for (const c of loadCommandLenses()) {
+    out.push({
+      name: c.command,
+      kind: 'command',
+      heading: `oslens command: oslens ${c.command}`,
+      text: `Shows ${c.shows}.`,
+      model: c.models[0] ?? 'process',
+      command: `oslens ${c.command} --help`,
+    });
+  }
   for (const g of loadGlossary()) {
     for (const name of g.names) {
       const heading =
@@ -212,7 +240,9 @@ export function explanationIndex(): Explanation[] {
           ? `process state letter ${name}`
           : g.kind === 'proc-file'
             ? `file ${name}`
-            : `field ${name}${g.file ? ` in ${g.file}` : ''}`;
+            : g.kind === 'concept'
+              ? `concept: ${g.names.join(', ')}`
+              : `field ${name}${g.file ? ` in ${g.file}` : ''}`;
       const e: Explanation = { name, kind: g.kind, heading, text: g.text, model: g.model };
       if (g.latencyRow) e.latencyRow = g.latencyRow;
       if (g.command) e.command = g.command;

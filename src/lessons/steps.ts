@@ -63,7 +63,7 @@ export function findLesson(name: string): Lesson | undefined {
       {
         title: mistake.title,
         text: mistake.summary,
-        run: `oslens demo ${mistake.demo}`,
+        run: `oslens demo ${mistake.demo} --quick`,
         notice: 'The measured result beside the claim.',
       },
     ];
@@ -74,11 +74,28 @@ export function findLesson(name: string): Lesson | undefined {
 
 let lessonProcess: ChildProcess | undefined;
 
-/** The PID of a sleeping process for {pid} steps. */
+/** "S" once /proc/PID/stat shows `sleep` asleep (not still the forked node, nor running exec). */
+function sleepingAs(pid: number, comm: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.startsWith(`${pid} (${comm}) S `);
+  } catch {
+    return false;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The PID of a sleeping process for {pid} steps. Waits (up to 2 s) until it really sleeps in
+ * nanosleep, so a step that reads its state right away reads S, as its notice says.
+ */
 export function lessonPid(): number {
   if (!lessonProcess || lessonProcess.exitCode !== null) {
     lessonProcess = spawn('sleep', ['600'], { stdio: 'ignore' });
     process.once('exit', stopLessonProcess);
+    const pid = lessonProcess.pid!;
+    for (let i = 0; i < 400 && !sleepingAs(pid, 'sleep'); i++) Atomics.wait(pause, 0, 0, 5);
   }
   return lessonProcess.pid!;
 }
@@ -116,7 +133,12 @@ export function pickFields(text: string, fields: string[] | undefined): string {
     .join('\n');
 }
 
-export async function runStep(step: Step, registered: readonly string[]): Promise<StepOutput | undefined> {
+/** `columns`: the width the output will be shown at (passed to the command as COLUMNS). */
+export async function runStep(
+  step: Step,
+  registered: readonly string[],
+  columns?: number,
+): Promise<StepOutput | undefined> {
   if (step.file) {
     const file = fill(step.file);
     try {
@@ -145,7 +167,7 @@ export async function runStep(step: Step, registered: readonly string[]): Promis
   return new Promise((done) => {
     const child = spawn(process.execPath, [OSLENS_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...(columns ? { COLUMNS: String(columns) } : {}) },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,7 +1,59 @@
 /** Plain-text layout helpers shared by learn, explain, demo and quiz. */
 
-/** Wraps `text` to `width` columns, every line prefixed with `indent`. */
-export function wrap(text: string, width = 96, indent = ''): string {
+/**
+ * The width text is laid out for: the terminal's columns (stdout, else stderr), else $COLUMNS,
+ * else 100. Never below 40 or above 120 (long lines are hard to read on a projector too).
+ */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  const cols =
+    (stream.isTTY ? stream.columns : undefined) ??
+    (process.stderr.isTTY ? process.stderr.columns : undefined) ??
+    Number(process.env.COLUMNS);
+  const w = Number.isFinite(cols) && cols > 0 ? cols - 1 : 100;
+  return Math.max(40, Math.min(120, w));
+}
+
+/**
+ * Re-wraps prose to `width`: lines of one paragraph are joined and wrapped again; blank lines,
+ * list items ("- "), headings (a line followed by ---) and indented blocks keep their breaks.
+ */
+export function reflow(text: string, width: number): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let para: string[] = [];
+  let paraIndent = '';
+  const flush = (): void => {
+    if (para.length) out.push(wrap(para.join(' '), width, paraIndent));
+    para = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const next = lines[i + 1] ?? '';
+    if (l.trim() === '' || /^-+$/.test(l) || /^-+$/.test(next)) {
+      flush();
+      out.push(l);
+      continue;
+    }
+    const item = /^(\s*)([-*]|\d+\.)\s+/.exec(l);
+    if (item) {
+      flush();
+      // An item's continuation lines are joined to it and wrapped aligned after its marker.
+      const rest = [l.slice(item[0].length)];
+      while (i + 1 < lines.length && lines[i + 1]!.trim() !== '' && !/^\s*([-*]|\d+\.)\s+/.test(lines[i + 1]!))
+        rest.push(lines[++i]!.trim());
+      const hang = ' '.repeat(item[0].length);
+      out.push(item[0] + wrap(rest.join(' '), width, hang).slice(hang.length));
+      continue;
+    }
+    if (para.length === 0) paraIndent = /^\s*/.exec(l)![0];
+    para.push(l.trim());
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** Wraps `text` to `width` columns, every line prefixed with `indent`; words are never split. */
+export function wrap(text: string, width = terminalWidth(), indent = ''): string {
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';

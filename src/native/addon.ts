@@ -81,6 +81,19 @@ export interface Addon {
   traceStop(how: 'detach' | 'kill' | 'signal' | 'wake', signal?: number): void;
   /** One pread at offset 0 per fd into slot i of buf (slot bytes each); lens[i] = bytes or -errno. */
   preadMany(fds: Int32Array, buf: Buffer, slot: number, lens: Int32Array): void;
+  /**
+   * Drains the BPF ring buffer behind mapFd on a native thread (native/ebpf/ringdrain.cc):
+   * callback(batch) per batch of records in the kernel's framing, then callback(null) after
+   * ringDrainStop. At most maxQueued bytes wait for JS; the rest stays in the kernel ring.
+   */
+  ringDrainStart(
+    mapFd: number,
+    size: number,
+    everyMs: number,
+    maxQueued: number,
+    callback: (batch: Buffer | null) => void,
+  ): number;
+  ringDrainStop(id: number): void;
 }
 
 let cached: Addon | undefined;

@@ -1,7 +1,8 @@
 /**
  * Thin libbpf calls through koffi, against the system's runtime libbpf.so.1 (no libbpf-dev, no
- * clang needed). Control-path only: open, load, attach, map reads, ring-buffer polling. Loaded
- * lazily so that commands which never touch BPF never load it.
+ * clang needed). Control-path only: open, load, attach, map reads (ring buffers are drained by
+ * the addon, native/ebpf/ringdrain.cc). Loaded lazily so that commands which never touch BPF
+ * never load it.
  */
 import koffi from 'koffi';
 import { UserError } from '../util/errors.js';
@@ -22,6 +23,7 @@ export interface Libbpf {
   bpf_map__set_initial_value(map: Ptr, data: Buffer, size: number): number;
   bpf_map__initial_value(map: Ptr, psize: Buffer): Ptr;
   bpf_map__set_max_entries(map: Ptr, n: number): number;
+  bpf_map__max_entries(map: Ptr): number;
   bpf_program__name(prog: Ptr): string;
   bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
   bpf_program__autoload(prog: Ptr): boolean;
@@ -31,10 +33,16 @@ export interface Libbpf {
   bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: number): number;
   bpf_map_delete_elem(fd: number, key: Buffer): number;
   bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
-  ring_buffer__new(fd: number, cb: unknown, ctx: null, opts: null): Ptr;
-  ring_buffer__poll(rb: Ptr, timeoutMs: number): number;
-  ring_buffer__consume(rb: Ptr): number;
-  ring_buffer__free(rb: Ptr): void;
+  bpf_map_delete_batch(fd: number, keys: Buffer, count: Uint32Array, opts: null): number;
+  bpf_map_lookup_batch(
+    fd: number,
+    inBatch: Buffer | null,
+    outBatch: Buffer,
+    keys: Buffer,
+    values: Buffer,
+    count: Uint32Array,
+    opts: null,
+  ): number;
   libbpf_num_possible_cpus(): number;
   libbpf_set_print(fn: unknown): unknown;
   vsnprintf(buf: Buffer, size: number, fmt: unknown, args: unknown): number;
@@ -45,7 +53,6 @@ let lib: Libbpf | undefined;
 const logLines: string[] = [];
 let printCallback: unknown;
 
-export const RingBufferSample = koffi.proto('int oslens_rb_sample(void *ctx, void *data, size_t size)');
 const PrintFn = koffi.proto('int oslens_libbpf_print(int level, void *fmt, void *args)');
 
 export function libbpf(): Libbpf {
@@ -71,6 +78,7 @@ export function libbpf(): Libbpf {
     bpf_map__set_initial_value: f('int bpf_map__set_initial_value(void *map, const void *data, size_t size)'),
     bpf_map__initial_value: f('void *bpf_map__initial_value(void *map, void *psize)'),
     bpf_map__set_max_entries: f('int bpf_map__set_max_entries(void *map, uint32_t n)'),
+    bpf_map__max_entries: f('uint32_t bpf_map__max_entries(void *map)'),
     bpf_program__name: f('const char *bpf_program__name(void *prog)'),
     bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
     bpf_program__autoload: f('bool bpf_program__autoload(void *prog)'),
@@ -80,10 +88,10 @@ export function libbpf(): Libbpf {
     bpf_map_update_elem: f('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
     bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, const void *key)'),
     bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next)'),
-    ring_buffer__new: f('void *ring_buffer__new(int fd, oslens_rb_sample *cb, void *ctx, void *opts)'),
-    ring_buffer__poll: f('int ring_buffer__poll(void *rb, int timeout_ms)'),
-    ring_buffer__consume: f('int ring_buffer__consume(void *rb)'),
-    ring_buffer__free: f('void ring_buffer__free(void *rb)'),
+    bpf_map_delete_batch: f('int bpf_map_delete_batch(int fd, const void *keys, _Inout_ uint32_t *count, void *opts)'),
+    bpf_map_lookup_batch: f(
+      'int bpf_map_lookup_batch(int fd, void *in_batch, _Inout_ void *out_batch, _Out_ void *keys, _Out_ void *values, _Inout_ uint32_t *count, void *opts)',
+    ),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
     libbpf_set_print: f('void *libbpf_set_print(oslens_libbpf_print *fn)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t size, void *fmt, void *args)'),
@@ -122,20 +130,7 @@ export function isNull(p: Ptr): boolean {
   return p === null || p === undefined || koffi.address(p) === 0n;
 }
 
-export function registerRingBufferCallback(fn: (ctx: unknown, data: unknown, size: number) => number): unknown {
-  return koffi.register(fn, koffi.pointer(RingBufferSample));
-}
-
-export function unregisterCallback(cb: unknown): void {
-  koffi.unregister(cb as bigint);
-}
-
 /** Copies `size` bytes at a C pointer (a ring-buffer sample) into a Buffer. */
 export function copyBytes(ptr: unknown, size: number): Buffer {
   return Buffer.from(new Uint8Array(koffi.view(ptr, size)));
-}
-
-/** A zero-copy view of `size` bytes at a C pointer, valid only inside the callback. */
-export function viewBytes(ptr: unknown, size: number): Buffer {
-  return Buffer.from(koffi.view(ptr, size));
 }

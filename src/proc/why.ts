@@ -57,6 +57,8 @@ export interface WhyInput {
   parentComm?: string;
   /** comm of the tracer, when traced. */
   tracerComm?: string;
+  /** The cgroup v1 freezer directory holding it, when that group is FROZEN. */
+  frozenIn?: string;
 }
 
 /** vfork (58), clone (56) and clone3 (435): a parent in D inside them waits for its vfork child. */
@@ -99,10 +101,19 @@ export function explainProcess(input: WhyInput): WhyReport {
       );
       break;
     case 'D':
+      if (input.frozenIn) {
+        add(
+          'uninterruptible',
+          `Frozen (shown as D): its cgroup ${input.frozenIn} is FROZEN (cgroup v1 freezer), so it does not run at all.${waitNote} ` +
+            'Frozen tasks do not count in the load average, and no signal acts, not even SIGKILL, until the group is thawed: ' +
+            `echo THAWED > /sys/fs/cgroup/freezer${input.frozenIn}/freezer.state.`,
+        );
+        break;
+      }
       if (input.syscall && !isFieldError(input.syscall) && VFORK_LIKE.has(input.syscall.nr ?? -1)) {
         add(
           'uninterruptible',
-          `Uninterruptible sleep (D), but not for I/O: it called vfork (or clone with CLONE_VFORK)${waitNote} and sleeps in D until its child calls execve or exits: ` +
+          `Uninterruptible sleep (D), but not for I/O: it called vfork (or clone with CLONE_VFORK).${waitNote} It sleeps in D until its child calls execve or exits: ` +
             'the child borrows its memory until then. The wait is killable (SIGKILL works), and it counts in the load ' +
             'average meanwhile. What moves it: the child execs or exits (see oslens ps --tree for the child).',
         );

@@ -66,6 +66,8 @@ export interface SyscallSummaryRow {
 export interface TraceSummary {
   type: 'summary';
   syscalls: SyscallSummaryRow[];
+  /** Records the engine could not deliver (trace --ebpf: its ring buffer was full); ptrace: 0. */
+  lost: number;
 }
 
 export type TraceRecord = SyscallEvent | ProcessEvent | TraceSummary;

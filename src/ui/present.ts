@@ -7,6 +7,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { markdownToText } from '../lessons/text.js';
+import { fitLines, stepNotice } from '../lessons/notice.js';
 import { runStep, stepCommand, stopLessonProcess, type Lesson, type StepOutput } from '../lessons/steps.js';
 import type { Step } from '../lessons/content.js';
 import { UserError } from '../util/errors.js';
@@ -40,6 +41,42 @@ function airy(text: string): string {
   return text.replace(/\n(?!\n)/g, '\n\n');
 }
 
+export interface PresenterLayout {
+  /** 'text': the step has no live panel, the text takes the screen; 'side': text left, panel right; 'stacked': text above a full-width panel. */
+  mode: 'text' | 'side' | 'stacked';
+  textWidth: number;
+  textHeight: number;
+  panelWidth: number;
+  panelHeight: number;
+}
+
+/**
+ * Where the text and the live panel go on a `cols` x `rows` body: the panel gets the width its
+ * output needs (so a bench table keeps its verdict column); when that leaves too little for the
+ * text beside it, the text goes above a full-width panel. A step with no panel has none.
+ */
+export function presenterLayout(
+  cols: number,
+  rows: number,
+  hasPanel: boolean,
+  output: string | null,
+  textLines = Math.floor(rows * 0.4),
+): PresenterLayout {
+  if (!hasPanel) return { mode: 'text', textWidth: cols, textHeight: rows, panelWidth: 0, panelHeight: 0 };
+  const widest = Math.max(0, ...(output ?? '').split('\n').map((l) => l.length));
+  const needed = widest + 4; // border and padding
+  const minText = 34;
+  if (output === null || needed <= cols - minText) {
+    const panelWidth = Math.max(Math.floor(cols * 0.5), Math.min(needed, cols - minText));
+    return { mode: 'side', textWidth: cols - panelWidth, textHeight: rows, panelWidth, panelHeight: rows };
+  }
+  // Stacked: the evidence first. The panel gets the lines its output needs (leaving the text at
+  // least 6, the rest of it scrolls with J/K); the text gets what is left.
+  const panelNeeded = (output ?? '').split('\n').filter((l) => l.trim() !== '').length + 2;
+  const textHeight = Math.max(6, Math.min(textLines + 1, rows - Math.min(panelNeeded, rows - 6)));
+  return { mode: 'stacked', textWidth: cols, textHeight, panelWidth: cols, panelHeight: rows - textHeight };
+}
+
 export async function present(lesson: Lesson, opts: PresentOptions): Promise<void> {
   if (!process.stdout.isTTY) {
     throw new UserError(
@@ -71,7 +108,7 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     parent: screen,
     top: 3,
     left: 0,
-    width: '45%',
+    width: '100%',
     height: '100%-4',
     tags: true,
     padding: { left: 2, right: 2, top: 1 },
@@ -82,8 +119,8 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
   const right: Widgets.BoxElement = blessed.box({
     parent: screen,
     top: 3,
-    left: '45%',
-    width: '55%',
+    left: 0,
+    width: '100%',
     height: '100%-4',
     label: ' live ',
     tags: true,
@@ -105,38 +142,61 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     style: { fg: 'black', bg: 'white' },
   });
   keys.setContent(
-    ' {bold}n{/bold}/→/space next   {bold}p{/bold}/← previous   {bold}r{/bold} run again   {bold}↑↓{/bold} scroll panel   {bold}q{/bold} quit',
+    ' {bold}n{/bold}/→ next  {bold}p{/bold}/← back  {bold}r{/bold} rerun  {bold}↑↓{/bold} panel  {bold}J/K{/bold} text  {bold}q{/bold} quit',
   );
 
   const esc = (s: string): string => blessed.escape(s);
 
+  /** The output the panel shows once the step ran, or null. */
+  const shownOutput = (): string | null => {
+    const r = results.get(index);
+    return r && r !== 'running' && !r.unavailable ? r.output : null;
+  };
+
+  const place = (): PresenterLayout => {
+    const step = slides[index]!;
+    const cols = screen.width as number;
+    const rows = (screen.height as number) - 4;
+    let l = presenterLayout(cols, rows, stepCommand(step) !== undefined, shownOutput());
+    if (l.mode === 'stacked') {
+      // How many lines the text wraps to at full width decides how the height is shared.
+      left.width = cols;
+      l = presenterLayout(cols, rows, true, shownOutput(), left.getScreenLines().length);
+    }
+    left.width = l.textWidth;
+    left.height = l.textHeight;
+    right.top = l.mode === 'stacked' ? 3 + l.textHeight : 3;
+    right.left = l.mode === 'side' ? l.textWidth : 0;
+    right.width = Math.max(1, l.panelWidth);
+    right.height = Math.max(1, l.panelHeight);
+    if (l.mode === 'text') right.hide();
+    else right.show();
+    return l;
+  };
+
   const drawPanel = (): void => {
     const step = slides[index]!;
     const cmd = stepCommand(step);
-    if (!cmd) {
-      right.setLabel(' live ');
-      right.setContent(
-        step.lesson
-          ? `\n  next: oslens learn ${esc(step.lesson)}`
-          : step.mistake
-            ? `\n  next: oslens learn ${esc(step.mistake)}`
-            : '',
-      );
-      return;
-    }
+    const l = place();
+    if (!cmd) return;
     const r = results.get(index);
     right.setLabel(` $ ${esc(r && r !== 'running' ? r.shown : cmd)} `);
     if (!opts.run) right.setContent(`{yellow-fg}(text only: --no-run){/}\n\n$ ${esc(cmd)}`);
     else if (!r || r === 'running') right.setContent('{yellow-fg}running…{/}');
     else if (r.unavailable) right.setContent(`{yellow-fg}${esc(r.unavailable)}{/}`);
-    else right.setContent(esc(r.output || '(no output)'));
+    // Head and tail when it is longer than the panel, so what the notice points to at the end shows.
+    else right.setContent(esc(fitLines(r.output || '(no output)', l.panelHeight - 2).join('\n')));
   };
 
   const draw = (): void => {
     const step = slides[index]!;
     top.setContent(`{bold}${esc(lesson.title)}{/bold}    step ${index + 1} / ${slides.length}`);
     const parts = [`{bold}{underline}${esc(step.title)}{/underline}{/bold}`, '', esc(airy(step.text))];
-    if (step.notice) parts.push('', `{green-fg}{bold}Notice:{/bold} ${esc(step.notice)}{/green-fg}`);
+    const next = step.lesson ?? step.mistake;
+    if (next && !stepCommand(step)) parts.push('', `{cyan-fg}next: oslens learn ${esc(next)}{/cyan-fg}`);
+    const n = stepNotice(step, shownOutput());
+    if (n.notice) parts.push('', `{green-fg}{bold}Notice:{/bold} ${esc(n.notice)}{/green-fg}`);
+    for (const c of n.claims) parts.push('', `{yellow-fg}${esc(c.text)}{/yellow-fg}`);
     left.setContent(parts.join('\n'));
     left.setScroll(0);
     drawPanel();
@@ -149,12 +209,10 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     const step = slides[i]!;
     if (!opts.run || !stepCommand(step) || (results.has(i) && !force)) return;
     results.set(i, 'running');
-    void runStep(step, opts.registered).then((r) => {
+    void runStep(step, opts.registered, (screen.width as number) - 4).then((r) => {
       if (r) results.set(i, r);
-      if (i === index) {
-        drawPanel();
-        screen.render();
-      }
+      // The layout and the claims depend on the output: redraw the whole slide.
+      if (i === index) draw();
     });
   };
 
@@ -188,6 +246,14 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     });
     screen.key(['down', 'j'], () => {
       right.scroll(1);
+      screen.render();
+    });
+    screen.key(['K'], () => {
+      left.scroll(-1);
+      screen.render();
+    });
+    screen.key(['J'], () => {
+      left.scroll(1);
       screen.render();
     });
     screen.on('resize', draw);

@@ -55,7 +55,7 @@ describe('eBPF tools (real kernel)', () => {
   it('syscount -- dd ... count=N reports at least N writes by dd', ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     const n = 20000;
-    const r = oslens(['syscount', '--json', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n}`]);
+    const r = oslens(['syscount', '--json', '-L', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n}`]);
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as {
       syscalls: { name: string; count: number; errors: number; totalNs: number }[];
@@ -66,7 +66,8 @@ describe('eBPF tools (real kernel)', () => {
     expect(write?.totalNs).toBeGreaterThan(0);
     const dd = doc.processes.find((p) => p.comm === 'dd');
     expect(dd?.count).toBeGreaterThanOrEqual(2 * n);
-    expect(Object.keys(doc).sort()).toEqual(['processes', 'syscalls']);
+    expect(Object.keys(doc).sort()).toEqual(['processes', 'syscalls', 'unkept']);
+    expect(doc.processes.every((p) => typeof (p as { exited?: boolean }).exited === 'boolean')).toBe(true);
   });
 
   it('snoop open sees this test opening a unique path, with its pid', async ({ skip }) => {
@@ -78,7 +79,7 @@ describe('eBPF tools (real kernel)', () => {
     rmSync(path);
     await sleep(300);
     bg.child.kill('SIGINT');
-    expect(await bg.done).toBe(0);
+    expect(await bg.done).toBe(130); // Ctrl-C (README: exit codes)
     const hit = jsonLines(bg.out()).find((e) => e.type === 'open' && e.path === path);
     expect(hit, bg.out().slice(0, 2000)).toBeTruthy();
     expect(hit!.pid).toBe(process.pid);
@@ -95,7 +96,7 @@ describe('eBPF tools (real kernel)', () => {
     const child = spawnSync('/bin/sh', ['-c', 'exit 3', marker, 'second arg']);
     await sleep(300);
     bg.child.kill('SIGINT');
-    expect(await bg.done).toBe(0);
+    expect(await bg.done).toBe(130); // Ctrl-C (README: exit codes)
     const events = jsonLines(bg.out());
     const exec = events.find((e) => e.type === 'exec' && (e.argv as string[]).includes(marker));
     expect(exec, bg.out().slice(0, 2000)).toBeTruthy();
@@ -181,7 +182,7 @@ describe('eBPF tools (real kernel)', () => {
     await attached(bg.child.pid!);
     expect(loadedBpfProgramIds().filter((id) => !before.includes(id)).length).toBeGreaterThan(0);
     bg.child.kill('SIGINT');
-    expect(await bg.done).toBe(0);
+    expect(await bg.done).toBe(130); // Ctrl-C (README: exit codes)
     expect(JSON.parse(bg.out()).syscalls.length).toBeGreaterThan(0);
     // The kernel frees a detached tp_btf program after an RCU-tasks grace period: give it time.
     let leftover: number[] = [];

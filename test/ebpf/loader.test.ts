@@ -28,6 +28,7 @@ describe('eBPF loader', () => {
     expect(b.toString('utf8', 16, 31)).toBe('a-very-long-com');
     expect(b[31]).toBe(0); // the kernel's comm is 15 bytes + NUL
     expect(b.readUInt32LE(32)).toBe(6);
+    expect(b.readUInt32LE(36)).toBe(process.pid); // self_tgid: oslens's own signals are not events
   });
 
   it('loads, attaches and releases every object: no fd and no program left behind', ({ skip }) => {

@@ -61,7 +61,8 @@ describe('lessons overlay content', () => {
   const cards = loadQuiz();
 
   it('every lesson file parses', () => {
-    expect(mistakes).toHaveLength(10);
+    // The seed's ten classic mistakes, then the lecture's three scenarios (load, SIGTERM, OOM).
+    expect(mistakes).toHaveLength(13);
     expect(loadPaths().map((p) => p.id)).toEqual(['day-zero', 'processes', 'memory', 'io']);
     expect([...loadLiveSteps().keys()].sort()).toEqual([...MODEL_IDS].sort());
     expect(loadGlossary().length).toBeGreaterThan(20);

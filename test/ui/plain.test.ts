@@ -22,7 +22,8 @@ describe('live views without a terminal', () => {
   });
 
   it('watch prints periodic lines and stops when the process exits', async () => {
-    const sleeper = spawn('sleep', ['1.2']);
+    // Long enough to outlive oslens's start-up on a busy machine.
+    const sleeper = spawn('sleep', ['3']);
     const r = await new Promise<string>((resolve) => {
       const w = spawn(process.execPath, ['bin/oslens', 'watch', String(sleeper.pid), '-d', '0.3', '--no-ebpf']);
       let out = '';
@@ -31,6 +32,23 @@ describe('live views without a terminal', () => {
     });
     expect(r).toMatch(new RegExp(`pid ${sleeper.pid} sleep S rss `));
     expect(r).toContain(`process ${sleeper.pid} exited`);
+  });
+
+  it('watch of a process that exits around the first refresh ends with a line, never a stack trace', async () => {
+    for (const life of ['0.05', '0.3', '0.6']) {
+      const short = spawn('sleep', [life]);
+      const r = await new Promise<{ out: string; err: string; code: number | null }>((resolve) => {
+        const w = spawn(process.execPath, ['bin/oslens', 'watch', String(short.pid), '-d', '0.3', '--no-ebpf']);
+        let out = '';
+        let err = '';
+        w.stdout.on('data', (d) => (out += d));
+        w.stderr.on('data', (d) => (err += d));
+        w.on('exit', (code) => resolve({ out, err, code }));
+      });
+      expect(r.err, life).not.toMatch(/^\s+at /m);
+      expect([0, 3], life).toContain(r.code);
+      expect(r.out + r.err, life).toMatch(new RegExp(`process ${short.pid} exited`));
+    }
   });
 
   it('watch --once --json gives the regions with RSS', () => {

@@ -6,6 +6,7 @@
 import { formatFactor, formatNs } from '../../bench/compare.js';
 import type { BenchRun } from '../../bench/types.js';
 import { findLatencyRow, findModel } from '../../lessons/load.js';
+import { wrap } from '../../lessons/text.js';
 import type { ModelId } from '../../lessons/types.js';
 
 /** What has focus: a panel (or a row of it) and the model that explains it. */
@@ -127,8 +128,21 @@ function buildLens(focus: LensFocus, bench: SavedBench | null): LensContent {
   };
 }
 
-/** The lens as plain lines (the view adds colour; the no-TTY mode prints these). */
-export function lensLines(c: LensContent): string[] {
+/**
+ * The lens as plain lines (the view adds colour; the no-TTY mode prints these), wrapped at word
+ * boundaries to `width` when given: blessed's own wrap cuts a word that has no space within ten
+ * characters before the edge ("thread-gro up").
+ */
+export function lensLines(c: LensContent, width?: number): string[] {
+  const lines = unwrappedLensLines(c);
+  if (!width || width < 10) return lines;
+  return lines.flatMap((l) => {
+    const indent = /^\s*/.exec(l)![0];
+    return l.length <= width ? [l] : wrap(l.trim(), width, indent).split('\n');
+  });
+}
+
+function unwrappedLensLines(c: LensContent): string[] {
   const lines = [`Focus: ${c.label}`, `Model: ${c.modelTitle}`, '', c.summary];
   if (c.detail.length > 0) lines.push('', ...c.detail);
   if (c.latency) {

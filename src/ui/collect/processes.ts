@@ -275,3 +275,10 @@ export function sortProcessRows(rows: readonly ProcessRateRow[], key: ProcessSor
   const v = SORT_VALUE[key];
   return [...rows].sort((a, b) => v(b) - v(a) || b.cpuPercent - a.cpuPercent || a.pid - b.pid);
 }
+
+/** Processes of a sample whose state is `state` (e.g. "D", which /proc/stat's procs_blocked undercounts). */
+export function countInState(samples: ProcessSampleSet, state: string): number {
+  let n = 0;
+  for (const s of samples.values()) if (s.state === state) n++;
+  return n;
+}

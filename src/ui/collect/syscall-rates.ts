@@ -31,13 +31,16 @@ interface SyscountLike {
   close(): void;
 }
 interface SyscountModule {
-  Syscount: new (filter: {
-    filterPids: boolean;
-    followChildren: boolean;
-    cgroupId: bigint;
-    comm: string;
-    flags: number;
-  }) => SyscountLike;
+  Syscount: new (
+    filter: {
+      filterPids: boolean;
+      followChildren: boolean;
+      cgroupId: bigint;
+      comm: string;
+      flags: number;
+    },
+    opts: { keepExited: boolean },
+  ) => SyscountLike;
 }
 
 export function unavailable(reason: string): SyscallRateSource {
@@ -60,20 +63,15 @@ interface LookupLib {
 }
 
 /**
- * Cumulative syscalls by pid from syscount's per-CPU procs map (struct proc_stat: one u64 per
- * CPU): one lookup per pid in `pids`, or a walk of the whole map. Buffers are reused.
+ * Cumulative syscalls by pid from syscount's procs map (struct proc_stat: count first, of a
+ * live process): one lookup per pid in `pids`, or a walk of the whole map. Buffers are reused.
  */
 function procCounter(sc: SyscountLike, lib: LookupLib): (pids?: Iterable<Pid>) => Map<string | number, number> {
   const fd = sc.session.mapFd('procs');
-  const cpus = sc.session.possibleCpus;
   const key = Buffer.alloc(4);
   const next = Buffer.alloc(4);
-  const value = Buffer.alloc(8 * cpus);
-  const sum = () => {
-    let count = 0;
-    for (let c = 0; c < cpus; c++) count += Number(value.readBigUInt64LE(c * 8));
-    return count;
-  };
+  const value = Buffer.alloc(32);
+  const sum = () => Number(value.readBigUInt64LE(0));
   return (pids) => {
     const out = new Map<string | number, number>();
     if (pids) {
@@ -109,13 +107,11 @@ export async function openSyscallRates(opts: { enabled: boolean; pid?: Pid }): P
   }
   let sc: SyscountLike;
   try {
-    sc = new mod.Syscount({
-      filterPids: opts.pid !== undefined,
-      followChildren: false,
-      cgroupId: 0n,
-      comm: '',
-      flags: 0,
-    });
+    // Rates of live processes only: the rows of exited ones are not kept (no growth over hours).
+    sc = new mod.Syscount(
+      { filterPids: opts.pid !== undefined, followChildren: false, cgroupId: 0n, comm: '', flags: 0 },
+      { keepExited: false },
+    );
     if (opts.pid !== undefined) sc.session.follow(opts.pid);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -55,7 +55,11 @@ export interface SystemView {
   cpus: CpuSplit[];
   total: CpuSplit;
   load: LoadAverage | null;
-  /** Tasks runnable right now (procs_running) and blocked on I/O (procs_blocked). */
+  /**
+   * Tasks runnable right now (procs_running), and processes in D. /proc/stat's procs_blocked
+   * counts only tasks in I/O wait, so the collector (top.ts) sets `blocked` from its process
+   * scan: the D tasks the load average counts (vfork parents, lock waits, NFS...).
+   */
   runQueue: number;
   blocked: number;
   contextSwitchesPerSec: number;

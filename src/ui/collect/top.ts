@@ -7,6 +7,7 @@ import { kernelUnits } from '../../proc/process.js';
 import { pushHistory } from './history.js';
 import {
   processRates,
+  countInState,
   sampleProcesses,
   sortProcessRows,
   type ProcessRateRow,
@@ -76,6 +77,7 @@ export class TopCollector {
     }
     const counts = this.syscalls.take(looked, idle);
     const system = systemView(this.prevSystem, sys);
+    system.blocked = countInState(procs, 'D');
     const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null);
     this.prevSystem = sys;
     this.prevProcs = procs;

@@ -2,6 +2,7 @@
  * `oslens watch PID`'s collector: the process's stat/status and its smaps regions each tick (smaps
  * only for this one process: it walks page tables), per-region RSS deltas, rates, histories.
  */
+import { readFileSync } from 'node:fs';
 import { classifyRegions, parseSmaps, type Region, type RegionKind } from '../../proc/maps.js';
 import { kernelUnits, readProcessStat, readProcessStatus } from '../../proc/process.js';
 import { ProcessGoneError, readProcText, type Pid } from '../../proc/read.js';
@@ -72,6 +73,16 @@ export function regionKey(r: Pick<Region, 'start'>): string {
   return r.start.toString(16);
 }
 
+/** The pid exists and is not a zombie (a failed read of it was not its exit). */
+function stillRunning(pid: Pid): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
 /** Per-region deltas against the previous sample (pure). */
 export function regionDeltas(prev: readonly Region[] | null, cur: readonly Region[]): RegionRow[] {
   const before = new Map((prev ?? []).map((r) => [regionKey(r), r]));
@@ -130,7 +141,22 @@ export class WatchCollector {
     private readonly syscalls: SyscallRateSource,
   ) {}
 
+  /**
+   * One sample. A process in the middle of execve can refuse a read for an instant (ESRCH while
+   * its memory is swapped) although it is still there: such a read is retried, and only a pid
+   * that is really gone (or a zombie) counts as exited.
+   */
   private sample(): Sample {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.sampleOnce();
+      } catch (err) {
+        if (!(err instanceof ProcessGoneError) || attempt >= 20 || !stillRunning(this.pid)) throw err;
+      }
+    }
+  }
+
+  private sampleOnce(): Sample {
     const stat = readProcessStat(this.pid);
     const status = readProcessStatus(this.pid);
     const regions = stat.kernelThread ? [] : parseSmaps(readProcText(this.pid, 'smaps'));
@@ -147,12 +173,19 @@ export class WatchCollector {
   tick(): WatchModel {
     if (this.last?.exited) return this.last;
     let cur: Sample;
+    let gone = false;
     try {
       cur = this.sample();
     } catch (err) {
-      if (!(err instanceof ProcessGoneError) || !this.last) throw err;
-      this.last = { ...this.last, exited: true, exitNote: `process ${this.pid} exited; last figures kept` };
-      return this.last;
+      if (!(err instanceof ProcessGoneError)) throw err;
+      if (this.last) {
+        this.last = { ...this.last, exited: true, exitNote: `process ${this.pid} exited; last figures kept` };
+        return this.last;
+      }
+      if (!this.prev) throw err;
+      // Gone before the first tick: the first sample's figures are the last ones.
+      cur = this.prev;
+      gone = true;
     }
     const prev = this.prev ?? cur;
     const dt = Math.max(1e-3, cur.t - prev.t);
@@ -196,6 +229,10 @@ export class WatchCollector {
     pushHistory(h.majorFaults, model.majorFaultsPerSec, WATCH_HISTORY);
     pushHistory(h.voluntary, model.voluntaryPerSec, WATCH_HISTORY);
     pushHistory(h.nonvoluntary, model.nonvoluntaryPerSec, WATCH_HISTORY);
+    if (gone) {
+      model.exited = true;
+      model.exitNote = `process ${this.pid} exited; last figures kept`;
+    }
     this.prev = cur;
     this.last = model;
     return model;

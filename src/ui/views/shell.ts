@@ -398,6 +398,7 @@ export class Shell {
   private readonly panels: Panel[] = [];
   private focusIndex = 0;
   private lensMarkup = '';
+  private lensWidth = 0;
   private lensContent: LensContent | null = null;
   /** Set by the lens (and key line) when they changed since the last render. */
   private lensChanged = false;
@@ -574,9 +575,11 @@ export class Shell {
     if (!p) return;
     // Only when it changed: re-wrapping the lens text every tick is most of a redraw's cost.
     const content = p.lens();
-    if (content === this.lensContent) return;
+    const width = (this.lensBox.width as number) - 4; // border and padding
+    if (content === this.lensContent && width === this.lensWidth) return;
     this.lensContent = content;
-    const markup = lensMarkup(content);
+    this.lensWidth = width;
+    const markup = lensMarkup(content, width);
     if (markup !== this.lensMarkup) {
       this.lensMarkup = markup;
       this.lensBox.setContent(markup);
@@ -669,8 +672,8 @@ export class Shell {
 }
 
 /** Lens content → blessed markup (escaped text, a little colour). */
-export function lensMarkup(c: LensContent): string {
-  const lines = lensLines(c).map(shownText); // labels quote names: "python3 (pid 1234)"
+export function lensMarkup(c: LensContent, width?: number): string {
+  const lines = lensLines(c, width).map(shownText); // labels quote names: "python3 (pid 1234)"
   lines[0] = `{yellow-fg}${lines[0]}{/yellow-fg}`;
   lines[1] = `{bold}${lines[1]}{/bold}`;
   return lines.join('\n');

@@ -361,3 +361,46 @@ export const GET_MEMPOLICY_FLAGS: FlagTable = [
   [2, 'MPOL_F_ADDR'],
   [4, 'MPOL_F_MEMS_ALLOWED'],
 ];
+
+/** The new mount API (fsopen, fsconfig, fsmount, move_mount, open_tree, fspick). */
+export const FSOPEN_FLAGS: FlagTable = [[1, 'FSOPEN_CLOEXEC']];
+export const FSMOUNT_FLAGS: FlagTable = [[1, 'FSMOUNT_CLOEXEC']];
+export const FSPICK_FLAGS: FlagTable = [
+  [1, 'FSPICK_CLOEXEC'],
+  [2, 'FSPICK_SYMLINK_NOFOLLOW'],
+  [4, 'FSPICK_NO_AUTOMOUNT'],
+  [8, 'FSPICK_EMPTY_PATH'],
+];
+/** fsmount's attr_flags (strace 6.1's table has no IDMAP/NOSYMFOLLOW here). */
+export const FSMOUNT_ATTRS: FlagTable = [
+  [0x1, 'MOUNT_ATTR_RDONLY'],
+  [0x2, 'MOUNT_ATTR_NOSUID'],
+  [0x4, 'MOUNT_ATTR_NODEV'],
+  [0x8, 'MOUNT_ATTR_NOEXEC'],
+  [0x10, 'MOUNT_ATTR_NOATIME'],
+  [0x20, 'MOUNT_ATTR_STRICTATIME'],
+  [0x80, 'MOUNT_ATTR_NODIRATIME'],
+];
+export const MOVE_MOUNT_FLAGS: FlagTable = [
+  [0x1, 'MOVE_MOUNT_F_SYMLINKS'],
+  [0x2, 'MOVE_MOUNT_F_AUTOMOUNTS'],
+  [0x4, 'MOVE_MOUNT_F_EMPTY_PATH'],
+  [0x10, 'MOVE_MOUNT_T_SYMLINKS'],
+  [0x20, 'MOVE_MOUNT_T_AUTOMOUNTS'],
+  [0x40, 'MOVE_MOUNT_T_EMPTY_PATH'],
+  [0x100, 'MOVE_MOUNT_SET_GROUP'],
+];
+export const OPEN_TREE_FLAGS: FlagTable = [
+  [1, 'OPEN_TREE_CLONE'],
+  [0o2000000, 'OPEN_TREE_CLOEXEC'],
+];
+export const FSCONFIG_CMDS: FlagTable = [
+  [0, 'FSCONFIG_SET_FLAG'],
+  [1, 'FSCONFIG_SET_STRING'],
+  [2, 'FSCONFIG_SET_BINARY'],
+  [3, 'FSCONFIG_SET_PATH'],
+  [4, 'FSCONFIG_SET_PATH_EMPTY'],
+  [5, 'FSCONFIG_SET_FD'],
+  [6, 'FSCONFIG_CMD_CREATE'],
+  [7, 'FSCONFIG_CMD_RECONFIGURE'],
+];

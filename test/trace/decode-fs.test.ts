@@ -32,7 +32,7 @@ const FAMILY = [
   'mlockall', 'munlockall', 'mincore', 'madvise', 'brk', 'remap_file_pages', 'membarrier', 'pkey_alloc',
   'pkey_free', 'readahead', 'mount', 'umount2', 'swapon', 'swapoff', 'pivot_root', 'mbind', 'set_mempolicy',
   'get_mempolicy', 'migrate_pages', 'move_pages', 'userfaultfd', 'memfd_secret', 'ustat', 'acct',
-  'uselib', 'set_mempolicy_home_node',
+  'uselib', 'set_mempolicy_home_node', 'fsopen', 'fsconfig', 'fsmount', 'move_mount', 'open_tree', 'fspick',
 ]; // prettier-ignore
 
 const familyLine = new RegExp(`^(${FAMILY.join('|')})\\(`);
@@ -247,7 +247,8 @@ describe('the family printers on any input', () => {
     'utime', 'getdents64', 'getcwd', 'mknodat', 'openat2', 'memfd_create', 'inotify_add_watch',
     'mmap', 'mremap', 'msync', 'mincore', 'madvise', 'membarrier', 'faccessat2', 'renameat2', 'fchownat',
     'mount', 'umount2', 'swapon', 'mbind', 'set_mempolicy', 'get_mempolicy', 'migrate_pages', 'move_pages',
-    'pkey_alloc', 'readahead', 'userfaultfd', 'listxattr', 'fgetxattr', 'readlinkat', 'getdents',
+    'pkey_alloc', 'readahead', 'userfaultfd', 'listxattr', 'fgetxattr', 'readlinkat', 'getdents', 'fsconfig',
+    'open_tree', 'fsmount',
   ]; // prettier-ignore
   const kinds = [
     Cap.structIn, Cap.structOut, Cap.bufIn, Cap.bufOutRet, Cap.recordsOut, Cap.pathOut, Cap.pagesOut, Cap.str,

@@ -65,6 +65,8 @@ mkdirSync(outDir);
 const ENV = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   HOME: home,
+  // A shell exports PWD; bin/oslens, a sh script, would otherwise add it for the command.
+  PWD: work,
   LANG: 'C.UTF-8',
   TZ: 'UTC',
   TERM: 'dumb',
@@ -87,10 +89,8 @@ function traceOnce(entry, tracer, follow, file) {
   baseSetup(work);
   entry.setup?.(work);
   const flags = [...(follow ? ['-f'] : []), '-o', file, '--', ...entry.argv];
-  const [cmd, args] =
-    tracer === 'strace'
-      ? ['strace', flags]
-      : [process.execPath, ['--no-memory-reducer', opts.oslens, 'trace', ...flags]];
+  // bin/oslens run as a user runs it (its sh lines hand the caller's stdio and signals on).
+  const [cmd, args] = tracer === 'strace' ? ['strace', flags] : [opts.oslens, ['trace', ...flags]];
   const stdin = openSync(entry.stdin ? join(work, entry.stdin) : '/dev/null', 'r');
   const stdout = openSync(join(outDir, 'stdout'), 'w');
   const r = spawnSync(cmd, args, { cwd: work, env: ENV, stdio: [stdin, stdout, stdout], timeout: RUN_TIMEOUT_MS });

@@ -188,19 +188,34 @@ export function normaliseBody(body, names) {
  * padded to column 40 of the whole line (prefix included), or one space past it.
  */
 export function returnColumn(body, prefixLen) {
-  const parts = splitStrings(body);
-  let offset = 0;
-  let found = null;
-  for (const p of parts) {
-    if (!p.str) {
-      const re = /\) ( *)= /g;
-      for (let m = re.exec(p.text); m; m = re.exec(p.text)) found = { at: offset + m.index, spaces: m[1].length + 1 };
-    }
-    offset += p.text.length;
+  const at = callClose(body);
+  if (at < 0) return null;
+  const m = /^\) ( *)= /.exec(body.slice(at));
+  if (!m) return null;
+  const spaces = m[1].length + 1;
+  return { at, spaces, aligned: spaces === Math.max(1, 40 - prefixLen - at - 1) };
+}
+
+/**
+ * Where the `)` that closes the call's arguments is (outside strings and nested brackets), or
+ * -1: the return text after it may hold `=`, `)` and brackets of its own (`= 1 ([{fd=3, ...}])`).
+ */
+export function callClose(body) {
+  let depth = body.startsWith('<... ') ? 1 : 0;
+  let at = 0;
+  for (const p of splitStrings(body)) {
+    if (!p.str)
+      for (let i = 0; i < p.text.length; i++) {
+        const c = p.text[i];
+        if (c === '(' || c === '[' || c === '{') depth++;
+        else if (c === ')' || c === ']' || c === '}') {
+          depth--;
+          if (depth === 0 && c === ')') return at + i;
+        }
+      }
+    at += p.text.length;
   }
-  if (!found) return null;
-  const want = Math.max(1, 40 - prefixLen - found.at - 1);
-  return { ...found, aligned: found.spaces === want };
+  return -1;
 }
 
 /**
@@ -250,10 +265,14 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
       // Joined as strace prints an unsplit call: ` = ` padded to column 40 of the whole line.
       const head = held.l.body.replace(/ <unfinished \.\.\.>$/, '');
       const joined = head + l.body.slice(`<... ${name} resumed>`.length);
-      const body = joined.replace(/\) += (?=[^=]*$)/, (_all) => {
-        const at = joined.lastIndexOf(_all);
-        return ') '.padEnd(Math.max(2, 40 - held.l.prefixLen - at), ' ') + '= ';
-      });
+      const close = callClose(joined);
+      const tail = close < 0 ? null : /^\) += /.exec(joined.slice(close));
+      const body = tail
+        ? joined.slice(0, close) +
+          ') '.padEnd(Math.max(2, 40 - held.l.prefixLen - close), ' ') +
+          '= ' +
+          joined.slice(close + tail[0].length)
+        : joined;
       held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseAligned(body, names, held.l.prefixLen);
       held.line.raw += '\n' + l.raw;
       held.line.merged = true;

@@ -113,6 +113,13 @@ describe('normalisation rules', () => {
     const b: Tasks = normaliseTrace(whole, { follow: true });
     expect(a.get('1')![0]!.norm).toBe(b.get('1')![0]!.norm);
     expect(a.get('1')![0]!.merged).toBe(true);
+    // A return text with `=` and brackets of its own (poll's revents) joins the same way.
+    const pollSplit =
+      '4242  poll([{fd=3, events=POLLIN}], 1, 0 <unfinished ...>\n4243  exit_group(0)                     = ?\n4242  <... poll resumed>)               = 1 ([{fd=3, revents=POLLIN}])\n';
+    const pollWhole = '4242  poll([{fd=3, events=POLLIN}], 1, 0) = 1 ([{fd=3, revents=POLLIN}])\n';
+    expect(normaliseTrace(pollSplit, { follow: true }).get('1')![0]!.norm).toBe(
+      normaliseTrace(pollWhole, { follow: true }).get('1')![0]!.norm,
+    );
     const noPrefix: Tasks = normaliseTrace('wait4(-1, NULL, 0, NULL)                = 4243\n', { follow: true });
     expect(classify(b.get('1')![0]!.norm, noPrefix.get('1')![0]!.norm)).toBe('pid prefix');
   });

@@ -189,7 +189,10 @@ export function readAddressSpace(pid: Pid, opts: { pagemap?: boolean } = {}): Ad
   }
   const regions = parseSmaps(readProcText(pid, 'smaps'));
   if (regions.length === 0 && stat.state === 'Z') {
-    throw new UserError(`process ${pid} (${stat.comm}) is a zombie: its memory is already freed, so no maps`);
+    throw new UserError(
+      `process ${pid} (${stat.comm}) has exited (a zombie): its memory is already freed, so no maps`,
+      ExitCode.noSuchProcess,
+    );
   }
   const { pageSize: page } = kernelUnits();
   classifyRegions(regions, { threadStackPointers: threadStackPointers(pid), pageSize: page });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { HAS_TMUX, TmuxSession } from '../ui/tmux.js';
+import { canSwitchToNobody, nobodyCommand } from '../helpers/unprivileged.js';
 
 const home = mkdtempSync(join(tmpdir(), 'oslens-exit-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -145,6 +146,29 @@ describe('exit codes the README documents', () => {
       const r = oslens(args, { timeout: 20_000 });
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('top, w on a process whose smaps cannot be read', () => {
+  it('says why in the dashboard and stays (it used to exit 4)', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    if (!canSwitchToNobody()) skipUnlessCapable(ctx.skip, 'needs root (and setpriv) to run top as nobody');
+    const s = new TmuxSession([], {}, nobodyCommand(['top', '-d', '0.5', '--no-ebpf']));
+    try {
+      await s.waitFor((t) => t.includes('Processes'), 20_000, 'top as nobody');
+      // Sorted by PID (lowest first), the first row is pid 1: root's, so its smaps is closed to nobody.
+      s.keys('p');
+      await s.waitFor((t) => /sorted by pid/.test(t) && /^│\s+1 root /m.test(t), 20_000, 'pid 1 first');
+      s.keys('g'); // the first row
+      s.keys('w');
+      const screen = await s.waitFor((t) => t.includes('cannot watch'), 10_000, 'the reason');
+      expect(screen).toMatch(/w: cannot watch 1: permission denied reading its smaps/);
+      expect(screen).toContain('Processes'); // still top
+      s.keys('q');
+      await s.waitFor((t) => t.includes('EXIT=0'), 10_000, 'a clean exit');
+    } finally {
+      s.kill();
     }
   });
 });

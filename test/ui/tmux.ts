@@ -54,10 +54,16 @@ export class TmuxSession {
   readonly name = `oslens-ui-${process.pid}-${++counter}`;
   private readonly panePid: number;
 
-  /** Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>. */
-  constructor(args: string[], env: Record<string, string> = {}) {
+  /**
+   * Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>.
+   * `command` replaces the whole command line (e.g. oslens as another user: helpers/unprivileged).
+   */
+  constructor(args: string[], env: Record<string, string> = {}, command?: string[]) {
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const cmd = `env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
+    const argv = command ?? [process.execPath, OSLENS, ...args];
+    // Another user may not enter the test's cwd: such a command runs from /.
+    const cd = command ? 'cd / && ' : '';
+    const cmd = `${cd}env ${envs.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
     tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off']);
     if (!serverPid) {

@@ -27,10 +27,14 @@ PRIV_ANON_NORES = 0x02 | 0x20 | 0x4000
 for _ in range(8):
     a = libc.mmap(None, 64 << 30, 0, PRIV_ANON_NORES, -1, 0)
     libc.munmap(a + (63 << 30), 1 << 30)
-touched = libc.mmap(None, 1 << 20, 3, 0x02 | 0x20, -1, 0)
+# The touched region sits between two unmapped MiB: it cannot merge with a neighbour.
+area = libc.mmap(None, 3 << 20, 3, 0x02 | 0x20, -1, 0)
+libc.munmap(area, 1 << 20)
+libc.munmap(area + (2 << 20), 1 << 20)
+touched = area + (1 << 20)
 ctypes.memset(touched, 1, 1 << 20)
 libc.mprotect(touched, 1 << 20, 0)
-print("ready", hex(touched), flush=True)
+print(hex(touched) + " ready", flush=True)
 import time; time.sleep(600)
 `;
 
@@ -40,7 +44,7 @@ describe('maps: PROT_NONE reservations', () => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     await waitForOutput(child, 'ready');
-    const touched = Number(/ready (0x[0-9a-f]+)/.exec(out)?.[1]);
+    const touched = Number(/(0x[0-9a-f]+) ready/.exec(out)?.[1]);
     const pid = child.pid as number;
     const space = readAddressSpace(pid);
     const reservations = space.regions.filter((r) => r.perms.startsWith('---') && r.size === 63 * 2 ** 30);

@@ -7,7 +7,14 @@ import { clockTicksPerSecond, pageSize } from '../native/libc.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { classifyFdTarget, parseFdInfo, type OpenFd } from './fds.js';
 import { parseLimits, type ResourceLimit } from './limits.js';
-import { classifyRegions, parseSmaps, parseSmapsRollup, type MemoryRollup, type PageCounts, type Region } from './maps.js';
+import {
+  classifyRegions,
+  parseSmaps,
+  parseSmapsRollup,
+  type MemoryRollup,
+  type PageCounts,
+  type Region,
+} from './maps.js';
 import {
   parseCgroup,
   parseIo,

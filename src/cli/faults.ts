@@ -11,7 +11,7 @@ import {
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { runEbpfCommand } from './ebpf-common.js';
+import { countOption, runEbpfCommand } from './ebpf-common.js';
 
 interface FaultsFlags extends TargetFlags {
   top: string;
@@ -37,6 +37,7 @@ export function register(program: Command): void {
 }
 
 async function faultsCommand(command: string[], flags: FaultsFlags): Promise<number> {
+  const [top, regions] = [countOption(flags.top, '--top'), countOption(flags.regions, '--regions', 0)];
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const faults = openFor(target, () => new Faults(target.filter));
@@ -44,7 +45,7 @@ async function faultsCommand(command: string[], flags: FaultsFlags): Promise<num
     if (!flags.json) process.stderr.write(`faults: page faults of ${target.describe}; Ctrl-C to stop\n`);
     const emit = (snap: FaultsSnapshot) => {
       if (flags.json) process.stdout.write(`${JSON.stringify(toJson(snap))}\n`);
-      else process.stdout.write(render(snap, Number(flags.top), Number(flags.regions)));
+      else process.stdout.write(render(snap, top, regions));
     };
     // An interval shows the processes that faulted in it (totals still cumulative): its output
     // stays as small as what happened, however many processes came and went before.

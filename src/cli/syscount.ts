@@ -12,7 +12,7 @@ import {
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { runEbpfCommand } from './ebpf-common.js';
+import { countOption, runEbpfCommand } from './ebpf-common.js';
 
 interface SyscountFlags extends TargetFlags {
   by: string;
@@ -43,7 +43,7 @@ async function syscountCommand(command: string[], flags: SyscountFlags): Promise
   if (flags.by !== 'syscall' && flags.by !== 'process') {
     throw new UserError('--by: "syscall" or "process"', ExitCode.usage);
   }
-  const top = Number(flags.top);
+  const top = countOption(flags.top, '--top');
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const counter = openFor(target, () => new Syscount(target.filter, { latency: flags.latency }));

@@ -1,4 +1,5 @@
 /** `oslens faults`: page faults per process (minor/major) and per memory region, from eBPF. */
+import { escapeForTerminal } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { Faults, type FaultsSnapshot } from '../ebpf/faults.js';
 import {
@@ -91,10 +92,12 @@ function render({ processes: procs, unkept }: FaultsSnapshot, top: number, regio
   );
   for (const p of procs.slice(0, top)) {
     lines.push(
-      `${String(p.pid).padStart(8)}  ${p.comm.padEnd(16)} ${String(p.faults).padStart(10)} ${String(p.minor).padStart(10)} ${String(p.major).padStart(8)}`,
+      `${String(p.pid).padStart(8)}  ${escapeForTerminal(p.comm).padEnd(16)} ${String(p.faults).padStart(10)} ${String(p.minor).padStart(10)} ${String(p.major).padStart(8)}`,
     );
     for (const r of p.regions.slice(0, regions)) {
-      lines.push(`${''.padStart(10)}${String(r.faults).padStart(10)}  ${r.kind.padEnd(6)} ${r.path}`);
+      lines.push(
+        `${''.padStart(10)}${String(r.faults).padStart(10)}  ${r.kind.padEnd(6)} ${escapeForTerminal(r.path)}`,
+      );
     }
   }
   if (unkept.regionFaults > 0 || unkept.processFaults > 0) {

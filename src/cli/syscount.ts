@@ -1,4 +1,5 @@
 /** `oslens syscount`: syscall counts, errors and latency per syscall and per process, from eBPF. */
+import { escapeForTerminal } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { Syscount, diffSnapshots, type SyscountSnapshot } from '../ebpf/syscount.js';
@@ -87,7 +88,7 @@ function render(s: SyscountSnapshot, by: string, top: number, latency: boolean):
   if (by === 'process') {
     lines.push(`${'PID'.padStart(8)}  ${'COMM'.padEnd(16)} ${'COUNT'.padStart(12)}`);
     for (const p of s.processes.slice(0, top)) {
-      const comm = p.comm + (p.exited ? ' (exited)' : '');
+      const comm = escapeForTerminal(p.comm) + (p.exited ? ' (exited)' : '');
       lines.push(`${String(p.pid).padStart(8)}  ${comm.padEnd(16)} ${String(p.count).padStart(12)}`);
     }
     if (s.unkept.calls > 0 || s.unkept.processes > 0) {

@@ -53,7 +53,7 @@ export interface PresenterLayout {
 /**
  * Where the text and the live panel go on a `cols` x `rows` body. Side by side when the
  * output's width fits beside a readable text column and the text fits the height; else the text
- * above a full-width panel, the panel getting the lines its output needs first (the rest of the
+ * above a full-width panel, each getting at least half the height when both do not fit (the rest of the
  * text scrolls with J/K). A step with no panel has none. `textLines(width)`: how many lines the
  * slide's text wraps to at that width.
  */
@@ -82,22 +82,30 @@ export function presenterLayout(
     if (output === null || textLines(side.textWidth) + 1 <= rows) return side;
   }
   const panelNeeded = lines.length + 2;
-  const textHeight = Math.max(6, Math.min(textLines(cols) + 1, rows - Math.min(panelNeeded, rows - 6)));
+  // Both fit: the text its lines, the panel the rest. Else the text keeps up to half (the
+  // notice and its claims are the point of the slide) and the panel, scrolled to what the
+  // notice points to, the other half.
+  const text = textLines(cols) + 1;
+  const textHeight = Math.max(Math.min(text, Math.ceil(rows / 2)), rows - panelNeeded);
   return { mode: 'stacked', textWidth: cols, textHeight, panelWidth: cols, panelHeight: rows - textHeight };
 }
 
 /**
  * The first line to show of a panel `height` lines high so that what the notice points to is
- * in view: from a little before the first line holding a point, or the top when none is found.
+ * in view: the window that holds the most of the points (the earliest of equals), or the top
+ * when none is found.
  */
 export function panelFocus(output: string, points: readonly string[], height: number): number {
   const lines = output.split('\n');
-  const hits = lines.flatMap((l, i) => (points.some((p) => l.includes(p)) ? [i] : []));
-  if (hits.length === 0 || lines.length <= height) return 0;
-  const last = hits[hits.length - 1]!;
-  // Show every hit when they fit; otherwise start at the first.
-  const start = last - hits[0]! < height ? Math.min(hits[0]!, Math.max(0, last - height + 2)) : hits[0]!;
-  return Math.max(0, Math.min(start, lines.length - height));
+  if (lines.length <= height || points.length === 0) return 0;
+  const hitsOf = points.map((p) => lines.flatMap((l, i) => (l.includes(p) ? [i] : [])));
+  let best = 0;
+  let bestCount = 0;
+  for (const start of [...new Set(hitsOf.flat())].sort((x, y) => x - y)) {
+    const count = hitsOf.filter((h) => h.some((i) => i >= start && i < start + height)).length;
+    if (count > bestCount) [best, bestCount] = [start, count];
+  }
+  return Math.max(0, Math.min(best, lines.length - height));
 }
 
 export async function present(lesson: Lesson, opts: PresentOptions): Promise<void> {

@@ -207,7 +207,7 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
   const drawPanel = (): void => {
     const step = slides[index]!;
     const cmd = stepCommand(step);
-    const l = place();
+    place();
     if (!cmd) return;
     const r = results.get(index);
     right.setLabel(` $ ${esc(r && r !== 'running' ? r.shown : cmd)} `);

@@ -5,7 +5,7 @@ import { findLatencyRow, findModel } from '../lessons/load.js';
 import { terminalWidth, wrap } from '../lessons/text.js';
 import { loadSavedBench, type SavedBench } from '../bench/saved.js';
 import { measuredFor } from '../ui/collect/lens.js';
-import { formatFactor } from '../bench/compare.js';
+import { computeRatios, formatFactor } from '../bench/compare.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
 /** "  key:     text", wrapped with the text's continuation lines under its first word. */
@@ -24,7 +24,8 @@ function render(e: Explanation, saved: SavedBench | null): string {
     const row = findLatencyRow(e.latencyRow);
     out.push(field('latency', `${row.title} ${row.display} (latency table: ${row.id})`, width));
     // The folklore's figure beside this machine's, when a bench run was saved.
-    const ratio = saved?.run.ratios.find((q) => q.row === row.id);
+    // Ratios from the remembered results (a merged run's own ratio list covers only its last ids).
+    const ratio = saved ? computeRatios(saved.run.results, [row])[0] : undefined;
     const here = ratio
       ? `${formatFactor(ratio.measured)} (${ratio.numerator} / ${ratio.denominator})`
       : saved

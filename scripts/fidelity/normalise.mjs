@@ -238,6 +238,24 @@ function normaliseAligned(body, names, prefixLen) {
   return norm;
 }
 
+/** A device whose bytes are random: what a read from it returns differs in every run. */
+const RANDOM_DEVICE = /^(?:openat\(AT_FDCWD, |open\()"\/dev\/u?random", .*\) += (\d+)$/;
+
+/**
+ * Follows the descriptors a task opened on /dev/urandom or /dev/random (`fds`: its set), and
+ * returns `norm` with the bytes a read from one of them returned as "RANDOM" (perl and others read
+ * their hash seed there, as getrandom's bytes).
+ */
+function randomReads(fds, body, norm) {
+  const open = RANDOM_DEVICE.exec(body);
+  if (open) fds.add(open[1]);
+  const close = /^close\((\d+)\)/.exec(body);
+  if (close) fds.delete(close[1]);
+  const read = /^read\((\d+), "/.exec(body);
+  if (!read || !fds.has(read[1])) return norm;
+  return norm.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/, '"RANDOM"');
+}
+
 /**
  * A whole trace, normalised and grouped by task: `tasks` maps a canonical task name to its lines
  * (`norm`: what is compared; `raw`: what was printed). With `follow`, a line whose pid prefix is
@@ -253,9 +271,12 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
   const { root, names } = nameTasks(lines, tracerPid);
   const tasks = new Map();
   const open = new Map();
+  const randomFds = new Map();
+  const fdsOf = (task) => randomFds.get(task) ?? randomFds.set(task, new Set()).get(task);
   const add = (task, body, raw, bad, merged, prefixLen) => {
     if (!tasks.has(task)) tasks.set(task, []);
-    const line = { norm: (bad ? '!prefix ' : '') + normaliseAligned(body, names, prefixLen), raw, merged };
+    const norm = randomReads(fdsOf(task), body, normaliseAligned(body, names, prefixLen));
+    const line = { norm: (bad ? '!prefix ' : '') + norm, raw, merged };
     tasks.get(task).push(line);
     return line;
   };
@@ -278,7 +299,8 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
           '= ' +
           joined.slice(close + tail[0].length)
         : joined;
-      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseAligned(body, names, held.l.prefixLen);
+      const norm = randomReads(fdsOf(task), body, normaliseAligned(body, names, held.l.prefixLen));
+      held.line.norm = (held.bad || bad ? '!prefix ' : '') + norm;
       held.line.raw += '\n' + l.raw;
       held.line.merged = true;
       continue;

@@ -54,6 +54,19 @@ describe('normaliseTrace on real strace output', () => {
     expect(r.identical / r.straceLines).toBeGreaterThan(0.95);
   });
 
+  it('hides the bytes read from /dev/urandom, and only those', (ctx) => {
+    if (spawnSync('strace', ['-V']).status !== 0) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const script = 'head -c 4 /dev/urandom > r.bin; head -c 4 /dev/zero > z.bin';
+    const a = strace(['-f', '--', 'sh', '-c', script], 'u1.txt');
+    const b = strace(['-f', '--', 'sh', '-c', script], 'u2.txt');
+    const ta: Tasks = normaliseTrace(a.text, { follow: true, tracerPid: a.pid });
+    const reads = [...ta.values()].flat().filter((l) => l.norm.startsWith('read('));
+    expect(reads.some((l) => /^read\(\d+, "RANDOM", \d+\) = 4$/.test(l.norm))).toBe(true);
+    expect(reads.some((l) => /^read\(\d+, "\\0\\0\\0\\0", \d+\) = 4$/.test(l.norm))).toBe(true);
+    const r = compareTraces(ta, normaliseTrace(b.text, { follow: true, tracerPid: b.pid }));
+    expect(r.examples.filter((e: { name: string }) => e.name === 'read')).toEqual([]);
+  });
+
   it('keeps a real difference: the same program with another argument differs in those lines only', (ctx) => {
     if (spawnSync('strace', ['-V']).status !== 0) skipUnlessCapable(ctx.skip, 'strace is not installed');
     const a = strace(['--', 'cat', '/etc/hostname'], 'c.txt');

@@ -238,13 +238,16 @@ function normaliseAligned(body, names, prefixLen) {
   return norm;
 }
 
-/** A device whose bytes are random: what a read from it returns differs in every run. */
-const RANDOM_DEVICE = /^(?:openat\(AT_FDCWD, |open\()"\/dev\/u?random", .*\) += (\d+)$/;
+/**
+ * Files whose bytes differ in every run: random devices, and a task's memory map (its addresses
+ * are random under ASLR; glibc's pthread_getattr_np reads /proc/self/maps).
+ */
+const RANDOM_DEVICE = /^(?:openat\(AT_FDCWD, |open\()"(?:\/dev\/u?random|\/proc\/(?:self|\d+)\/maps)", .*\) += (\d+)$/;
 
 /**
- * Follows the descriptors a task opened on /dev/urandom or /dev/random (`fds`: its set), and
- * returns `norm` with the bytes a read from one of them returned as "RANDOM" (perl and others read
- * their hash seed there, as getrandom's bytes).
+ * Follows the descriptors a task opened on /dev/urandom, /dev/random or /proc/self/maps (`fds`:
+ * its set), and returns `norm` with the bytes a read from one of them returned as "RANDOM" (perl
+ * and others read their hash seed there, as getrandom's bytes).
  */
 function randomReads(fds, body, norm) {
   const open = RANDOM_DEVICE.exec(body);

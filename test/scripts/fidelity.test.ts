@@ -54,9 +54,9 @@ describe('normaliseTrace on real strace output', () => {
     expect(r.identical / r.straceLines).toBeGreaterThan(0.95);
   });
 
-  it('hides the bytes read from /dev/urandom, and only those', (ctx) => {
+  it('hides the bytes read from /dev/urandom and /proc/self/maps, and only those', (ctx) => {
     if (spawnSync('strace', ['-V']).status !== 0) skipUnlessCapable(ctx.skip, 'strace is not installed');
-    const script = 'head -c 4 /dev/urandom > r.bin; head -c 4 /dev/zero > z.bin';
+    const script = 'head -c 4 /dev/urandom > r.bin; head -c 4 /dev/zero > z.bin; cat /proc/self/maps > m.txt';
     const a = strace(['-f', '--', 'sh', '-c', script], 'u1.txt');
     const b = strace(['-f', '--', 'sh', '-c', script], 'u2.txt');
     const ta: Tasks = normaliseTrace(a.text, { follow: true, tracerPid: a.pid });

@@ -5,12 +5,12 @@
  * and `promtool check metrics` accepts a 0.0.4 scrape.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OSLENS, skipUnlessCapable } from '../helpers/env.js';
+import { OSLENS, ROOT as ROOT_DIR, skipUnlessCapable } from '../helpers/env.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = process.getuid?.() === 0;
@@ -238,6 +238,17 @@ describe('oslens export under a real Prometheus', () => {
     const check = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
+
+    // The shipped dashboard's queries are valid PromQL and each finds data from this exporter.
+    const dashboard = JSON.parse(readFileSync(join(ROOT_DIR, 'export/grafana-dashboard.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    for (const p of dashboard.panels) {
+      for (const t of p.targets) {
+        const expr = t.expr.replaceAll('$instance', '.+').replaceAll('$__rate_interval', '10s');
+        expect((await query(promPort, expr)).length, `${p.title}: ${expr}`).toBeGreaterThan(0);
+      }
+    }
 
     child.stdin!.end();
     prom.kill('SIGTERM');

@@ -46,20 +46,21 @@ export class SyscallsCollector implements Collector {
 
   collect(): MetricFamily[] {
     if (!this.sc) return [];
-    const snap = this.sc.snapshot();
+    // Only the per-syscall map: the per-process table is not exported (and costs a scrape).
+    const syscalls = this.sc.syscallTotals();
     const labels = (name: string) => ({ syscall: name, model: modelForSyscall(name) ?? 'unknown' });
     return [
       {
         name: 'oslens_syscalls',
         type: 'counter',
         help: 'System calls made on this host, counted in kernel by eBPF since the exporter started (label model: the mental model of the call)',
-        samples: snap.syscalls.map((s) => ({ labels: labels(s.name), value: s.count })),
+        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.count })),
       },
       {
         name: 'oslens_syscall_errors',
         type: 'counter',
         help: 'System calls that returned an error (-errno), counted in kernel by eBPF (model: syscall-boundary)',
-        samples: snap.syscalls.map((s) => ({ labels: labels(s.name), value: s.errors })),
+        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.errors })),
       },
     ];
   }

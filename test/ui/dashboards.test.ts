@@ -42,6 +42,7 @@ afterEach(() => {
 const GROWER = `
 import sys
 blocks = []
+print("ready", flush=True)
 for line in sys.stdin:
     b = bytearray(32 * 1024 * 1024)
     for i in range(0, len(b), 4096):
@@ -150,8 +151,10 @@ describe('dashboards in a terminal (tmux)', () => {
 
   it('watch: a region whose RSS grows after the child touches memory; exit is reported', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
-    const grower = child('python3', ['-c', GROWER]);
-    await new Promise((r) => setTimeout(r, 300));
+    // Started (its heap exists) before the dashboard reads it, however busy the machine.
+    const grower = spawn('python3', ['-c', GROWER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(grower);
+    await new Promise<void>((r) => grower.stdout?.once('data', () => r()));
     const s = session(['watch', String(grower.pid), '-d', '0.5'], isolatedHome());
     let screen = await s.waitFor((t) => t.includes('REGION') && /RSS \S+ \(/.test(t), 15_000, 'the regions table');
     for (const title of ['Process', 'Regions (smaps)', 'RSS', 'Faults/s', 'Switches/s', 'Syscalls /s', 'Lens'])

@@ -15,7 +15,8 @@ import { OSLENS } from '../helpers/env.js';
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
 /** This test file's tmux server: a socket name no other file (or run) uses. */
-const SOCKET = `oslens-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+const socketName = () => `oslens-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+let SOCKET = socketName();
 let serverPid = 0;
 let socketPath = '';
 let counter = 0;
@@ -47,6 +48,7 @@ afterAll(() => {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   waitGone(serverPid, `tmux server ${SOCKET}`);
   rmSync(socketPath, { force: true }); // a killed server leaves its socket file behind
+  rmSync(`${socketPath}.lock`, { force: true });
   serverPid = 0;
 });
 
@@ -54,12 +56,35 @@ export class TmuxSession {
   readonly name = `oslens-ui-${process.pid}-${++counter}`;
   private readonly panePid: number;
 
-  /** Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>. */
-  constructor(args: string[], env: Record<string, string> = {}) {
+  /**
+   * Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>.
+   * `command` replaces the whole command line (e.g. oslens as another user: helpers/unprivileged).
+   */
+  constructor(args: string[], env: Record<string, string> = {}, command?: string[]) {
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const cmd = `env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
+    const argv = command ?? [process.execPath, OSLENS, ...args];
+    // Another user may not enter the test's cwd: such a command runs from /.
+    const cd = command ? 'cd / && ' : '';
+    const cmd = `${cd}env ${envs.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
-    tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off']);
+    const start = () =>
+      tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        start();
+        break;
+      } catch (err) {
+        // On a loaded machine a server being started can fail ("server exited unexpectedly",
+        // its .lock left behind): start this file's server afresh on a new socket, twice at most.
+        if (serverPid || attempt === 3) throw err;
+        const dir = `${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${process.getuid?.() ?? 0}`;
+        rmSync(`${dir}/${SOCKET}`, { force: true });
+        rmSync(`${dir}/${SOCKET}.lock`, { force: true });
+        SOCKET = socketName();
+      }
+    }
     if (!serverPid) {
       const [pid, path] = tmux(['display', '-p', '-t', this.name, '#{pid} #{socket_path}']).trim().split(' ');
       [serverPid, socketPath] = [Number(pid), path];

@@ -46,7 +46,11 @@ describe('trace --live', () => {
     const loop = `while :; do cat /etc/hostname; sleep 0.1; done # ${marker}`;
     const s = new TmuxSession(['trace', '--live', '-d', '0.5', '--', 'sh', '-c', loop]);
     sessions.push(s);
-    const screen = await s.waitFor((t) => /^│ wait4 +process +\d+/m.test(t), 20_000, 'a wait4 row');
+    const screen = await s.waitFor(
+      (t) => /^│ wait4 +process +\d+/m.test(t) && /Model: \d+\. Process/.test(t),
+      20_000,
+      'a wait4 row and the lens',
+    );
     expect(screen).toContain('Per syscall: count and latency');
     expect(screen).toMatch(/vfork\(\) = \d+ <[\d.]+> \[process\]/);
     expect(screen).toContain('Lens');

@@ -395,8 +395,8 @@ export class TopView {
         l ? `1m  ${l.load1.toFixed(2)}` : 'no /proc/loadavg',
         l ? `5m  ${l.load5.toFixed(2)}` : '',
         l ? `15m ${l.load15.toFixed(2)}` : '',
-        `runnable ${s.runQueue}`,
-        `blocked  ${s.blocked}`,
+        // R and D on one line, so a short panel (80x24) still shows the D count in the load.
+        `R ${s.runQueue}  D ${s.blocked}`,
         l ? `tasks    ${l.total}` : '',
       ].join('\n'),
     );

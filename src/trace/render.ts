@@ -7,7 +7,7 @@ import type { Capture, EngineRecord, EnterRecord, ExitRecord, TaskRecord } from 
 import { bytesArrayField, bytesField, splitNul } from './bytes.js';
 import { decodeArgs, formatArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
-import { siginfoText } from './siginfo.js';
+import { parseSiginfo, siginfoText } from './decode/printers/signal.js';
 import { signalName } from './signals.js';
 import { syscallByNr, syscallName } from './syscalls.js';
 import type { ModelId } from '../lessons/types.js';
@@ -134,7 +134,10 @@ export class TraceRenderer {
             code: rec.code,
           });
         else if (this.o.lines)
-          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${siginfoText(rec)} ---`);
+          out.push(
+            this.prefix(rec.tid, rec.timeNs) +
+              `--- ${signalName(rec.signo)} ${siginfoText(parseSiginfo(rec.siginfo))} ---`,
+          );
         break;
       case 'exited':
       case 'killed': {

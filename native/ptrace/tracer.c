@@ -763,30 +763,31 @@ static int is_stop_signal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* The Tgid: line of /proc/TID/status; 0 when the task is gone. */
-static int read_tgid(int tid) {
-  char path[64], buf[1024];
+/* The first size-1 bytes of /proc/TID/status, NUL-terminated; 0 when the task is gone. */
+static int read_status(int tid, char *buf, size_t size) {
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/status", tid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, size - 1);
   close(fd);
   if (n <= 0) return 0;
   buf[n] = 0;
+  return 1;
+}
+
+/* The Tgid: line of /proc/TID/status; 0 when the task is gone. */
+static int read_tgid(int tid) {
+  char buf[1024];
+  if (!read_status(tid, buf, sizeof buf)) return 0;
   char *p = strstr(buf, "\nTgid:");
   return p ? atoi(p + 6) : 0;
 }
 
 /* Whether signal sig is pending for tid (SigPnd: the thread's, ShdPnd: its process's). */
 static int signal_pending(int tid, int sig) {
-  char path[64], buf[2048];
-  snprintf(path, sizeof path, "/proc/%d/status", tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
+  char buf[2048];
+  if (!read_status(tid, buf, sizeof buf)) return 0;
   uint64_t bit = 1ull << (sig - 1);
   for (const char *key = "\nSigPnd:"; key; key = strcmp(key, "\nSigPnd:") == 0 ? "\nShdPnd:" : NULL) {
     char *p = strstr(buf, key);

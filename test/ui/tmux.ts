@@ -54,12 +54,20 @@ export class TmuxSession {
   readonly name = `oslens-ui-${process.pid}-${++counter}`;
   private readonly panePid: number;
 
-  /** Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>. */
-  constructor(args: string[], env: Record<string, string> = {}) {
+  /**
+   * Starts `oslens ARGS` in a terminal of `size` (120×40 unless given); after it exits the pane
+   * prints EXIT=<code>. `prefix`: words before the command (setpriv ... to run it as another user).
+   */
+  constructor(
+    args: string[],
+    env: Record<string, string> = {},
+    size: { cols: number; rows: number } = { cols: 120, rows: 40 },
+    prefix: string[] = [],
+  ) {
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const cmd = `env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
+    const cmd = `${prefix.map(shellQuote).join(' ')} env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
-    tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off']);
+    tmux(['new', '-d', '-s', this.name, '-x', String(size.cols), '-y', String(size.rows), cmd, ';', 'set', '-s', 'exit-empty', 'off']);
     if (!serverPid) {
       const [pid, path] = tmux(['display', '-p', '-t', this.name, '#{pid} #{socket_path}']).trim().split(' ');
       [serverPid, socketPath] = [Number(pid), path];

@@ -122,7 +122,8 @@ describe.each(SIZES)('dashboards at $cols×$rows (tmux)', ({ cols, rows }) => {
 
   it('trace --live: the title on the border, ERR AVG MAX TOTAL in the table', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
-    const script = 'while :; do cat /etc/hostname >/dev/null; sleep 0.1; done; : a long command line to make a long title';
+    const script =
+      'while :; do cat /etc/hostname >/dev/null; sleep 0.1; done; : a long command line to make a long title';
     const s = session(['trace', '--live', '--', 'sh', '-c', script], { cols, rows });
     const screen = await s.waitFor((t) => /openat|read/.test(t), 20_000, 'syscalls');
     const ls = lines(screen);

@@ -67,7 +67,22 @@ export class TmuxSession {
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const cmd = `${prefix.map(shellQuote).join(' ')} env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
-    tmux(['new', '-d', '-s', this.name, '-x', String(size.cols), '-y', String(size.rows), cmd, ';', 'set', '-s', 'exit-empty', 'off']);
+    tmux([
+      'new',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(size.cols),
+      '-y',
+      String(size.rows),
+      cmd,
+      ';',
+      'set',
+      '-s',
+      'exit-empty',
+      'off',
+    ]);
     if (!serverPid) {
       const [pid, path] = tmux(['display', '-p', '-t', this.name, '#{pid} #{socket_path}']).trim().split(' ');
       [serverPid, socketPath] = [Number(pid), path];

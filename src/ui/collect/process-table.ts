@@ -61,6 +61,8 @@ export function tableRows(sorted: readonly ProcessRateRow[], c: TableChoice): Ta
     kids.forEach((k, i) => walk(k, next, i === kids.length - 1, false));
   };
   for (const r of roots) walk(r, '', true, true);
+  // Rows in a cycle of parents (a pid reused between two reads) have no root: shown as roots.
+  for (const r of shown) if (!seen.has(r.pid)) walk(r, '', true, true);
   return out;
 }
 

@@ -116,8 +116,12 @@ export function columnsLine(
   commandWidth: number,
   prefix = '',
 ): string {
-  const cells = cols.map((c) => align(c, c.cell(r).slice(0, c.width)));
-  return `${cells.join(' ')} ${(prefix + esc(r.command)).slice(0, Math.max(0, commandWidth))}`;
+  let line = '';
+  for (const c of cols) {
+    const text = c.cell(r);
+    line += `${align(c, text.length > c.width ? text.slice(0, c.width) : text)} `;
+  }
+  return line + (prefix + esc(r.command)).slice(0, Math.max(0, commandWidth));
 }
 
 /** Where COMMAND starts in a line of these columns. */

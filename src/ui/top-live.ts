@@ -108,8 +108,8 @@ async function dashboard(collector: TopCollector, opts: TopOptions): Promise<Top
     renice: (pid, delta) => renice(pid, delta, label(pid)).message,
   };
   shell.setKeyLine(`sampling every ${opts.intervalMs / 1000}s…`);
-  // The lens from the start (it loads the lessons: a one-off cost better paid at start-up than in
-  // the first refresh).
+  // The lens from the start when it is shown (it loads the lessons: a one-off cost better paid
+  // at start-up than in the first refresh); folded, when `l` first shows it.
   shell.updateLens();
   shell.render();
   await shell.closedPromise;

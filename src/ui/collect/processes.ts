@@ -351,6 +351,8 @@ const SORT_VALUE: Record<ProcessSortKey, SortValue> = {
 /** Keys sorted smallest first by default (ids and text); the figures go biggest first. */
 const ASCENDING: ReadonlySet<ProcessSortKey> = new Set(['pid', 'user', 'nice', 'state', 'tty', 'command']);
 
+const TEXT_KEYS: ReadonlySet<ProcessSortKey> = new Set(['user', 'state', 'tty', 'command']);
+
 /** A comparator for `key` (reverse: the other way round); ties by CPU, then pid, so the order is stable. */
 export function processComparator(
   key: ProcessSortKey,
@@ -358,6 +360,11 @@ export function processComparator(
 ): (a: ProcessRateRow, b: ProcessRateRow) => number {
   const v = SORT_VALUE[key];
   const sign = (ASCENDING.has(key) ? 1 : -1) * (reverse ? -1 : 1);
+  // The figures (most sorts, every tick): numbers only, no type test per comparison.
+  if (!TEXT_KEYS.has(key)) {
+    const n = v as (r: ProcessRateRow) => number;
+    return (a, b) => sign * (n(a) - n(b)) || b.cpuPercent - a.cpuPercent || a.pid - b.pid;
+  }
   return (a, b) => {
     const x = v(a);
     const y = v(b);

@@ -42,6 +42,19 @@ const COMMON_KEYS = [
 
 /** `markup` cut to `width` visible cells (tags kept, not counted). */
 export function fitMarkup(markup: string, width: number): string {
+  // Most lines fit: count their cells first (no new string each tick).
+  let cells0 = 0;
+  for (let i = 0; i < markup.length; i++) {
+    if (markup.charCodeAt(i) === 0x7b) {
+      const end = markup.indexOf('}', i);
+      if (end > i) {
+        i = end;
+        continue;
+      }
+    }
+    cells0++;
+  }
+  if (cells0 <= width) return markup;
   let out = '';
   let cells = 0;
   for (let i = 0; i < markup.length; i++) {
@@ -823,6 +836,8 @@ export class Shell {
   updateLens(): void {
     const p = this.panels[this.focusIndex];
     if (!p) return;
+    // Folded, the lens is not even computed (the lessons it quotes load when it is first shown).
+    if (!this.lensShown) return;
     // Only when it changed: re-wrapping the lens text every tick is most of a redraw's cost.
     const content = p.lens();
     const width = (this.lensBox.width as number) - 4; // border and padding
@@ -833,8 +848,7 @@ export class Shell {
     if (markup !== this.lensMarkup) {
       this.lensMarkup = markup;
       this.lensBox.setContent(markup);
-      // Folded, the lens costs nothing more: its content waits for `l`.
-      if (this.lensShown) this.lensChanged = true;
+      this.lensChanged = true;
     }
   }
 

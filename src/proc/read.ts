@@ -1,7 +1,7 @@
 /**
  * Thin readers for /proc: the only code here that touches the file system. /proc is racy (a
  * process can exit between any two reads), so every error is turned into something a user can
- * act on: ENOENT/ESRCH → "process N exited" (exit 3), EACCES/EPERM → "permission denied" (exit 4,
+ * act on: ENOENT/ESRCH → "no such process N" or, once read, "process N exited" (exit 3), EACCES/EPERM → "permission denied" (exit 4,
  * or per field with `readField`).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
@@ -9,10 +9,19 @@ import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 
 export type Pid = number;
 
-/** The process (or thread) vanished, or never existed. */
+/** Pids something was read of (this run): only those can be said to have exited. */
+const seen = new Set<Pid>();
+
+/**
+ * The process (or thread) is not there: "no such process N" when nothing of it was ever read
+ * (it may never have existed), "process N exited" when it vanished after we read some of it.
+ */
 export class ProcessGoneError extends UserError {
   constructor(readonly pid: Pid) {
-    super(`process ${pid} exited (no such process)`, ExitCode.noSuchProcess);
+    super(
+      seen.has(pid) ? `process ${pid} exited while being read` : `no such process ${pid} (nothing at /proc/${pid})`,
+      ExitCode.noSuchProcess,
+    );
     this.name = 'ProcessGoneError';
   }
 }
@@ -79,7 +88,9 @@ function translate(err: unknown, pid: Pid, file: string): never {
 /** Reads /proc/PID/FILE as text, or throws ProcessGoneError / ProcPermissionError. */
 export function readProcText(pid: Pid, file: string): string {
   try {
-    return readFileSync(procPath(pid, file), 'utf8');
+    const text = readFileSync(procPath(pid, file), 'utf8');
+    seen.add(pid);
+    return text;
   } catch (err) {
     translate(err, pid, file);
   }
@@ -87,7 +98,9 @@ export function readProcText(pid: Pid, file: string): string {
 
 export function readProcBuffer(pid: Pid, file: string): Buffer {
   try {
-    return readFileSync(procPath(pid, file));
+    const buf = readFileSync(procPath(pid, file));
+    seen.add(pid);
+    return buf;
   } catch (err) {
     translate(err, pid, file);
   }

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import pidusage from 'pidusage';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { killChildren, procState, startChild, until, waitForOutput } from '../proc/children.js';
 
@@ -261,6 +262,146 @@ describe('oslens ps', () => {
   });
 });
 
+describe('oslens ps: columns, selection, threads, output', () => {
+  interface PsRow {
+    pid: number;
+    tid: number;
+    state: string;
+    command: string;
+    vsize: number;
+    rss: number;
+    memPercent: number;
+    cpuTime: number;
+    tty: string;
+    cpuPercent: number;
+  }
+
+  it('-p PID,PID lists only those; -o picks columns (VSZ %MEM TIME TTY); piped numbers have no separators', () => {
+    const a = startChild('sleep', ['71']);
+    const b = startChild('sleep', ['72']);
+    const rows = json<PsRow[]>(['ps', '--json', '-p', `${a.pid},${b.pid}`]);
+    expect(rows.map((r) => r.pid).sort()).toEqual([a.pid, b.pid].sort());
+    for (const r of rows) {
+      const status = readFileSync(`/proc/${r.pid}/status`, 'utf8');
+      expect(r.vsize).toBe(Number(/VmSize:\s+(\d+)/.exec(status)?.[1]) * 1024);
+      expect(r.memPercent).toBeGreaterThanOrEqual(0);
+      expect(r.tty).toBe('?'); // a child of the test runner, no terminal
+    }
+    const text = oslens(['ps', '-p', String(process.pid), '-o', 'pid,vsz,mem,time,tty,minflt,command']);
+    expect(text.status, text.stderr).toBe(0);
+    const [header, line] = text.stdout.trim().split('\n');
+    expect(header).toMatch(/^\s*PID\s+VSZ\s+%MEM\s+TIME\s+TTY\s+MINFLT\s+COMMAND$/);
+    // Piped: MINFLT as a plain number, TIME as ps's HH:MM:SS.
+    expect(line).toMatch(
+      new RegExp(`^\\s*${process.pid}\\s+\\S+\\s+\\d+\\.\\d\\s+\\d\\d:\\d\\d:\\d\\d\\s+\\S+\\s+\\d+\\s`),
+    );
+    expect(line).not.toMatch(/\d,\d\d\d/);
+    expectOneLineError(oslens(['ps', '-o', 'pid,colour']), 2, /-o: unknown column "colour"/);
+    expectOneLineError(oslens(['ps', '-p', '12,x']), 2, /"x" is not a process id/);
+  });
+
+  it('-L lists one row per thread with its tid; --reverse reverses the order', async () => {
+    const code = `const { Worker } = require('node:worker_threads'); new Worker('setInterval(() => {}, 1e6)', { eval: true }); console.log('ready'); setInterval(() => {}, 1e6);`;
+    const child = startChild(process.execPath, ['-e', code]);
+    await waitForOutput(child, 'ready');
+    const tids = readdirSync(`/proc/${child.pid}/task`)
+      .map(Number)
+      .sort((x, y) => x - y);
+    const rows = json<PsRow[]>(['ps', '--json', '-L', '-p', String(child.pid), '--sort', 'tid']);
+    expect(rows.every((r) => r.pid === child.pid)).toBe(true);
+    // Threads may come and go meanwhile (V8's workers): most of those listed before are there.
+    const listed = new Set(rows.map((r) => r.tid));
+    expect(tids.filter((t) => listed.has(t)).length).toBeGreaterThanOrEqual(tids.length - 2);
+    expect(rows.map((r) => r.tid)).toEqual([...rows.map((r) => r.tid)].sort((x, y) => x - y));
+    const reversed = json<PsRow[]>(['ps', '--json', '-L', '-p', String(child.pid), '--sort', 'tid', '--reverse']);
+    expect(reversed.map((r) => r.tid)).toEqual([...reversed.map((r) => r.tid)].sort((x, y) => y - x));
+    const text = oslens(['ps', '-L', '-p', String(child.pid)]);
+    expect(text.stdout.split('\n')[0]).toMatch(/PID\s+TID\s+PPID/);
+  });
+
+  it('a zombie is "[name] <defunct>"; a command line with newlines stays on one line', async () => {
+    const parent = startChild('python3', [
+      '-c',
+      'import os, time\nif os.fork() == 0:\n    os._exit(0)\ntime.sleep(60)',
+    ]);
+    let zombie: PsRow | undefined;
+    await until(() => {
+      const rows = json<PsRow[]>(['ps', '--json', '--state', 'Z', '--interval', '0']);
+      zombie = rows.find((x) => {
+        try {
+          return readFileSync(`/proc/${x.pid}/stat`, 'utf8').includes(`) Z ${parent.pid} `);
+        } catch {
+          return false;
+        }
+      });
+      return zombie !== undefined;
+    }, 5000);
+    expect(zombie?.command).toBe('[python3] <defunct>');
+    const text = oslens(['ps', '-p', String(parent.pid), '--interval', '0']);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2); // header and one row: the newlines are escaped
+    expect(lines[1]).toContain('import os, time\\nif os.fork()');
+  });
+});
+
+describe('pidusage as an independent oracle', () => {
+  /** pidusage's CPU% over `ms` (two samples of /proc/PID/stat) and its RSS. */
+  async function oracle(pid: number, ms: number): Promise<{ cpu: number; memory: number }> {
+    await pidusage(pid);
+    await new Promise((r) => setTimeout(r, ms));
+    const s = await pidusage(pid);
+    pidusage.clear();
+    return { cpu: s.cpu, memory: s.memory };
+  }
+
+  it("ps's and top's CPU% and RSS for a busy child agree with pidusage's", async () => {
+    const busy = startChild('python3', ['-c', 'b = bytearray(30 << 20)\nwhile True: pass']);
+    await new Promise((r) => setTimeout(r, 500));
+    const pid = busy.pid as number;
+    // Side by side over the same second: ps's two samples and pidusage's two samples.
+    const [ps, ref] = await Promise.all([
+      new Promise<PsRowLike[]>((resolve, reject) => {
+        const c = spawn(process.execPath, [OSLENS, 'ps', '--json', '-p', String(pid), '--interval', '1000']);
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ps exited ${code}`))));
+      }),
+      oracle(pid, 1000),
+    ]);
+    const row = ps[0] as PsRowLike;
+    // Generous bounds: two cores shared with other work; the samples are a few ms apart.
+    expect(Math.abs(row.cpuPercent - ref.cpu)).toBeLessThan(30);
+    expect(Math.abs(row.rss - ref.memory)).toBeLessThan(Math.max(2 * MiB, ref.memory * 0.1));
+    expect(ref.memory).toBeGreaterThan(30 * MiB);
+    // top --json: its first record is one interval in, like pidusage's second call.
+    const [top, ref2] = await Promise.all([
+      new Promise<{ processes: PsRowLike[] }>((resolve, reject) => {
+        const c = spawn(process.execPath, [OSLENS, 'top', '--json', '-d', '1', '--no-ebpf']);
+        let out = '';
+        c.stdout.on('data', (d) => {
+          out += d;
+          const nl = out.indexOf('\n');
+          if (nl >= 0) {
+            c.kill();
+            resolve(JSON.parse(out.slice(0, nl)));
+          }
+        });
+        c.on('close', (code) => (out.includes('\n') ? undefined : reject(new Error(`top exited ${code}`))));
+      }),
+      oracle(pid, 1000),
+    ]);
+    const t = top.processes.find((p) => p.pid === pid) as PsRowLike;
+    expect(Math.abs(t.cpuPercent - ref2.cpu)).toBeLessThan(30);
+    expect(Math.abs(t.rss - ref2.memory)).toBeLessThan(Math.max(2 * MiB, ref2.memory * 0.1));
+  });
+});
+
+interface PsRowLike {
+  pid: number;
+  cpuPercent: number;
+  rss: number;
+}
+
 describe('oslens inspect', () => {
   it('decodes identity, capabilities, signal masks, fds (socket addresses, pipes, eventfd-like) and threads', async () => {
     const code = `
@@ -370,7 +511,8 @@ describe('bad input', () => {
   it('an unknown PID is "no such process" (exit 3)', () => {
     const pid = 4_000_000; // above the default pid_max
     for (const cmd of ['inspect', 'maps', 'why']) {
-      expectOneLineError(oslens([cmd, String(pid)]), 3, new RegExp(`process ${pid} exited`));
+      // It never existed: not "exited".
+      expectOneLineError(oslens([cmd, String(pid)]), 3, new RegExp(`^oslens: no such process ${pid} `));
     }
   });
 

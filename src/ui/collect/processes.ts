@@ -5,6 +5,7 @@
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
 import { existsSync } from 'node:fs';
+import { ttyName } from '../../proc/tty.js';
 import { OpenProcFiles, parseStatBytes, schedstatField } from '../../proc/open-files.js';
 import { kernelUnits, readCmdline, readProcessStat, readSchedstat, userName } from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, readProcText, type Pid } from '../../proc/read.js';
@@ -315,19 +316,7 @@ export function processRates(
   return rows;
 }
 
-/**
- * A terminal's name from stat's tty_nr (major in bits 8-15 and 20-31, minor in 0-7 and 20-31 of
- * the old encoding): pts/N, ttyN, ttySN; '?' for none (like ps).
- */
-export function ttyName(ttyNr: number): string {
-  if (ttyNr === 0) return '?';
-  const major = (ttyNr >> 8) & 0xfff;
-  const minor = (ttyNr & 0xff) | ((ttyNr >> 12) & 0xfff00);
-  if (major >= 136 && major <= 143) return `pts/${(major - 136) * 256 + minor}`;
-  if (major === 4) return minor < 64 ? `tty${minor}` : `ttyS${minor - 64}`;
-  if (major === 5 && minor === 0) return 'tty';
-  return `${major}:${minor}`;
-}
+export { ttyName };
 
 type SortValue = (r: ProcessRateRow) => number | string;
 

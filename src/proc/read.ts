@@ -26,15 +26,35 @@ export class ProcessGoneError extends UserError {
   }
 }
 
+/**
+ * Why /proc/PID/FILE was refused. Another user's process: ownership. Our own (or we are root):
+ * the kernel's ptrace access check (PTRACE_MODE_READ guards smaps, fd/, ns/, exe, environ...):
+ * the process is not dumpable (setuid, prctl), lives in another user namespace, or Yama or an
+ * LSM said no.
+ */
+function refusalReason(pid: Pid): string {
+  const me = process.geteuid?.() ?? -1;
+  let owner: number | undefined;
+  try {
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    owner = uid === undefined ? undefined : Number(uid);
+  } catch {
+    // gone or hidden: say what we know
+  }
+  if (owner !== undefined && me !== 0 && owner !== me)
+    return `process ${pid} belongs to another user (uid ${owner}): run as that user or as root`;
+  return (
+    `refused by the kernel's ptrace access check (PTRACE_MODE_READ), ${me === 0 ? 'even for root' : 'even for its owner'}: ` +
+    'the process is not dumpable, runs in another user namespace, or a security module (Yama, an LSM) denies it'
+  );
+}
+
 export class ProcPermissionError extends UserError {
   constructor(
     readonly pid: Pid,
     readonly file: string,
   ) {
-    super(
-      `permission denied reading /proc/${pid}/${file} (process ${pid} belongs to another user: run as that user or as root)`,
-      ExitCode.permissionDenied,
-    );
+    super(`permission denied reading /proc/${pid}/${file}: ${refusalReason(pid)}`, ExitCode.permissionDenied);
     this.name = 'ProcPermissionError';
   }
 }

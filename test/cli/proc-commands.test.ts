@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
@@ -136,6 +136,19 @@ describe('oslens why', () => {
     const d = doc.reasons.find((r) => r.code === 'uninterruptible');
     expect(d?.text).toMatch(/vfork \(#58\)/);
     expect(d?.text).toMatch(/until its child calls execve or exits/);
+    // D is "uninterruptible", not "disk": this one waits for a child, not for I/O.
+    expect(doc.stateName).toBe('uninterruptible sleep');
+    expect(d?.text).not.toMatch(/disk/);
+    // One sentence at a time: no clause spliced after a full stop.
+    expect(d?.text).not.toMatch(/\)\. It waits .* and sleeps/);
+  });
+
+  it('a kernel thread makes no syscall: not "inside the read (#0) syscall"', () => {
+    const doc = json<WhyDoc & { syscall: string | null }>(['why', '--json', '2']);
+    expect(doc.syscall).toBeNull();
+    expect(doc.reasons.map((r) => r.text).join(' ')).not.toMatch(/inside the read/);
+    const text = oslens(['inspect', '2']);
+    expect(text.stdout).toMatch(/syscall none \(kernel thread\)/);
   });
 
   it('a zombie made by the test is reported as a zombie with its parent', async () => {
@@ -203,14 +216,20 @@ describe('oslens why', () => {
     expect(doc.syscall).toMatch(/nanosleep/);
   });
 
-  it('--load lists running and D-state tasks with the explanation', () => {
-    const doc = json<{ loadavg: { load1: number }; cpus: number; running: unknown[]; explanation: string }>([
-      'why',
-      '--load',
-      '--json',
-    ]);
+  it('--load lists running and D-state tasks with the explanation, not oslens itself', async () => {
+    const busy = startChild('sh', ['-c', 'while :; do :; done']);
+    await new Promise((r) => setTimeout(r, 200));
+    const r = oslens(['why', '--load', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      loadavg: { load1: number };
+      cpus: number;
+      running: { pid: number }[];
+      explanation: string;
+    };
     expect(doc.cpus).toBeGreaterThan(0);
-    expect(doc.running.length).toBeGreaterThan(0); // at least oslens itself
+    expect(doc.running.map((t) => t.pid)).toContain(busy.pid);
+    expect(doc.running.map((t) => t.pid)).not.toContain(r.pid);
     expect(doc.explanation).toMatch(/uninterruptible/);
   });
 });
@@ -355,10 +374,14 @@ describe('pidusage as an independent oracle', () => {
   }
 
   it("ps's and top's CPU% and RSS for a busy child agree with pidusage's", async () => {
-    const busy = startChild('python3', ['-c', 'b = bytearray(30 << 20)\nwhile True: pass']);
-    await new Promise((r) => setTimeout(r, 500));
+    // Busy a third of the time (30 ms of every 90): its CPU% is about the same over any window,
+    // so ps's, top's and pidusage's windows need not line up to the millisecond.
+    const duty =
+      'import time\nb = bytearray(30 << 20)\nwhile True:\n    t = time.time()\n    while time.time() - t < 0.03: pass\n    time.sleep(0.06)';
+    const busy = startChild('python3', ['-c', duty]);
+    await new Promise((r) => setTimeout(r, 1500));
     const pid = busy.pid as number;
-    // Side by side over the same second: ps's two samples and pidusage's two samples.
+    // Over a second, side by side.
     const [ps, ref] = await Promise.all([
       new Promise<PsRowLike[]>((resolve, reject) => {
         const c = spawn(process.execPath, [OSLENS, 'ps', '--json', '-p', String(pid), '--interval', '1000']);
@@ -366,14 +389,15 @@ describe('pidusage as an independent oracle', () => {
         c.stdout.on('data', (d) => (out += d));
         c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ps exited ${code}`))));
       }),
-      oracle(pid, 1000),
+      oracle(pid, 1500),
     ]);
     const row = ps[0] as PsRowLike;
-    // Generous bounds: two cores shared with other work; the samples are a few ms apart.
-    expect(Math.abs(row.cpuPercent - ref.cpu)).toBeLessThan(30);
+    // Generous bounds: two cores shared with other work.
+    expect(Math.abs(row.cpuPercent - ref.cpu)).toBeLessThan(20);
+    expect(row.cpuPercent).toBeGreaterThan(5);
     expect(Math.abs(row.rss - ref.memory)).toBeLessThan(Math.max(2 * MiB, ref.memory * 0.1));
     expect(ref.memory).toBeGreaterThan(30 * MiB);
-    // top --json: its first record is one interval in, like pidusage's second call.
+    // top --json: its first record is one interval in.
     const [top, ref2] = await Promise.all([
       new Promise<{ processes: PsRowLike[] }>((resolve, reject) => {
         const c = spawn(process.execPath, [OSLENS, 'top', '--json', '-d', '1', '--no-ebpf']);
@@ -388,10 +412,11 @@ describe('pidusage as an independent oracle', () => {
         });
         c.on('close', (code) => (out.includes('\n') ? undefined : reject(new Error(`top exited ${code}`))));
       }),
-      oracle(pid, 1000),
+      oracle(pid, 1500),
     ]);
     const t = top.processes.find((p) => p.pid === pid) as PsRowLike;
-    expect(Math.abs(t.cpuPercent - ref2.cpu)).toBeLessThan(30);
+    expect(Math.abs(t.cpuPercent - ref2.cpu)).toBeLessThan(20);
+    expect(t.cpuPercent).toBeGreaterThan(5);
     expect(Math.abs(t.rss - ref2.memory)).toBeLessThan(Math.max(2 * MiB, ref2.memory * 0.1));
   });
 });
@@ -401,6 +426,47 @@ interface PsRowLike {
   cpuPercent: number;
   rss: number;
 }
+
+describe('refused by the ptrace access check', () => {
+  /** A python that made itself non-dumpable (prctl PR_SET_DUMPABLE 0) holding 3 files open. */
+  async function nonDumpable(prefix: string[]): Promise<number> {
+    const code =
+      "import ctypes, time\nctypes.CDLL(None).prctl(4, 0, 0, 0, 0)\nfs = [open('/etc/hostname') for _ in range(3)]\nprint('ready', flush=True)\ntime.sleep(60)";
+    // The system python: a python under /root (pyenv) is not nobody's to run.
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const [cmd, ...args] = [...prefix, python, '-c', code];
+    const child = startChild(cmd as string, args);
+    await waitForOutput(child, 'ready');
+    return child.pid as number;
+  }
+
+  it('inspect without CAP_SYS_PTRACE: the fds listed, each "(permission denied)"; ns denied, not blank', async (ctx) => {
+    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root (to drop CAP_SYS_PTRACE)');
+    const pid = await nonDumpable([]);
+    // As root without CAP_SYS_PTRACE: /proc/PID/fd lists (root owns it), readlink fails the check.
+    const run = (args: string[]) =>
+      spawnSync('setpriv', ['--bounding-set=-sys_ptrace', process.execPath, OSLENS, ...args], { encoding: 'utf8' });
+    const doc = JSON.parse(run(['inspect', '--json', String(pid)]).stdout);
+    const fds = doc.fds as { fd: number; target: string | null; error?: string }[];
+    expect(fds.map((f) => f.fd)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4, 5]));
+    expect(fds.every((f) => f.target === null && f.error === 'permission denied')).toBe(true);
+    expect(doc.identity.namespaces).toEqual({ error: 'permission denied' });
+    const text = run(['inspect', String(pid)]).stdout;
+    expect(text).toMatch(/^\s+3 {2}\(permission denied\)$/m);
+    expect(text).toMatch(/^ {2}ns {8}\(permission denied\)$/m);
+    expect(text).not.toMatch(/^ {2}cgroup\s*$/m);
+  });
+
+  it('maps of its own non-dumpable process, as nobody: says the ptrace access check refused, not "another user"', async (ctx) => {
+    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root to switch to user nobody');
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    const pid = await nonDumpable(nobody);
+    const [cmd, ...args] = [...nobody, process.execPath, OSLENS, 'maps', String(pid)];
+    const maps = spawnSync(cmd as string, args, { encoding: 'utf8' });
+    expectOneLineError(maps as ReturnType<typeof oslens>, 4, /ptrace access check .*even for its owner/);
+    expect(maps.stderr).not.toMatch(/belongs to another user/);
+  });
+});
 
 describe('oslens inspect', () => {
   it('decodes identity, capabilities, signal masks, fds (socket addresses, pipes, eventfd-like) and threads', async () => {

@@ -20,6 +20,7 @@ import {
 } from './misc.js';
 import { parseInetSockets, parseUnixSockets, type SocketInfo, type SocketProtocol } from './net.js';
 import { countRegionPages } from './pagemap.js';
+import { mappedBss } from './elf.js';
 import {
   EntryGoneError,
   ProcPermissionError,
@@ -197,7 +198,11 @@ export function readAddressSpace(pid: Pid, opts: { pagemap?: boolean } = {}): Ad
     throw new UserError(`process ${pid} (${stat.comm}) is a zombie: its memory is already freed, so no maps`);
   }
   const { pageSize: page } = kernelUnits();
-  classifyRegions(regions, { threadStackPointers: threadStackPointers(pid), pageSize: page });
+  classifyRegions(regions, {
+    threadStackPointers: threadStackPointers(pid),
+    pageSize: page,
+    bss: mappedBss(pid, regions, page),
+  });
   const rollup = readField(() => readRollup(pid));
   let pagemap = false;
   if (opts.pagemap !== false) {

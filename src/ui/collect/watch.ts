@@ -3,6 +3,7 @@
  * only for this one process: it walks page tables), per-region RSS deltas, rates, histories.
  */
 import { readFileSync } from 'node:fs';
+import { mappedBss } from '../../proc/elf.js';
 import { classifyRegions, parseSmaps, type Region, type RegionKind } from '../../proc/maps.js';
 import { kernelUnits, readProcessStat, readProcessStatus } from '../../proc/process.js';
 import { ProcessGoneError, readProcText, type Pid } from '../../proc/read.js';
@@ -199,7 +200,8 @@ export class WatchCollector {
     const stat = readProcessStat(this.pid);
     const status = readProcessStatus(this.pid);
     const regions = stat.kernelThread ? [] : parseSmaps(readProcText(this.pid, 'smaps'));
-    classifyRegions(regions, { pageSize: kernelUnits().pageSize });
+    const page = kernelUnits().pageSize;
+    classifyRegions(regions, { pageSize: page, bss: mappedBss(this.pid, regions, page) });
     return { t: performance.now() / 1000, stat, status, regions };
   }
 

@@ -161,3 +161,35 @@ describe.each(SIZES)('dashboards at $cols×$rows (tmux)', ({ cols, rows }) => {
     expectBoxesClosed(screen);
   });
 });
+
+describe('plain text on a terminal (tmux 80×24)', () => {
+  it('TERM=dumb: top prints plain lines instead of drawing', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const h = mkdtempSync(join(tmpdir(), 'oslens-sizes-'));
+    dirs.push(h);
+    const s = new TmuxSession(['top', '-d', '0.5'], { TERM: 'dumb', HOME: h }, { cols: 80, rows: 24 });
+    sessions.push(s);
+    const screen = await s.waitFor((t) => /^\d\d:\d\d:\d\d cpu \d/m.test(t), 15_000, 'a plain line');
+    expect(screen).not.toMatch(/[┌└│]/);
+    expect(screen).not.toContain('\x1b');
+  });
+
+  it('ps cuts lines to the terminal width; --wide shows them whole', async (ctx) => {
+    if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
+    const tail = 'end-of-a-long-command-line';
+    const long = child('sh', ['-c', `sleep 60; : ${'x'.repeat(150)} ${tail}`]);
+    const run = async (args: string[]) => {
+      const s = new TmuxSession(['ps', '-p', String(long.pid), ...args], {}, { cols: 80, rows: 24 });
+      sessions.push(s);
+      return s.waitFor((t) => t.includes('EXIT='), 15_000, 'ps to finish');
+    };
+    const cut = await run([]);
+    const row = lines(cut).find((l) => l.includes(`${long.pid} `)) ?? '';
+    expect(row.length).toBeLessThanOrEqual(80);
+    expect(row.endsWith('…')).toBe(true);
+    expect(cut).not.toContain(tail);
+    const wide = await run(['--wide']);
+    // Whole: the terminal wraps it, the end of the command line is on screen.
+    expect(wide.replace(/\n/g, '')).toContain(tail);
+  });
+});

@@ -44,7 +44,7 @@ describe('oslens completion and man', () => {
 
   it('zsh loads the completion function; unknown shells are a usage error', (ctx) => {
     if (!has('zsh')) skipUnlessCapable(ctx.skip, 'zsh is not installed');
-    const script = `autoload -U compinit; compinit -u -d /dev/null
+    const script = `autoload -U compinit; compinit -u -D
 source <("${process.execPath}" "${OSLENS}" completion zsh) && whence -w _oslens && print -r -- $_comps[oslens]`;
     const r = spawnSync('zsh', ['-f', '-c', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

@@ -575,7 +575,10 @@ export class Shell {
       this.relayout();
     });
     // Any key ends a notice (the status comes back).
-    this.screen.on('keypress', () => {
+    this.screen.on('keypress', (_ch: unknown, key: { name?: string }) => {
+      // blessed sends Enter twice ("enter", then "return"): the second must not end the notice
+      // the first (a menu's pick) just put up.
+      if (key?.name === 'return') return;
       if (this.notice && !this.modal) {
         this.notice = '';
         this.drawKeyLine();

@@ -139,7 +139,7 @@ describe.each(SIZES)('dashboards at $cols×$rows (tmux)', ({ cols, rows }) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const s = session(['bench', '--live', '--quick', 'counter-inc', 'syscall-getpid'], { cols, rows });
     const screen = await s.waitFor(
-      (t) => t.includes('press q to quit') && /syscall-getpid\s+\d[\d.]* ns/.test(t),
+      (t) => /done/.test(t) && /syscall-getpid\s+\d[\d.]* ns/.test(t),
       60_000,
       'the run to finish',
     );

@@ -871,7 +871,8 @@ export class Shell {
   private drawKeyLine(): void {
     if (this.modal) return;
     const lens = this.lensShown ? 'l hide lens' : 'l lens';
-    const keys = ` ? keys  q quit  Tab panel  ${lens} `;
+    // Narrow: the status matters more than the reminder of keys that ? lists anyway.
+    const keys = this.size.columns < 100 ? ` ? keys  q quit  ${lens} ` : ` ? keys  q quit  Tab panel  ${lens} `;
     const message = this.notice
       ? `{white-fg}{red-bg} ${shownText(this.notice)} {/}`
       : this.status

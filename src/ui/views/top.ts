@@ -688,7 +688,7 @@ export class TopView {
     const p = s.pressure;
     const psi = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
     const memLines = [
-      `used  ${formatBytes(mem.used)}/${formatBytes(mem.total)}`,
+      `used ${formatBytes(mem.used)}/${formatBytes(mem.total)}`,
       `cache ${formatBytes(mem.pageCache)}`,
       `dirty ${formatBytes(mem.dirty)}`,
       `swap  ${formatBytes(mem.swapUsed)}/${formatBytes(mem.swapTotal)}`,

@@ -8,6 +8,12 @@
  * itself: child_process gives no rusage of one child, and reading /proc before reaping is racy.
  * While the command runs, SIGINT and SIGQUIT are ignored here (the terminal sends them to the
  * command too), so the report is still written when the user interrupts the command.
+ *
+ *   oslens-runwait --exec CMD [ARGS...]
+ *
+ * only execs the command, set to die with its parent (`oslens watch -- CMD` uses it this way).
+ * In both forms the helper and the command are killed when their parent dies, even by SIGKILL
+ * (PR_SET_PDEATHSIG): no command is left running after oslens.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -29,7 +36,21 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * SIGKILL this process when its parent (the thread that forked it) exits. If the parent is
+ * already gone (reparented between fork and here), exit at once: the signal would never come.
+ */
+static void die_with_parent(pid_t parent) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(137);
+}
+
 int main(int argc, char **argv) {
+    die_with_parent(getppid());
+    if (argc >= 3 && strcmp(argv[1], "--exec") == 0) {
+        execvp(argv[2], argv + 2);
+        fprintf(stderr, "oslens: cannot run %s: %s\n", argv[2], errno == ENOENT ? "command not found" : strerror(errno));
+        return errno == ENOENT ? 127 : 126;
+    }
     if (argc < 3) {
         fprintf(stderr, "usage: oslens-runwait REPORT_FD CMD [ARGS...]\n");
         return 2;
@@ -54,12 +75,14 @@ int main(int argc, char **argv) {
     sigaction(SIGQUIT, &ign, &old_quit);
 
     double t0 = now();
+    pid_t self = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         perror("oslens-runwait: fork");
         return 1;
     }
     if (pid == 0) {
+        die_with_parent(self);
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGQUIT, &old_quit, NULL);
         close(errpipe[0]);

@@ -1,6 +1,7 @@
 /** Facts about the machine a benchmark ran on, carried by every result set. */
 import { readFileSync, readdirSync, statfsSync, accessSync, constants } from 'node:fs';
 import os from 'node:os';
+import { UserError, errnoCode } from '../util/errors.js';
 
 export interface CacheSizes {
   l1dBytes: number;
@@ -88,11 +89,39 @@ export function allowedCpus(statusText: string = readFileSync('/proc/self/status
 const TMPFS_MAGIC = 0x01021994;
 
 /**
+ * OSLENS_TMPDIR, when set, is what the user chose: used as is, or refused with the reason before
+ * any benchmark runs (it does not exist, is not writable, or has less than `needBytes` free),
+ * never silently replaced by another directory.
+ */
+function chosenTempDir(dir: string, needBytes: number): string {
+  const refuse = (why: string): never => {
+    throw new UserError(
+      `OSLENS_TMPDIR=${dir}: ${why} (the file benchmarks write there; unset it to let oslens choose)`,
+    );
+  };
+  let free: number;
+  try {
+    accessSync(dir, constants.W_OK);
+    const fs = statfsSync(dir);
+    free = fs.bavail * fs.bsize;
+  } catch (err) {
+    const code = errnoCode(err);
+    return refuse(
+      code === 'ENOENT' ? 'no such directory' : code === 'EROFS' ? 'read-only file system' : `not writable (${code})`,
+    );
+  }
+  if (free < needBytes)
+    refuse(`full: ${Math.floor(free / 2 ** 20)} MiB free, ${Math.ceil(needBytes / 2 ** 20)} MiB needed`);
+  return dir;
+}
+
+/**
  * A writable directory on a real disk for the file benchmarks (tmpfs has no device behind it).
  * Falls back to the system temp dir; the benchmarks that need a disk then skip with a reason.
  */
-export function diskTempDir(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.OSLENS_TMPDIR, env.TMPDIR, '/var/tmp', '/tmp', process.cwd()];
+export function diskTempDir(env: NodeJS.ProcessEnv = process.env, needBytes = 64 << 20): string {
+  if (env.OSLENS_TMPDIR) return chosenTempDir(env.OSLENS_TMPDIR, needBytes);
+  const candidates = [env.TMPDIR, '/var/tmp', '/tmp', process.cwd()];
   for (const dir of candidates) {
     if (!dir) continue;
     try {

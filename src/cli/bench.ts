@@ -6,6 +6,8 @@ import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
 import type { BenchRun } from '../bench/types.js';
 import { checkBenchHome, rememberRun } from '../bench/saved.js';
+import { diskTempDir } from '../bench/host.js';
+import { parseMeminfo } from '../proc/system.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
@@ -67,6 +69,8 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   // What can fail after minutes of measuring is checked first.
   checkBenchHome();
   if (flags.save) checkWritable(flags.save, '--save');
+  diskTempDir(process.env, (flags.quick ? 48 : 320) << 20); // an OSLENS_TMPDIR that cannot be used
+  checkHeapFits(selected, heapBytes, flags.heap);
   if (flags.live) {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
@@ -114,6 +118,22 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
     process.stdout.write(renderTable(run, { color: Boolean(process.stdout.isTTY), width: columns }));
     if (other && flags.compare) process.stdout.write('\n' + renderComparison(run, other, flags.compare));
   }
+}
+
+/**
+ * The heap benchmarks touch their heap (fork-large) or two of them (memcpy-large copies one
+ * into the other): more than MemAvailable would swap or call the OOM killer, not measure.
+ */
+function checkHeapFits(ids: readonly string[], heapBytes: number, text: string): void {
+  const touched = ids.includes('memcpy-large') ? 2 * heapBytes : ids.includes('fork-large') ? heapBytes : 0;
+  if (touched === 0) return;
+  const available = parseMeminfo(readFileSync('/proc/meminfo', 'utf8')).MemAvailable;
+  if (available === undefined || touched <= available * 0.9) return;
+  const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
+  throw new UserError(
+    `--heap ${text}: the heap benchmarks would touch ${gib(touched)} but ${gib(available)} is available (MemAvailable); use a smaller --heap`,
+    ExitCode.usage,
+  );
 }
 
 function readSavedRun(file: string): BenchRun {

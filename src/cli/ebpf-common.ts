@@ -9,6 +9,14 @@ import { requireBpf } from '../ebpf/caps.js';
 import { installSignalHandlers } from '../ebpf/target.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
+/** A count option (--top, --regions): a whole number from `min`, else a usage error (2). */
+export function countOption(text: string, what: string, min = 1): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > 1_000_000) {
+    throw new UserError(`${what}: "${text}" must be a whole number from ${min} to 1000000`, ExitCode.usage);
+  }
+  return Number(text);
+}
+
 export async function runEbpfCommand(
   flags: { verbose?: boolean },
   tool: string,

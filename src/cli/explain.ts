@@ -3,18 +3,37 @@ import type { Command } from 'commander';
 import { explain, type Explanation } from '../lessons/explain.js';
 import { findLatencyRow, findModel } from '../lessons/load.js';
 import { terminalWidth, wrap } from '../lessons/text.js';
+import { loadSavedBench, type SavedBench } from '../bench/saved.js';
+import { measuredFor } from '../ui/collect/lens.js';
+import { computeRatios, formatFactor } from '../bench/compare.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
-function render(e: Explanation): string {
+/** "  key:     text", wrapped with the text's continuation lines under its first word. */
+function field(key: string, text: string, width: number): string {
+  const hang = ' '.repeat(11);
+  return `  ${`${key}:`.padEnd(9)}${wrap(text, width, hang).slice(hang.length)}`;
+}
+
+function render(e: Explanation, saved: SavedBench | null): string {
   const model = findModel(e.model);
-  const out = [`${e.name}: ${e.heading}`, wrap(e.text, terminalWidth(), '  ')];
-  out.push(`  model:   ${model.id} (${model.number}. ${model.title}); oslens learn ${model.id}`);
-  if (e.file) out.push(`  file:    ${e.file}`);
+  const width = terminalWidth();
+  const out = [wrap(`${e.name}: ${e.heading}`, width, '  ').replace(/^ {2}/, ''), wrap(e.text, width, '  ')];
+  out.push(field('model', `${model.id} (${model.number}. ${model.title}); oslens learn ${model.id}`, width));
+  if (e.file) out.push(field('file', e.file, width));
   if (e.latencyRow) {
     const row = findLatencyRow(e.latencyRow);
-    out.push(`  latency: ${row.title} ${row.display} (latency table: ${row.id})`);
+    out.push(field('latency', `${row.title} ${row.display} (latency table: ${row.id})`, width));
+    // The folklore's figure beside this machine's, when a bench run was saved.
+    // Ratios from the remembered results (a merged run's own ratio list covers only its last ids).
+    const ratio = saved ? computeRatios(saved.run.results, [row])[0] : undefined;
+    const here = ratio
+      ? `${formatFactor(ratio.measured)} (${ratio.numerator} / ${ratio.denominator})`
+      : saved
+        ? measuredFor(saved.run, row.id)
+        : null;
+    if (here) out.push(field('here', `${here}, last bench run ${saved!.date.slice(0, 10)}`, width));
   }
-  if (e.command) out.push(`  live:    ${e.command}`);
+  if (e.command) out.push(field('live', e.command, width));
   return out.join('\n');
 }
 
@@ -41,6 +60,7 @@ export function register(program: Command): void {
           ExitCode.usage,
         );
       }
-      process.stdout.write(`${r.matches.map(render).join('\n\n')}\n`);
+      const saved = loadSavedBench();
+      process.stdout.write(`${r.matches.map((e) => render(e, saved)).join('\n\n')}\n`);
     });
 }

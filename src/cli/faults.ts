@@ -1,4 +1,5 @@
 /** `oslens faults`: page faults per process (minor/major) and per memory region, from eBPF. */
+import { escapeForTerminal } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { Faults, type FaultsSnapshot } from '../ebpf/faults.js';
 import {
@@ -11,7 +12,7 @@ import {
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { runEbpfCommand } from './ebpf-common.js';
+import { countOption, runEbpfCommand } from './ebpf-common.js';
 
 interface FaultsFlags extends TargetFlags {
   top: string;
@@ -37,6 +38,7 @@ export function register(program: Command): void {
 }
 
 async function faultsCommand(command: string[], flags: FaultsFlags): Promise<number> {
+  const [top, regions] = [countOption(flags.top, '--top'), countOption(flags.regions, '--regions', 0)];
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const faults = openFor(target, () => new Faults(target.filter));
@@ -44,7 +46,7 @@ async function faultsCommand(command: string[], flags: FaultsFlags): Promise<num
     if (!flags.json) process.stderr.write(`faults: page faults of ${target.describe}; Ctrl-C to stop\n`);
     const emit = (snap: FaultsSnapshot) => {
       if (flags.json) process.stdout.write(`${JSON.stringify(toJson(snap))}\n`);
-      else process.stdout.write(render(snap, Number(flags.top), Number(flags.regions)));
+      else process.stdout.write(render(snap, top, regions));
     };
     // An interval shows the processes that faulted in it (totals still cumulative): its output
     // stays as small as what happened, however many processes came and went before.
@@ -90,10 +92,12 @@ function render({ processes: procs, unkept }: FaultsSnapshot, top: number, regio
   );
   for (const p of procs.slice(0, top)) {
     lines.push(
-      `${String(p.pid).padStart(8)}  ${p.comm.padEnd(16)} ${String(p.faults).padStart(10)} ${String(p.minor).padStart(10)} ${String(p.major).padStart(8)}`,
+      `${String(p.pid).padStart(8)}  ${escapeForTerminal(p.comm).padEnd(16)} ${String(p.faults).padStart(10)} ${String(p.minor).padStart(10)} ${String(p.major).padStart(8)}`,
     );
     for (const r of p.regions.slice(0, regions)) {
-      lines.push(`${''.padStart(10)}${String(r.faults).padStart(10)}  ${r.kind.padEnd(6)} ${r.path}`);
+      lines.push(
+        `${''.padStart(10)}${String(r.faults).padStart(10)}  ${r.kind.padEnd(6)} ${escapeForTerminal(r.path)}`,
+      );
     }
   }
   if (unkept.regionFaults > 0 || unkept.processFaults > 0) {

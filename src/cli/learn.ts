@@ -42,7 +42,13 @@ function header(lesson: Lesson): string[] {
       : lesson.kind === 'path'
         ? 'path'
         : `classic mistake ${lesson.mistake.number}`;
-  return [`${lesson.title}  (${kind})`, '='.repeat(lesson.title.length), wrap(lesson.summary, terminalWidth()), ''];
+  const width = terminalWidth();
+  return [
+    wrap(`${lesson.title}  (${kind})`, width),
+    '='.repeat(Math.min(width, lesson.title.length)),
+    wrap(lesson.summary, width),
+    '',
+  ];
 }
 
 function renderStep(i: number, step: Step, result: StepOutput | undefined, ran: boolean): string {
@@ -85,7 +91,15 @@ function renderTail(lesson: Lesson): string[] {
   }
   const cards = loadQuiz().filter((c) => c.model === id).length;
   out.push('', `Quiz: ${cards} cards (oslens quiz --model ${id})`);
-  return out;
+  // Long rows wrap to the terminal like the prose (the padding is only whitespace).
+  const width = terminalWidth();
+  return out.flatMap((l) =>
+    l.length <= width
+      ? [l]
+      : wrap(l.trim(), width, l.startsWith('  ') ? '    ' : '')
+          .replace(/^ {4}/, '  ')
+          .split('\n'),
+  );
 }
 
 export function register(program: Command): void {

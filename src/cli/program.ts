@@ -8,6 +8,7 @@ import { ContentError } from '../lessons/load.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { packageVersion } from '../util/package.js';
 import { escapeForTerminal } from '../util/terminal.js';
+import { signalExitCode } from '../util/interrupt.js';
 import { COMMANDS } from './commands.js';
 import { explainCommand } from '../lessons/commands.js';
 
@@ -49,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // Stopped cleanly by Ctrl-C or a signal: 128 + the signal (util/interrupt.ts).
+    return signalExitCode() ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are "errors" to commander; their exit code is 0.

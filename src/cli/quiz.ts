@@ -60,7 +60,7 @@ async function interactive(cards: QuizCard[], registered: readonly string[]): Pr
       if (k === 's') continue;
       seen++;
       out(`\n\x1b[32m${wrap(card.answer, terminalWidth(), '  ')}\x1b[0m\n\n`);
-      const live = card.demo ? `oslens demo ${card.demo}` : card.measure;
+      const live = card.demo ? `oslens demo ${card.demo} --quick` : card.measure;
       for (;;) {
         out(`  did you know it? y/n${live ? `   d: run "${live}"` : ''}   q quit `);
         k = await nextKey();

@@ -1,4 +1,5 @@
 /** `oslens runqlat`: how long runnable tasks wait for a CPU, as a log2 histogram (BCC's runqlat). */
+import { escapeForTerminal } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { Runqlat, renderLog2Hist, type Bucket, type RunqHistogram } from '../ebpf/runqlat.js';
 import {
@@ -61,7 +62,8 @@ async function runqlatCommand(command: string[], flags: RunqlatFlags): Promise<n
       }
       const parts: string[] = [`[${new Date().toTimeString().slice(0, 8)}]  (cumulative)`];
       if (flags.perProcess) {
-        for (const h of hists) parts.push(`\npid = ${h.pid} ${h.comm}\n${renderLog2Hist(h.buckets)}`);
+        for (const h of hists)
+          parts.push(`\npid = ${h.pid} ${escapeForTerminal(h.comm)}\n${renderLog2Hist(h.buckets)}`);
       } else {
         parts.push(renderLog2Hist(sumBuckets(hists)));
       }

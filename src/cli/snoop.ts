@@ -1,4 +1,5 @@
 /** `oslens snoop open|exec|exit|connect|signal`: one line per event, from eBPF. */
+import { escapeStrings } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { DEFAULT_SNOOP_BUFFER, SNOOP_TYPES, Snoop, type SnoopRecord, type SnoopType } from '../ebpf/snoop.js';
@@ -78,7 +79,9 @@ async function snoopCommand(typesText: string, command: string[], flags: SnoopFl
   }
 }
 
-function renderLine(r: SnoopRecord): string {
+/** One event as a text line; names, paths and argv from processes are escaped for the terminal. */
+function renderLine(record: SnoopRecord): string {
+  const r = escapeStrings(record);
   const time =
     new Date(r.time * 1000).toTimeString().slice(0, 8) + `.${String(Math.floor((r.time % 1) * 1000)).padStart(3, '0')}`;
   let details: string;

@@ -1,4 +1,5 @@
 /** `oslens syscount`: syscall counts, errors and latency per syscall and per process, from eBPF. */
+import { escapeForTerminal } from '../util/terminal.js';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { Syscount, diffSnapshots, type SyscountSnapshot } from '../ebpf/syscount.js';
@@ -12,7 +13,7 @@ import {
   timing,
   type TargetFlags,
 } from '../ebpf/target.js';
-import { runEbpfCommand } from './ebpf-common.js';
+import { countOption, runEbpfCommand } from './ebpf-common.js';
 
 interface SyscountFlags extends TargetFlags {
   by: string;
@@ -43,7 +44,7 @@ async function syscountCommand(command: string[], flags: SyscountFlags): Promise
   if (flags.by !== 'syscall' && flags.by !== 'process') {
     throw new UserError('--by: "syscall" or "process"', ExitCode.usage);
   }
-  const top = Number(flags.top);
+  const top = countOption(flags.top, '--top');
   const { duration, interval } = timing(flags);
   const target = await resolveTarget(flags, command, 0, Boolean(flags.json));
   const counter = openFor(target, () => new Syscount(target.filter, { latency: flags.latency }));
@@ -87,7 +88,7 @@ function render(s: SyscountSnapshot, by: string, top: number, latency: boolean):
   if (by === 'process') {
     lines.push(`${'PID'.padStart(8)}  ${'COMM'.padEnd(16)} ${'COUNT'.padStart(12)}`);
     for (const p of s.processes.slice(0, top)) {
-      const comm = p.comm + (p.exited ? ' (exited)' : '');
+      const comm = escapeForTerminal(p.comm) + (p.exited ? ' (exited)' : '');
       lines.push(`${String(p.pid).padStart(8)}  ${comm.padEnd(16)} ${String(p.count).padStart(12)}`);
     }
     if (s.unkept.calls > 0 || s.unkept.processes > 0) {

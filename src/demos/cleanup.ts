@@ -45,6 +45,9 @@ export async function withCleanup<T>(body: (cleanup: Cleanup) => Promise<T>): Pr
   try {
     return await body(cleanup);
   } finally {
+    // A demo is mostly synchronous (spawnSync): a Ctrl-C that came meanwhile is still queued in
+    // the event loop. Let it be delivered to onSignal (exit 130) before the handler goes.
+    await new Promise((r) => setImmediate(r));
     cleanup.runAll();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUILD_DIR } from '../native/addon.js';
 import { UserError } from '../util/errors.js';
+import { noteSignal } from '../util/interrupt.js';
 import type { Cleanup } from './cleanup.js';
 
 export const HELPER = resolve(BUILD_DIR, 'oslens-demohelper');
@@ -47,6 +48,12 @@ export interface HelperRun {
 export function runHelper(args: string[], timeoutMs = 60_000): HelperRun {
   const r = spawnSync(helperPath(), args, { encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
+  // Ctrl-C reached the helper too (the terminal signals the whole group). While spawnSync blocks,
+  // our own SIGINT handler cannot run, and would run too late: the demo stops here, with 130.
+  if (r.signal === 'SIGINT' || r.signal === 'SIGTERM') {
+    noteSignal(r.signal);
+    throw new UserError(`interrupted (${r.signal}): demo stopped, cleaned up`, r.signal === 'SIGINT' ? 130 : 143);
+  }
   return { kv: parseKeyValues(r.stdout), stdout: r.stdout, status: r.status, signal: r.signal };
 }
 

@@ -21,27 +21,32 @@ export const threadCost: Demo = {
     );
     const runs = Array.from({ length: trials }, () => runHelper(['threads', String(n)]).kv);
     const kv = runs[runs.length - 1]!;
-    const create = spreadOf(runs.map((r) => num(r, 'create_join_ns') / 1000));
+    // Judged on CPU time (creator plus thread), which a busy host does not inflate; wall time shown too.
+    const create = spreadOf(runs.map((r) => num(r, 'create_join_cpu_ns') / 1000));
+    const wall = spreadOf(runs.map((r) => num(r, 'create_join_ns') / 1000));
     const started = num(kv, 'started');
     const createUs = create.median;
     const vszPer = (num(kv, 'after_VmSize') - num(kv, 'before_VmSize')) / started; // KiB
     const rssPer = (num(kv, 'after_VmRSS') - num(kv, 'before_VmRSS')) / started; // KiB
     const stackKiB = num(kv, 'default_stack_bytes') / 1024;
     // The claim's time range, judged on the middle trials; the address-space part must hold as well.
-    const time = againstRange(create, CREATE_US);
+    // Folklore ranges are order-of-magnitude figures: outside means twice past a bound, so the
+    // verdict does not flip with the host's load from one run to the next.
+    const time = againstRange(create, CREATE_US, 2);
     const reserves = vszPer > stackKiB * 0.9;
     const holds = !reserves ? false : time === 'within' ? true : time === 'across' ? null : false;
     const where =
       time === 'within'
         ? `inside the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs`
         : time === 'across'
-          ? `straddling the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs`
-          : `${time} the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs in the middle trials`;
+          ? `near the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs but not inside it (within a factor of 2 of a bound: inconclusive)`
+          : `${time} the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs by more than twice in the middle trials`;
     return {
       status: 'done',
       measurements: [
         { label: 'create + join one thread', value: round(createUs, 1), unit: 'µs' },
-        { label: 'create + join, per trial', value: describeSpread(create, 1, 'µs') },
+        { label: 'create + join CPU time, per trial', value: describeSpread(create, 1, 'µs') },
+        { label: 'create + join wall time, per trial', value: describeSpread(wall, 1, 'µs') },
         { label: 'idle threads started', value: started },
         { label: 'Threads (from /proc/self/status)', value: num(kv, 'after_Threads') },
         { label: 'VmSize per thread', value: round(vszPer / 1024, 2), unit: 'MiB' },
@@ -55,10 +60,10 @@ export const threadCost: Demo = {
       ],
       holds,
       inconclusive: holds === null,
-      verdict: `create and join took ${describeSpread(create, 1, 'µs')}, ${where}; each idle thread reserved ${round(vszPer / 1024, 2)} MiB of address space (its stack plus a guard page) while using only ${round(rssPer, 1)} KiB of RAM in user space. The kernel adds a 16 KiB kernel stack and a task structure per thread that VmRSS does not show.`,
+      verdict: `create and join cost ${describeSpread(create, 1, 'µs')} of CPU time, ${where} (wall time ${round(wall.median, 1)} µs, which includes waiting for a CPU); each idle thread reserved ${round(vszPer / 1024, 2)} MiB of address space (its stack plus a guard page) while using only ${round(rssPer, 1)} KiB of RAM in user space. The kernel adds a 16 KiB kernel stack and a task structure per thread that VmRSS does not show.`,
       notes: [
         'An unbounded pool: 10,000 threads reserve ~80 GiB of address space, each runnable one competes for the same cores, and workers that wait on queued work can deadlock. Cap the pool; queue the rest.',
-        'Create-and-join includes scheduling the new thread and waking the joiner, so a busy host or a VM lands above the range.',
+        'The verdict uses CPU time (the creator and the new thread): wall time also counts waiting for a CPU, which a busy host or a VM adds.',
       ],
     };
   },

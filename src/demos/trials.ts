@@ -39,10 +39,15 @@ export function separated(a: Spread, b: Spread, factor = 1): 'a' | 'b' | 'overla
 }
 
 /** Where a spread's middle trials sit against a claimed range: inside, all on one side, or across a bound. */
-export function againstRange(s: Spread, [lo, hi]: [number, number]): 'within' | 'below' | 'above' | 'across' {
+export function againstRange(
+  s: Spread,
+  [lo, hi]: [number, number],
+  /** How far outside (a factor) the middle trials must be to count as outside; in between is 'across'. */
+  margin = 1,
+): 'within' | 'below' | 'above' | 'across' {
   if (s.lo >= lo && s.hi <= hi) return 'within';
-  if (s.hi < lo) return 'below';
-  if (s.lo > hi) return 'above';
+  if (s.hi < lo / margin) return 'below';
+  if (s.lo > hi * margin) return 'above';
   return 'across';
 }
 

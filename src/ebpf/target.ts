@@ -4,7 +4,7 @@
  * --duration, the command's exit, or Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, statfsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -76,15 +76,23 @@ export function whenInterrupted(fn: () => void): void {
 }
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
+/** statfs(2) f_type of the cgroup2 file system (linux/magic.h). */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
 
 /** A cgroup v2 id is the inode number of its directory in the cgroup2 file system. */
 export function cgroupId(path: string): bigint {
   const full = isAbsolute(path) ? path : resolve(CGROUP_ROOT, path);
+  let ino: bigint;
   try {
-    return statSync(full, { bigint: true }).ino;
+    ino = statSync(full, { bigint: true }).ino;
   } catch {
     throw new UserError(`--cgroup: no cgroup at ${full}`, ExitCode.usage);
   }
+  // Any directory has an inode: only one of the cgroup2 file system is a cgroup id.
+  if (statfsSync(full).type !== CGROUP2_SUPER_MAGIC) {
+    throw new UserError(`--cgroup: ${full} is not a cgroup v2 directory (see: mount -t cgroup2)`, ExitCode.usage);
+  }
+  return ino;
 }
 
 function processExists(pid: number): boolean {

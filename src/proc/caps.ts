@@ -1,4 +1,5 @@
 /** Capability bits (Linux 6.x, 0..40) → names, for CapEff/CapPrm/CapBnd/... in status. */
+import { maskBitNumbers } from './parse.js';
 
 export const CAPABILITY_NAMES: readonly string[] = [
   'CAP_CHOWN',
@@ -46,10 +47,7 @@ export const CAPABILITY_NAMES: readonly string[] = [
 
 /** The capability names set in a status mask (unknown future bits as cap_N). */
 export function decodeCapabilities(hex: string): string[] {
-  let v = BigInt(`0x${hex.trim() || '0'}`);
-  const out: string[] = [];
-  for (let bit = 0; v > 0n; bit++, v >>= 1n) if (v & 1n) out.push(CAPABILITY_NAMES[bit] ?? `cap_${bit}`);
-  return out;
+  return maskBitNumbers(hex, 'capability mask').map((n) => CAPABILITY_NAMES[n - 1] ?? `cap_${n - 1}`);
 }
 
 /** True when every capability this kernel knows is in the mask (shown as "all" rather than 41 names). */

@@ -1,4 +1,5 @@
 /** /proc/PID/fd and fdinfo: what each open file descriptor is. */
+import { ParseError, inodeNumber, uint } from './parse.js';
 import type { SocketInfo } from './net.js';
 
 export type FdKind =
@@ -64,7 +65,7 @@ const ANON_KINDS: Record<string, FdKind> = {
 /** Classifies a readlink target of /proc/PID/fd/N. */
 export function classifyFdTarget(target: string): { kind: FdKind; inode?: number } {
   let m = /^(socket|pipe):\[(\d+)\]$/.exec(target);
-  if (m) return { kind: m[1] as FdKind, inode: Number(m[2]) };
+  if (m) return { kind: m[1] as FdKind, inode: inodeNumber(m[2], 'fd inode') };
   m = /^anon_inode:(.*)$/.exec(target);
   if (m) return { kind: ANON_KINDS[m[1] ?? ''] ?? 'anon_inode' };
   if (target.startsWith('/memfd:')) return { kind: 'memfd' };
@@ -78,9 +79,11 @@ export function parseFdInfo(text: string): FdInfoRecord {
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const m = /^(\w+):\s*(.*)$/.exec(line);
-    if (m?.[1] === 'pos') rec.pos = Number(m[2]);
-    else if (m?.[1] === 'flags') rec.flags = m[2] ?? '0';
-    else if (m?.[1] === 'mnt_id') rec.mntId = Number(m[2]);
+    if (m?.[1] === 'pos') rec.pos = uint(m[2], 'fdinfo: pos');
+    else if (m?.[1] === 'flags') {
+      if (!/^[0-7]{1,11}$/.test(m[2] ?? '')) throw new ParseError('fdinfo: flags: not octal');
+      rec.flags = m[2] as string;
+    } else if (m?.[1] === 'mnt_id') rec.mntId = uint(m[2], 'fdinfo: mnt_id');
     else if (m?.[1] !== 'ino') rec.extra.push(line.trim());
   }
   return rec;
@@ -88,6 +91,8 @@ export function parseFdInfo(text: string): FdInfoRecord {
 
 /** The O_* names in an fdinfo flags word (octal). */
 export function decodeOpenFlags(octal: string): string[] {
+  if (!/^[0-7]{1,11}$/.test(octal))
+    throw new ParseError(`open flags: not octal: ${JSON.stringify(octal.slice(0, 20))}`);
   const v = parseInt(octal, 8);
   const out = [['O_RDONLY', 'O_WRONLY', 'O_RDWR'][v & 3] ?? 'O_ACCMODE'];
   const bits: [number, string][] = [

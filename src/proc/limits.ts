@@ -1,5 +1,5 @@
 /** /proc/PID/limits: the rlimits, soft and hard. null = unlimited. */
-import { ParseError } from './stat.js';
+import { ParseError, uint } from './parse.js';
 
 export interface ResourceLimit {
   name: string;
@@ -12,7 +12,8 @@ export interface ResourceLimit {
 export function parseLimits(text: string): ResourceLimit[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (!lines[0]?.startsWith('Limit')) throw new ParseError('limits: no header');
-  const num = (v: string | undefined) => (v === undefined || v === 'unlimited' ? null : Number(v));
+  // Only the word "unlimited" is null: anything else must be a number, not read as unlimited.
+  const num = (v: string | undefined) => (v === 'unlimited' ? null : uint(v, 'limits'));
   return lines.slice(1).map((line) => {
     // The name has single spaces inside; columns are separated by two or more.
     const m = /^(.+?)\s{2,}(\S+)\s+(\S+)\s*(\S*)\s*$/.exec(line);

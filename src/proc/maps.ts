@@ -2,7 +2,7 @@
  * /proc/PID/maps, smaps and smaps_rollup: the address space as regions, each classified (text,
  * heap, stack...) and measured (size, RSS, PSS, swap, dirty). Pure parsers only.
  */
-import { ParseError } from './stat.js';
+import { ParseError, hex64, inodeNumber, uint } from './parse.js';
 
 export const REGION_KINDS = [
   'text',
@@ -100,10 +100,13 @@ export interface MemoryTotals {
   dirty: number;
 }
 
-const HEADER = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S{4})\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$/;
+// Addresses and offsets are 64-bit: at most 16 hex digits. The path follows the padding as is
+// (a file name's own trailing spaces are part of it).
+const HEADER =
+  /^([0-9a-f]{1,16})-([0-9a-f]{1,16}) ([r-][w-][x-][ps]) ([0-9a-f]{1,16}) ([0-9a-f]+:[0-9a-f]+) (\d+)\s*(.*)$/;
 
 function hexNumber(h: string): number {
-  return Number(BigInt(`0x${h}`));
+  return Number(hex64(h, 'maps: address'));
 }
 
 /** Every smaps counter at zero. */
@@ -125,14 +128,15 @@ function emptyRollup(): MemoryRollup {
 function emptyRegion(m: RegExpExecArray): Region {
   const start = hexNumber(m[1] ?? '0');
   const end = hexNumber(m[2] ?? '0');
+  if (end < start) throw new ParseError(`maps: region ends (${m[2]}) before it starts (${m[1]})`);
   return {
     start,
     end,
     perms: m[3] ?? '----',
     offset: hexNumber(m[4] ?? '0'),
     dev: m[5] ?? '00:00',
-    inode: Number(m[6] ?? 0),
-    path: (m[7] ?? '').trim(),
+    inode: inodeNumber(m[6], 'maps: inode'),
+    path: m[7] ?? '',
     kind: 'anon',
     size: end - start,
     ...emptyRollup(),
@@ -169,7 +173,8 @@ function applyField(r: Region | MemoryRollup, key: string, value: string): void 
   const slot = SMAPS_KEYS[key];
   if (!slot) return;
   const m = /^(\d+)\s*kB$/.exec(value.trim());
-  if (m) (r as unknown as Record<string, number>)[slot] = Number(m[1]) * 1024;
+  if (!m) throw new ParseError(`smaps: ${key}: not "N kB"`);
+  (r as unknown as Record<string, number>)[slot] = uint(m[1], `smaps: ${key}`) * 1024;
 }
 
 /** /proc/PID/smaps → measured, classified regions. */

@@ -1,4 +1,5 @@
 /** Small per-process files: cgroup, io, schedstat, sched, ns links, wchan. */
+import { ParseError, inodeNumber, uint } from './parse.js';
 import { parseKeyValueLines } from './status.js';
 
 export interface CgroupEntry {
@@ -13,8 +14,9 @@ export function parseCgroup(text: string): CgroupEntry[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [h = '0', c = '', ...rest] = line.split(':');
-      return { hierarchy: Number(h), controllers: c ? c.split(',') : [], path: rest.join(':') };
+      const [h, c = '', ...rest] = line.split(':');
+      if (rest.length === 0) throw new ParseError('cgroup: expected ID:CONTROLLERS:PATH');
+      return { hierarchy: uint(h, 'cgroup: hierarchy'), controllers: c ? c.split(',') : [], path: rest.join(':') };
     });
 }
 
@@ -33,7 +35,7 @@ export interface ProcessIo {
 
 export function parseIo(text: string): ProcessIo {
   const kv = parseKeyValueLines(text);
-  const n = (k: string) => Number(kv[k] ?? 0);
+  const n = (k: string) => uint(kv[k], `io: ${k}`);
   return {
     rchar: n('rchar'),
     wchar: n('wchar'),
@@ -53,7 +55,9 @@ export interface SchedStat {
 }
 
 export function parseSchedstat(text: string): SchedStat {
-  const [run = 0, wait = 0, slices = 0] = text.trim().split(/\s+/).map(Number);
+  const f = text.trim().split(/\s+/);
+  if (f.length !== 3) throw new ParseError('schedstat: expected 3 numbers');
+  const [run, wait, slices] = f.map((x) => uint(x, 'schedstat')) as [number, number, number];
   return { runTime: run / 1e9, waitTime: wait / 1e9, timeslices: slices };
 }
 
@@ -70,7 +74,7 @@ export function parseSched(text: string): Record<string, number> {
 /** A namespace link "net:[4026531840]" → its inode. */
 export function parseNamespaceLink(link: string): { type: string; inode: number } | undefined {
   const m = /^(\w+):\[(\d+)\]$/.exec(link);
-  return m ? { type: m[1] ?? '', inode: Number(m[2]) } : undefined;
+  return m ? { type: m[1] ?? '', inode: inodeNumber(m[2], 'namespace inode') } : undefined;
 }
 
 /** /proc/PID/wchan: the kernel function a sleeping task waits in ('' when running or hidden). */

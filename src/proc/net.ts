@@ -1,4 +1,5 @@
 /** /proc/net/{tcp,tcp6,udp,udp6,unix}: sockets by inode, so an fd's "socket:[N]" gets its addresses. */
+import { ParseError, inodeNumber } from './parse.js';
 
 export type SocketProtocol = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'unix';
 
@@ -29,8 +30,10 @@ const TCP_STATES: Record<string, string> = {
 
 /** "0100007F:1F90" → "127.0.0.1:8080"; IPv6 as 4 little-endian 32-bit words → "[::1]:8080". */
 export function decodeInetAddress(text: string): string {
-  const [hex = '', portHex = '0'] = text.split(':');
-  const port = parseInt(portHex, 16);
+  const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(text);
+  if (!m) throw new ParseError(`net: not an address: ${JSON.stringify(text.slice(0, 50))}`);
+  const hex = m[1] as string;
+  const port = parseInt(m[2] as string, 16);
   if (hex.length === 8) {
     const b = Buffer.alloc(4);
     b.writeUInt32LE(parseInt(hex, 16) >>> 0);
@@ -75,7 +78,7 @@ export function parseInetSockets(text: string, protocol: SocketProtocol): Socket
     const udp = protocol.startsWith('udp');
     out.push({
       protocol,
-      inode: Number(f[9]),
+      inode: inodeNumber(f[9], 'net: inode'),
       local: decodeInetAddress(f[1] ?? ''),
       remote: decodeInetAddress(f[2] ?? ''),
       state: udp ? (st === '07' ? 'UNCONN' : st === '01' ? 'ESTABLISHED' : st) : (TCP_STATES[st] ?? st),
@@ -92,17 +95,23 @@ const UNIX_STATES: Record<string, string> = {
   '04': 'DISCONNECTING',
 };
 
+const UNIX_LINE =
+  /^\s*([0-9a-f]+): ([0-9A-F]{8}) ([0-9A-F]{8}) ([0-9A-F]{8}) ([0-9A-F]{4}) ([0-9A-F]{2}) +(\d+)(?: (.+))?$/;
+
 /** /proc/net/unix: Num RefCount Protocol Flags Type St Inode [Path]. */
 export function parseUnixSockets(text: string): SocketInfo[] {
   const out: SocketInfo[] = [];
   for (const line of text.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 7) continue;
+    if (line.trim() === '') continue;
+    // The path is the rest of the line after one space: it may itself hold spaces.
+    const m = UNIX_LINE.exec(line);
+    if (!m) throw new ParseError(`net/unix: bad line ${JSON.stringify(line.slice(0, 60))}`);
+    const f = m.slice(1);
     const flags = parseInt(f[3] ?? '0', 16);
     const listening = (flags & 0x10000) !== 0;
     out.push({
       protocol: 'unix',
-      inode: Number(f[6]),
+      inode: inodeNumber(f[6], 'net/unix: inode'),
       local: f[7] ?? '(unnamed)',
       state: listening ? 'LISTEN' : (UNIX_STATES[f[5] ?? ''] ?? f[5] ?? ''),
       type: UNIX_TYPES[f[4] ?? ''] ?? f[4],

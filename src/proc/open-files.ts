@@ -200,9 +200,10 @@ export interface StatFields {
 }
 
 const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
 /** Fields 4 (ppid) … 24 (rss) of one parse. */
 const scratch = new Float64Array(21);
-const SPACE = 0x20;
+
 const MINUS = 0x2d;
 
 /**
@@ -214,23 +215,32 @@ export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits, sta
   let close = end - 1;
   while (close > start && buf[close] !== CLOSE_PAREN) close--;
   const open = buf.indexOf(0x28, start);
-  if (open < 0 || open >= end || close <= open || close + 2 >= end) return null;
+  if (open < 0 || open >= end || close <= open || close + 3 >= end) return null;
+  // ") S ": one state letter between single spaces (as parseStat requires).
+  if (buf[close + 1] !== SPACE || buf[close + 3] !== SPACE) return null;
   const state = String.fromCharCode(buf[close + 2] as number);
   // Fields after the state, numbered from 0 = ppid (proc(5) field 4).
   const v = scratch.fill(0);
   const want = v.length - 1;
   let i = close + 4;
-  for (let f = 0; f <= want && i < end; f++) {
+  let f = 0;
+  for (; f <= want && i < end; f++) {
     let neg = false;
     if (buf[i] === MINUS) {
       neg = true;
       i++;
     }
     let x = 0;
-    for (let c = buf[i] as number; i < end && c !== SPACE && c !== 0x0a; c = buf[++i] as number) x = x * 10 + (c - 48);
+    const first = i;
+    for (let c = buf[i] as number; i < end && c !== SPACE && c !== 0x0a; c = buf[++i] as number) {
+      if (c < 48 || c > 57) return null; // not a digit: not what the kernel writes
+      x = x * 10 + (c - 48);
+    }
+    if (i === first || x > Number.MAX_SAFE_INTEGER) return null; // an empty field, or too many digits
     v[f] = neg ? -x : x;
     i++;
   }
+  if (f <= want || !/^[A-Za-z]$/.test(state)) return null; // cut short, or no state letter
   const t = units.clockTicks;
   return {
     comm: buf.toString('utf8', open + 1, close),

@@ -7,7 +7,14 @@ import { clockTicksPerSecond, pageSize } from '../native/libc.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { classifyFdTarget, parseFdInfo, type OpenFd } from './fds.js';
 import { parseLimits, type ResourceLimit } from './limits.js';
-import { classifyRegions, parseSmaps, parseSmapsRollup, type MemoryRollup, type Region } from './maps.js';
+import {
+  classifyRegions,
+  parseSmaps,
+  parseSmapsRollup,
+  type MemoryRollup,
+  type PageCounts,
+  type Region,
+} from './maps.js';
 import {
   parseCgroup,
   parseIo,
@@ -182,6 +189,18 @@ function threadStackPointers(pid: Pid): number[] {
 }
 
 /**
+ * The page counts of a region that cannot hold a page, without scanning it: a never-accessible
+ * (PROT_NONE) reservation with nothing resident or swapped (smaps) gets no page until it is
+ * mprotect()ed. Scanning 8 such regions of 63 GiB took 3.9 s. pagemap marks its holes soft-dirty
+ * when the region is (VmFlags "sd"); nothing else. Null: the region must be scanned.
+ */
+function cannotHoldPages(r: Region, pageSize: number): PageCounts | null {
+  if (!r.perms.startsWith('---') || r.rss !== 0 || r.swap !== 0) return null;
+  const softDirty = r.vmFlags.includes('sd') ? Math.round(r.size / pageSize) : 0;
+  return { present: 0, swapped: 0, fileOrShared: 0, softDirty, exclusive: 0 };
+}
+
+/**
  * The address space: smaps regions (classified), pagemap counts per region where readable, and
  * the kernel's own rollup to check the totals against. A kernel thread is a clear UserError.
  */
@@ -195,7 +214,10 @@ export function readAddressSpace(pid: Pid, opts: { pagemap?: boolean } = {}): Ad
   }
   const regions = parseSmaps(readProcText(pid, 'smaps'));
   if (regions.length === 0 && stat.state === 'Z') {
-    throw new UserError(`process ${pid} (${stat.comm}) is a zombie: its memory is already freed, so no maps`);
+    throw new UserError(
+      `process ${pid} (${stat.comm}) has exited (a zombie): its memory is already freed, so no maps`,
+      ExitCode.noSuchProcess,
+    );
   }
   const { pageSize: page } = kernelUnits();
   classifyRegions(regions, {
@@ -211,7 +233,7 @@ export function readAddressSpace(pid: Pid, opts: { pagemap?: boolean } = {}): Ad
       try {
         for (const r of regions) {
           if (r.kind === 'vsyscall') continue;
-          r.pages = countRegionPages(fd, r.start, r.end, page, readSync);
+          r.pages = cannotHoldPages(r, page) ?? countRegionPages(fd, r.start, r.end, page, readSync);
         }
         pagemap = true;
       } finally {

@@ -1,5 +1,6 @@
 /** The resource usage of one finished command (from wait4 in native/proc/runwait.c), as a record. */
 import { FIELDS, type FieldName } from './fields.js';
+import { ParseError } from './parse.js';
 import { signalName } from './signals.js';
 
 /** The helper's JSON line, verbatim. */
@@ -62,9 +63,43 @@ const TIME_LABELS: Record<string, string> = {
   nonvoluntaryCtxt: 'involuntary switches',
 };
 
+const RUSAGE_NUMBERS = [
+  'pid',
+  'exitCode',
+  'signal',
+  'execErrno',
+  'wall',
+  'user',
+  'sys',
+  'maxRssKb',
+  'minflt',
+  'majflt',
+  'nvcsw',
+  'nivcsw',
+  'inblock',
+  'oublock',
+] as const;
+const RUSAGE_BOOLEANS = ['exited', 'coreDumped'] as const;
+
+/** The helper's last line: JSON with every field of RawRusage, each of its type (else ParseError). */
 export function parseRusageLine(text: string): RawRusage {
   const line = text.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as RawRusage;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    throw new ParseError(`rusage: not JSON: ${JSON.stringify(line.slice(0, 40))}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ParseError('rusage: not an object');
+  const o = v as Record<string, unknown>;
+  for (const k of RUSAGE_NUMBERS) {
+    const x = o[k];
+    if (typeof x !== 'number' || !Number.isFinite(x) || (x < 0 && k !== 'pid' && k !== 'exitCode'))
+      throw new ParseError(`rusage: ${k}: not a number ≥ 0`);
+  }
+  for (const k of RUSAGE_BOOLEANS) if (typeof o[k] !== 'boolean') throw new ParseError(`rusage: ${k}: not a boolean`);
+  if (typeof o.execError !== 'string') throw new ParseError('rusage: execError: not a string');
+  return o as unknown as RawRusage;
 }
 
 export function toCommandUsage(raw: RawRusage, command: string[]): CommandUsage {

@@ -1,4 +1,5 @@
 /** Signal numbers → names (x86_64 Linux), and the status masks (SigBlk, SigIgn...) decoded. */
+import { maskBitNumbers } from './parse.js';
 
 const STANDARD: Record<number, string> = {
   1: 'SIGHUP',
@@ -53,10 +54,7 @@ export const SIGNAL_NAMES: string[] = Array.from({ length: 64 }, (_, i) => signa
 
 /** A 64-bit mask as /proc shows it (16 hex digits) → the signal numbers set in it. */
 export function maskBits(hex: string): number[] {
-  let v = BigInt(`0x${hex.trim() || '0'}`);
-  const out: number[] = [];
-  for (let bit = 0; v > 0n; bit++, v >>= 1n) if (v & 1n) out.push(bit + 1);
-  return out;
+  return maskBitNumbers(hex, 'signal mask');
 }
 
 export function decodeSignalMask(hex: string): string[] {
@@ -64,7 +62,7 @@ export function decodeSignalMask(hex: string): string[] {
 }
 
 export function maskHas(hex: string, signal: number): boolean {
-  return (BigInt(`0x${hex.trim() || '0'}`) >> BigInt(signal - 1)) & 1n ? true : false;
+  return maskBits(hex).includes(signal);
 }
 
 export const SIGINT = 2;

@@ -1,4 +1,7 @@
 /** /proc/PID/stat and /proc/PID/statm: the scheduler's and the memory manager's one-line views. */
+import { ParseError, int, uint } from './parse.js';
+
+export { ParseError } from './parse.js';
 
 /** Units the kernel reports in, injected so the parsers stay pure. */
 export interface KernelUnits {
@@ -74,8 +77,6 @@ export interface ProcessStat {
   exitCode: number;
 }
 
-export class ParseError extends Error {}
-
 /**
  * Parses /proc/PID/stat (also /proc/PID/task/TID/stat). The comm field is in parentheses and can
  * itself contain ") ", so the split is at the LAST ')'.
@@ -84,24 +85,26 @@ export function parseStat(text: string, units: KernelUnits = DEFAULT_UNITS): Pro
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new ParseError('stat: no (comm)');
-  const pid = Number(text.slice(0, open).trim());
+  const pid = uint(text.slice(0, open).trim(), 'stat: pid');
   const comm = text.slice(open + 1, close);
   const f = text
     .slice(close + 2)
     .trim()
     .split(/\s+/);
-  // f[0] is field 3 (state) of proc(5); field N is f[N - 3].
+  if (f.length < 22) throw new ParseError('stat: too few fields');
+  if (!/^[A-Za-z]$/.test(f[0] ?? '')) throw new ParseError(`stat: bad state "${(f[0] ?? '').slice(0, 8)}"`);
+  // f[0] is field 3 (state) of proc(5); field N is f[N - 3]. Fields after 22 are newer than
+  // some kernels: 0 when absent, but each field read must be an integer.
   const n = (field: number): number => {
     const v = f[field - 3];
-    return v === undefined ? 0 : Number(v);
+    return v === undefined && field > 24 ? 0 : int(v, `stat: field ${field}`);
   };
-  if (f.length < 22 || !Number.isFinite(pid)) throw new ParseError('stat: too few fields');
   const ticks = (field: number) => n(field) / units.clockTicks;
   const flags = n(9);
   return {
     pid,
     comm,
-    state: f[0] ?? '?',
+    state: f[0] as string,
     ppid: n(4),
     pgrp: n(5),
     session: n(6),
@@ -141,8 +144,9 @@ export interface ProcessStatm {
 }
 
 export function parseStatm(text: string, units: KernelUnits = DEFAULT_UNITS): ProcessStatm {
-  const v = text.trim().split(/\s+/).map(Number);
-  if (v.length < 7 || v.some((x) => !Number.isFinite(x))) throw new ParseError('statm: expected 7 numbers');
+  const f = text.trim().split(/\s+/);
+  if (f.length < 7) throw new ParseError('statm: expected 7 numbers');
+  const v = f.map((x) => uint(x, 'statm'));
   const b = (i: number) => (v[i] ?? 0) * units.pageSize;
   return { size: b(0), resident: b(1), shared: b(2), text: b(3), data: b(5) };
 }
@@ -174,10 +178,22 @@ export interface SyscallState {
   pc?: string;
 }
 
+/** "0x7ffd..." as the kernel writes a register in /proc/PID/syscall. */
+function register(text: string | undefined, what: string): string {
+  if (text === undefined || !/^0x[0-9a-f]{1,16}$/.test(text)) throw new ParseError(`syscall: bad ${what}`);
+  return text;
+}
+
 export function parseSyscall(text: string): SyscallState {
   const t = text.trim();
   if (t === 'running') return { kind: 'running' };
   const f = t.split(/\s+/);
-  if (f[0] === '-1') return { kind: 'user', sp: f[1], pc: f[2] };
-  return { kind: 'syscall', nr: Number(f[0]), args: f.slice(1, 7), sp: f[7], pc: f[8] };
+  if (f[0] === '-1') {
+    if (f.length !== 3) throw new ParseError('syscall: expected -1 SP PC');
+    return { kind: 'user', sp: register(f[1], 'sp'), pc: register(f[2], 'pc') };
+  }
+  if (f.length !== 9) throw new ParseError('syscall: expected NR, 6 arguments, SP, PC');
+  const nr = uint(f[0], 'syscall: number');
+  const args = f.slice(1, 7).map((a) => register(a, 'argument'));
+  return { kind: 'syscall', nr, args, sp: register(f[7], 'sp'), pc: register(f[8], 'pc') };
 }

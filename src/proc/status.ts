@@ -1,5 +1,5 @@
 /** /proc/PID/status: identity, memory summary, signal masks, capabilities, context switches. */
-import { ParseError } from './stat.js';
+import { ParseError, int, uint } from './parse.js';
 
 export interface IdSet {
   real: number;
@@ -75,9 +75,38 @@ const KB_FIELDS: Record<string, keyof ProcessStatus> = {
   VmSwap: 'vmSwap',
 };
 
-function ids(text: string | undefined): IdSet {
-  const [real = -1, effective = -1, saved = -1, filesystem = -1] = (text ?? '').trim().split(/\s+/).map(Number);
+/** "Uid:\t1000\t1000\t1000\t1000": all four, or a ParseError (a missing line is not uid 0). */
+function ids(text: string | undefined, what: string): IdSet {
+  const f = (text ?? '').split(/\s+/).filter(Boolean);
+  if (f.length !== 4) throw new ParseError(`status: ${what}: expected 4 ids`);
+  const [real, effective, saved, filesystem] = f.map((x) => uint(x, `status: ${what}`)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   return { real, effective, saved, filesystem };
+}
+
+/** A list of ids ("Groups:", "NSpid:"), each a decimal. */
+function idList(text: string | undefined, what: string): number[] {
+  return (text ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((x) => uint(x, `status: ${what}`));
+}
+
+/** A mask as hex text (validated: the decoders take it as is). */
+function maskText(text: string | undefined, what: string): string {
+  if (text === undefined || !/^[0-9a-f]{16}$/.test(text))
+    throw new ParseError(`status: ${what}: not a 64-bit hex mask`);
+  return text;
+}
+
+/** The name exactly as written after "Name:\t" (its own spaces kept; the kernel escapes \n). */
+function rawName(text: string): string | undefined {
+  const m = /^Name:\t(.*)$/m.exec(text);
+  return m?.[1];
 }
 
 /** "Key:\tvalue" lines → map (values trimmed). */
@@ -95,26 +124,28 @@ export function parseKeyValueLines(text: string, sep = ':'): Record<string, stri
 export function kbToBytes(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+)\s*kB$/.exec(v.trim());
-  return m ? Number(m[1]) * 1024 : undefined;
+  return m ? uint(m[1], 'kB value') * 1024 : undefined;
 }
 
 export function parseStatus(text: string): ProcessStatus {
   const raw = parseKeyValueLines(text);
-  if (raw.Name === undefined || raw.Pid === undefined) throw new ParseError('status: no Name/Pid');
-  const num = (k: string) => Number(raw[k] ?? 0);
-  const hex = (k: string) => raw[k] ?? '0000000000000000';
+  const name = rawName(text);
+  if (name === undefined || raw.Pid === undefined) throw new ParseError('status: no Name/Pid');
+  // Every field here exists since Linux 2.6.x: missing or malformed is a ParseError, not 0.
+  const num = (k: string) => uint(raw[k], `status: ${k}`);
+  const hex = (k: string) => maskText(raw[k], k);
   const st: ProcessStatus = {
-    name: raw.Name,
+    name,
     umask: raw.Umask,
     state: (raw.State ?? '?').charAt(0),
     tgid: num('Tgid'),
     pid: num('Pid'),
     ppid: num('PPid'),
     tracerPid: num('TracerPid'),
-    uid: ids(raw.Uid),
-    gid: ids(raw.Gid),
-    groups: (raw.Groups ?? '').split(/\s+/).filter(Boolean).map(Number),
-    nspid: (raw.NSpid ?? raw.Pid).split(/\s+/).filter(Boolean).map(Number),
+    uid: ids(raw.Uid, 'Uid'),
+    gid: ids(raw.Gid, 'Gid'),
+    groups: idList(raw.Groups, 'Groups'),
+    nspid: idList(raw.NSpid ?? raw.Pid, 'NSpid'),
     kthread: raw.Kthread === undefined ? undefined : raw.Kthread === '1',
     threads: num('Threads'),
     sigQ: raw.SigQ,
@@ -129,15 +160,17 @@ export function parseStatus(text: string): ProcessStatus {
     capBnd: hex('CapBnd'),
     capAmb: hex('CapAmb'),
     noNewPrivs: raw.NoNewPrivs === undefined ? undefined : raw.NoNewPrivs === '1',
-    seccomp: raw.Seccomp === undefined ? undefined : Number(raw.Seccomp),
+    seccomp: raw.Seccomp === undefined ? undefined : int(raw.Seccomp, 'status: Seccomp'),
     cpusAllowedList: raw.Cpus_allowed_list,
     voluntaryCtxt: num('voluntary_ctxt_switches'),
     nonvoluntaryCtxt: num('nonvoluntary_ctxt_switches'),
     raw,
   };
   for (const [key, slot] of Object.entries(KB_FIELDS)) {
+    if (raw[key] === undefined) continue; // kernel threads have no Vm* lines
     const v = kbToBytes(raw[key]);
-    if (v !== undefined) (st as unknown as Record<string, number>)[slot] = v;
+    if (v === undefined) throw new ParseError(`status: ${key}: not "N kB"`);
+    (st as unknown as Record<string, number>)[slot] = v;
   }
   return st;
 }

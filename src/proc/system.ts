@@ -1,6 +1,7 @@
 /** System-wide /proc files: stat, loadavg, meminfo, vmstat, pressure/* (PSI). */
 import { kbToBytes, parseKeyValueLines } from './status.js';
-import { ParseError, type KernelUnits, DEFAULT_UNITS } from './stat.js';
+import { type KernelUnits, DEFAULT_UNITS } from './stat.js';
+import { ParseError, decimal, uint } from './parse.js';
 
 export interface CpuTimes {
   /** Seconds in each mode since boot. */
@@ -37,7 +38,8 @@ export function parseSystemStat(text: string, units: KernelUnits = DEFAULT_UNITS
     const f = line.trim().split(/\s+/);
     const key = f[0] ?? '';
     if (key.startsWith('cpu')) {
-      const v = f.slice(1).map((x) => Number(x) / units.clockTicks);
+      const v = f.slice(1).map((x) => uint(x, `stat: ${key}`) / units.clockTicks);
+      if (v.length < 4) throw new ParseError(`stat: ${key}: too few times`);
       const t: CpuTimes = {
         user: v[0] ?? 0,
         nice: v[1] ?? 0,
@@ -50,7 +52,7 @@ export function parseSystemStat(text: string, units: KernelUnits = DEFAULT_UNITS
       };
       if (key === 'cpu') cpu = t;
       else perCpu.push(t);
-    } else if (f.length === 2) kv[key] = Number(f[1]);
+    } else if (f.length === 2) kv[key] = uint(f[1], `stat: ${key}`);
   }
   if (!cpu) throw new ParseError('stat: no cpu line');
   return {
@@ -78,19 +80,19 @@ export function parseLoadAvg(text: string): LoadAverage {
   const m = /^([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\/(\d+)\s+(\d+)/.exec(text.trim());
   if (!m) throw new ParseError('loadavg: unexpected format');
   return {
-    load1: Number(m[1]),
-    load5: Number(m[2]),
-    load15: Number(m[3]),
-    runnable: Number(m[4]),
-    total: Number(m[5]),
-    lastPid: Number(m[6]),
+    load1: decimal(m[1], 'loadavg'),
+    load5: decimal(m[2], 'loadavg'),
+    load15: decimal(m[3], 'loadavg'),
+    runnable: uint(m[4], 'loadavg'),
+    total: uint(m[5], 'loadavg'),
+    lastPid: uint(m[6], 'loadavg'),
   };
 }
 
 /** /proc/meminfo, every field in bytes (HugePages_* counts kept as counts). */
 export function parseMeminfo(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(parseKeyValueLines(text))) out[k] = kbToBytes(v) ?? Number(v);
+  for (const [k, v] of Object.entries(parseKeyValueLines(text))) out[k] = kbToBytes(v) ?? uint(v, `meminfo: ${k}`);
   return out;
 }
 
@@ -99,7 +101,7 @@ export function parseVmstat(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const [k, v] = line.split(' ');
-    if (k && v !== undefined) out[k] = Number(v);
+    if (k && v !== undefined) out[k] = uint(v, `vmstat: ${k}`);
   }
   return out;
 }
@@ -125,10 +127,10 @@ export function parsePressure(text: string): Pressure {
     const m = /^(some|full)\s+avg10=([\d.]+)\s+avg60=([\d.]+)\s+avg300=([\d.]+)\s+total=(\d+)/.exec(line);
     if (m?.[1]) {
       lines[m[1]] = {
-        avg10: Number(m[2]),
-        avg60: Number(m[3]),
-        avg300: Number(m[4]),
-        total: Number(m[5]) / 1e6,
+        avg10: decimal(m[2], 'pressure'),
+        avg60: decimal(m[3], 'pressure'),
+        avg300: decimal(m[4], 'pressure'),
+        total: uint(m[5], 'pressure') / 1e6,
       };
     }
   }

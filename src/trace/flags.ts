@@ -2,20 +2,26 @@
 
 export type FlagTable = ReadonlyArray<readonly [number, string]>;
 
-/** `A|B|0x40` for the set bits of value; `zero` when value is 0. */
-export function renderFlags(value: number | bigint, table: FlagTable, zero = '0'): string {
-  let v = BigInt.asUintN(64, BigInt(value));
-  if (v === 0n) return zero;
-  const out: string[] = [];
+/** The names of the table's flags set in value, in table order, and the bits no name covers. */
+export function splitFlags(value: number | bigint, table: FlagTable): { names: string[]; rest: bigint } {
+  let rest = BigInt.asUintN(64, BigInt(value));
+  const names: string[] = [];
   for (const [bit, name] of table) {
     const b = BigInt(bit);
-    if (b !== 0n && (v & b) === b) {
-      out.push(name);
-      v &= ~b;
+    if (b !== 0n && (rest & b) === b) {
+      names.push(name);
+      rest &= ~b;
     }
   }
-  if (v !== 0n) out.push(`0x${v.toString(16)}`);
-  return out.join('|');
+  return { names, rest };
+}
+
+/** `A|B|0x40` for the set bits of value; `zero` when value is 0. */
+export function renderFlags(value: number | bigint, table: FlagTable, zero = '0'): string {
+  if (BigInt.asUintN(64, BigInt(value)) === 0n) return zero;
+  const { names, rest } = splitFlags(value, table);
+  if (rest !== 0n) names.push(`0x${rest.toString(16)}`);
+  return names.join('|');
 }
 
 /** The name of a value, or its decimal text. */

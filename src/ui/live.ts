@@ -2,6 +2,7 @@
  * What every live view shares outside the terminal: the common flags (-d, --once, --json,
  * --bench), the choice between the dashboard and plain text, and the sampling loop.
  */
+import { noteSignal } from '../util/interrupt.js';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../util/errors.js';
 import { defaultBenchFile, loadSavedBench, type SavedBench } from './collect/lens.js';
@@ -81,10 +82,13 @@ export function sampleLoop(intervalMs: number, tick: () => boolean | void): { st
     if (stopped) return;
     stopped = true;
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     resolveDone();
   };
+  // Stopped by a signal: the command then exits 128 + it (util/interrupt.ts).
+  const onSigint = () => (noteSignal('SIGINT'), stop());
+  const onSigterm = () => (noteSignal('SIGTERM'), stop());
   const schedule = () => {
     timer = setTimeout(() => {
       if (stopped) return;
@@ -93,8 +97,8 @@ export function sampleLoop(intervalMs: number, tick: () => boolean | void): { st
       else if (!stopped) schedule();
     }, intervalMs);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   schedule();
   return { stop, done };
 }

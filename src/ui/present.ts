@@ -7,7 +7,7 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { markdownToText } from '../lessons/text.js';
-import { fitLines, stepNotice } from '../lessons/notice.js';
+import { stepNotice } from '../lessons/notice.js';
 import { runStep, stepCommand, stopLessonProcess, type Lesson, type StepOutput } from '../lessons/steps.js';
 import type { Step } from '../lessons/content.js';
 import { UserError } from '../util/errors.js';
@@ -51,30 +51,61 @@ export interface PresenterLayout {
 }
 
 /**
- * Where the text and the live panel go on a `cols` x `rows` body: the panel gets the width its
- * output needs (so a bench table keeps its verdict column); when that leaves too little for the
- * text beside it, the text goes above a full-width panel. A step with no panel has none.
+ * Where the text and the live panel go on a `cols` x `rows` body. Side by side when the
+ * output's width fits beside a readable text column and the text fits the height; else the text
+ * above a full-width panel, each getting at least half the height when both do not fit (the rest of the
+ * text scrolls with J/K). A step with no panel has none. `textLines(width)`: how many lines the
+ * slide's text wraps to at that width.
  */
 export function presenterLayout(
   cols: number,
   rows: number,
   hasPanel: boolean,
   output: string | null,
-  textLines = Math.floor(rows * 0.4),
+  textLines: (width: number) => number = () => Math.floor(rows * 0.4),
 ): PresenterLayout {
   if (!hasPanel) return { mode: 'text', textWidth: cols, textHeight: rows, panelWidth: 0, panelHeight: 0 };
-  const widest = Math.max(0, ...(output ?? '').split('\n').map((l) => l.length));
+  const lines = (output ?? '').split('\n');
+  const widest = Math.max(0, ...lines.map((l) => l.length));
   const needed = widest + 4; // border and padding
   const minText = 34;
   if (output === null || needed <= cols - minText) {
     const panelWidth = Math.max(Math.floor(cols * 0.5), Math.min(needed, cols - minText));
-    return { mode: 'side', textWidth: cols - panelWidth, textHeight: rows, panelWidth, panelHeight: rows };
+    const side: PresenterLayout = {
+      mode: 'side',
+      textWidth: cols - panelWidth,
+      textHeight: rows,
+      panelWidth,
+      panelHeight: rows,
+    };
+    // Beside the panel only when the text fits there too (or the output is still running).
+    if (output === null || textLines(side.textWidth) + 1 <= rows) return side;
   }
-  // Stacked: the evidence first. The panel gets the lines its output needs (leaving the text at
-  // least 6, the rest of it scrolls with J/K); the text gets what is left.
-  const panelNeeded = (output ?? '').split('\n').filter((l) => l.trim() !== '').length + 2;
-  const textHeight = Math.max(6, Math.min(textLines + 1, rows - Math.min(panelNeeded, rows - 6)));
+  const panelNeeded = lines.length + 2;
+  // Both fit: the text its lines, the panel the rest. Else the text keeps up to half (the
+  // notice and its claims are the point of the slide) and the panel, scrolled to what the
+  // notice points to, the other half.
+  const text = textLines(cols) + 1;
+  const textHeight = Math.max(Math.min(text, Math.ceil(rows / 2)), rows - panelNeeded);
   return { mode: 'stacked', textWidth: cols, textHeight, panelWidth: cols, panelHeight: rows - textHeight };
+}
+
+/**
+ * The first line to show of a panel `height` lines high so that what the notice points to is
+ * in view: the window that holds the most of the points (the earliest of equals), or the top
+ * when none is found.
+ */
+export function panelFocus(output: string, points: readonly string[], height: number): number {
+  const lines = output.split('\n');
+  if (lines.length <= height || points.length === 0) return 0;
+  const hitsOf = points.map((p) => lines.flatMap((l, i) => (l.includes(p) ? [i] : [])));
+  let best = 0;
+  let bestCount = 0;
+  for (const start of [...new Set(hitsOf.flat())].sort((x, y) => x - y)) {
+    const count = hitsOf.filter((h) => h.some((i) => i >= start && i < start + height)).length;
+    if (count > bestCount) [best, bestCount] = [start, count];
+  }
+  return Math.max(0, Math.min(best, lines.length - height));
 }
 
 export async function present(lesson: Lesson, opts: PresentOptions): Promise<void> {
@@ -157,12 +188,11 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     const step = slides[index]!;
     const cols = screen.width as number;
     const rows = (screen.height as number) - 4;
-    let l = presenterLayout(cols, rows, stepCommand(step) !== undefined, shownOutput());
-    if (l.mode === 'stacked') {
-      // How many lines the text wraps to at full width decides how the height is shared.
-      left.width = cols;
-      l = presenterLayout(cols, rows, true, shownOutput(), left.getScreenLines().length);
-    }
+    const measure = (width: number): number => {
+      left.width = width;
+      return left.getScreenLines().length;
+    };
+    const l = presenterLayout(cols, rows, stepCommand(step) !== undefined, shownOutput(), measure);
     left.width = l.textWidth;
     left.height = l.textHeight;
     right.top = l.mode === 'stacked' ? 3 + l.textHeight : 3;
@@ -177,15 +207,14 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
   const drawPanel = (): void => {
     const step = slides[index]!;
     const cmd = stepCommand(step);
-    const l = place();
+    place();
     if (!cmd) return;
     const r = results.get(index);
     right.setLabel(` $ ${esc(r && r !== 'running' ? r.shown : cmd)} `);
     if (!opts.run) right.setContent(`{yellow-fg}(text only: --no-run){/}\n\n$ ${esc(cmd)}`);
     else if (!r || r === 'running') right.setContent('{yellow-fg}running…{/}');
     else if (r.unavailable) right.setContent(`{yellow-fg}${esc(r.unavailable)}{/}`);
-    // Head and tail when it is longer than the panel, so what the notice points to at the end shows.
-    else right.setContent(esc(fitLines(r.output || '(no output)', l.panelHeight - 2).join('\n')));
+    else right.setContent(esc(r.output || '(no output)'));
   };
 
   const draw = (): void => {
@@ -200,7 +229,9 @@ export async function present(lesson: Lesson, opts: PresentOptions): Promise<voi
     left.setContent(parts.join('\n'));
     left.setScroll(0);
     drawPanel();
-    right.setScroll(0);
+    // Scroll the panel to what the notice points to (a bench row, a demo's measurements).
+    const out = shownOutput();
+    right.setScroll(out ? panelFocus(out, step.points ?? [], (right.height as number) - 2) : 0);
     screen.render();
   };
 

@@ -2,7 +2,9 @@
  * `oslens top`: drives the TopCollector every -d seconds and hands each TopModel to the dashboard,
  * or prints plain lines (no TTY), one snapshot (--once) or JSON Lines (--json).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { errnoCode } from '../util/errors.js';
 import { setFlagsFromString } from 'node:v8';
 import { SIGNAL_MENU, renice, sendSignal } from '../proc/control.js';
 import { TopCollector, type TopModel } from './collect/top.js';
@@ -68,6 +70,26 @@ export async function runTop(opts: TopOptions): Promise<TopExit> {
   }
 }
 
+/** Why `oslens watch PID` would fail at once (its smaps unreadable, no address space), or null. */
+function whyNotWatchable(pid: number): string | null {
+  try {
+    const fd = openSync(`/proc/${pid}/smaps`, 'r');
+    try {
+      // Opening works for anyone; reading checks ptrace access. Empty: a kernel thread or zombie.
+      if (readSync(fd, Buffer.alloc(64), 0, 64, 0) === 0) return 'it has no address space (kernel thread or exited)';
+    } finally {
+      closeSync(fd);
+    }
+    return null;
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ESRCH') return 'it has exited';
+    if (code === 'EACCES' || code === 'EPERM')
+      return 'permission denied reading its smaps (run as its user or as root)';
+    return `cannot read its smaps (${code ?? String(err)})`;
+  }
+}
+
 async function dashboard(collector: TopCollector, opts: TopOptions): Promise<TopExit> {
   lightJit();
   const shell = new Shell({ title: 'oslens top', keys: TOP_KEYS });
@@ -101,6 +123,13 @@ async function dashboard(collector: TopCollector, opts: TopOptions): Promise<Top
       shell.notify(show ? 'threads shown from the next refresh' : 'threads hidden from the next refresh');
     },
     watch: (pid) => {
+      // watch reads the process's smaps: when that cannot be done, say why here and stay in top.
+      const why = whyNotWatchable(pid);
+      if (why) {
+        shell.notify(`w: cannot watch ${pid}: ${why}`);
+        shell.render();
+        return;
+      }
       exit = { watch: pid };
       shell.close();
     },

@@ -3,10 +3,13 @@
  * each WatchModel to the dashboard, or prints plain lines / one snapshot / JSON Lines.
  * A command started here is ended (SIGTERM) when the view quits.
  */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BUILD_DIR } from '../native/addon.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readCmdline } from '../proc/process.js';
 import { readField, type Pid } from '../proc/read.js';
-import { ExitCode, UserError } from '../util/errors.js';
+import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { openSyscallRates } from './collect/syscall-rates.js';
 import { WatchCollector, type WatchModel } from './collect/watch.js';
 import { sampleLoop, type LiveOptions } from './live.js';
@@ -25,19 +28,50 @@ export function watchRecord(m: WatchModel): object {
   return rest;
 }
 
-/** Starts CMD for `watch -- CMD` (its output would garble the dashboard, so then it is discarded). */
+/** As a shell says it before running: 127 when there is no such command, 126 when it cannot run. */
+function checkCommand(file: string): void {
+  const dirs = file.includes('/') ? [''] : (process.env.PATH ?? '/usr/bin:/bin').split(':');
+  let found = false;
+  for (const d of dirs) {
+    const p = d === '' && !file.includes('/') ? `./${file}` : d === '' ? file : `${d}/${file}`;
+    try {
+      if (!statSync(p).isFile()) continue;
+      found = true;
+      accessSync(p, constants.X_OK);
+      return;
+    } catch {
+      // the next directory
+    }
+  }
+  if (found) throw new UserError(`cannot run ${file}: permission denied`, 126);
+  throw new UserError(`cannot run ${file}: command not found`, 127);
+}
+
+/**
+ * Starts CMD for `watch -- CMD` (its output would garble the dashboard, so then it is discarded)
+ * through oslens-runwait --exec, which makes it die with oslens, even a SIGKILLed one.
+ */
 export function startCommand(argv: string[], dashboard: boolean): ChildProcess {
   const [file, ...args] = argv;
   if (!file) throw new UserError('watch --: no command given', ExitCode.usage);
-  const child = spawn(file, args, { stdio: dashboard ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
-  return child;
+  checkCommand(file);
+  const helper = resolve(BUILD_DIR, 'oslens-runwait');
+  if (!existsSync(helper)) throw new UserError(`${helper} is missing: build it with \`npm run build:native\``);
+  return spawn(helper, ['--exec', file, ...args], { stdio: dashboard ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
 }
 
+/** The command's pid, once the helper has exec'd it (so its cmdline is the command's). */
 async function waitSpawned(child: ChildProcess): Promise<Pid> {
-  return new Promise((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', (err) => reject(new UserError(`cannot start ${child.spawnfile}: ${err.message}`)));
+  const pid = await new Promise<Pid>((res, rej) => {
+    child.once('spawn', () => res(child.pid as number));
+    child.once('error', (err) => rej(new UserError(`cannot run ${child.spawnfile}: ${errnoCode(err) ?? err.message}`)));
   });
+  for (let i = 0; i < 200 && child.exitCode === null; i++) {
+    const argv = readField(() => readCmdline(pid));
+    if (!Array.isArray(argv) || argv[1] !== '--exec') break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return pid;
 }
 
 export async function runWatch(target: { pid: Pid } | { argv: string[] }, opts: WatchOptions): Promise<void> {

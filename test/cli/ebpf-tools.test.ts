@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { loadedBpfProgramIds } from '../helpers/bpf.js';
+import { asNobody } from '../helpers/unprivileged.js';
 
 const ROOT = process.getuid?.() === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -202,21 +203,7 @@ describe('eBPF tools (real kernel)', () => {
       expect(r.status).toBe(5);
       return;
     }
-    const r = spawnSync(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        '--inh-caps=-all',
-        process.execPath,
-        OSLENS,
-        'syscount',
-        '--duration',
-        '1',
-      ],
-      { encoding: 'utf8', cwd: '/' },
-    );
+    const r = asNobody(['syscount', '--duration', '1'], ['--inh-caps=-all']);
     expect(r.status, r.stderr).toBe(5);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vites
 import pidusage from 'pidusage';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { killChildren, procState, startChild, until, waitForOutput } from '../proc/children.js';
+import { asNobody, canSwitchToNobody } from '../helpers/unprivileged.js';
 
 afterEach(killChildren);
 const scratch = mkdtempSync(join(tmpdir(), 'oslens-proc-'));
@@ -589,21 +590,8 @@ describe('bad input', () => {
   });
 
   it('permission denied: maps of a root process as nobody exits 4; inspect reports fields as denied', (ctx) => {
-    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root to switch to user nobody');
-    const probe = spawnSync('setpriv', [
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      process.execPath,
-      '-e',
-      '0',
-    ]);
-    if (probe.status !== 0) skipUnlessCapable(ctx.skip, 'user nobody cannot run node here (setpriv or permissions)');
+    if (!canSwitchToNobody()) skipUnlessCapable(ctx.skip, 'needs root (and setpriv) to switch to user nobody');
     const target = startChild('sleep', ['60']);
-    const asNobody = (args: string[]) =>
-      spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, OSLENS, ...args], {
-        encoding: 'utf8',
-      });
     expectOneLineError(asNobody(['maps', String(target.pid)]) as ReturnType<typeof oslens>, 4, /permission denied/);
     const inspect = asNobody(['inspect', '--json', String(target.pid)]);
     expect(inspect.status, inspect.stderr).toBe(0);

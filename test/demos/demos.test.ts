@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMountinfo, mountOf } from '../../src/demos/mounts.js';
+import { HELPER } from '../../src/demos/helper.js';
 import { IN_CI, OSLENS, oslens } from '../helpers/env.js';
 
 interface Result {
@@ -46,7 +47,8 @@ function leftovers(): string[] {
       .split('\n')
       .filter((l) => l.includes('oslens-demo-')),
   );
-  const helpers = spawnSync('pgrep', ['-f', 'oslens-demohelper'], { encoding: 'utf8' }).stdout.trim();
+  // This checkout's helper only: other checkouts on the machine may be running their own demos.
+  const helpers = spawnSync('pgrep', ['-f', HELPER], { encoding: 'utf8' }).stdout.trim();
   if (helpers) found.push(`helper processes: ${helpers}`);
   return found;
 }
@@ -124,7 +126,7 @@ describe('oslens demo', () => {
     let holders: number[] = [];
     for (let i = 0; i < 100 && holders.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const ps = spawnSync('pgrep', ['-f', 'oslens-demohelper vfork-hold'], { encoding: 'utf8' }).stdout.trim();
+      const ps = spawnSync('pgrep', ['-f', `${HELPER} vfork-hold`], { encoding: 'utf8' }).stdout.trim();
       const main = Number(ps.split('\n')[0]);
       if (main)
         holders = spawnSync('pgrep', ['-P', String(main)], { encoding: 'utf8' })

@@ -15,7 +15,8 @@ import { OSLENS } from '../helpers/env.js';
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
 /** This test file's tmux server: a socket name no other file (or run) uses. */
-const SOCKET = `oslens-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+const socketName = () => `oslens-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+let SOCKET = socketName();
 let serverPid = 0;
 let socketPath = '';
 let counter = 0;
@@ -47,6 +48,7 @@ afterAll(() => {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   waitGone(serverPid, `tmux server ${SOCKET}`);
   rmSync(socketPath, { force: true }); // a killed server leaves its socket file behind
+  rmSync(`${socketPath}.lock`, { force: true });
   serverPid = 0;
 });
 
@@ -56,33 +58,58 @@ export class TmuxSession {
 
   /**
    * Starts `oslens ARGS` in a terminal of `size` (120×40 unless given); after it exits the pane
-   * prints EXIT=<code>. `prefix`: words before the command (setpriv ... to run it as another user).
+   * prints EXIT=<code>. The third argument may instead be a whole command line replacing oslens
+   * ARGS (e.g. oslens as another user: helpers/unprivileged). `prefix`: words before the command
+   * (setpriv ... to run it as another user).
    */
   constructor(
     args: string[],
     env: Record<string, string> = {},
-    size: { cols: number; rows: number } = { cols: 120, rows: 40 },
+    sizeOrCommand: { cols: number; rows: number } | string[] = { cols: 120, rows: 40 },
     prefix: string[] = [],
   ) {
+    const command = Array.isArray(sizeOrCommand) ? sizeOrCommand : undefined;
+    const size = Array.isArray(sizeOrCommand) ? { cols: 120, rows: 40 } : sizeOrCommand;
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const cmd = `${prefix.map(shellQuote).join(' ')} env ${envs.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(OSLENS)} ${args.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
+    const argv = command ?? [process.execPath, OSLENS, ...args];
+    // Another user may not enter the test's cwd: such a command runs from /.
+    const cd = command || prefix.length > 0 ? 'cd / && ' : '';
+    const cmd = `${cd}${prefix.map(shellQuote).join(' ')} env ${envs.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
-    tmux([
-      'new',
-      '-d',
-      '-s',
-      this.name,
-      '-x',
-      String(size.cols),
-      '-y',
-      String(size.rows),
-      cmd,
-      ';',
-      'set',
-      '-s',
-      'exit-empty',
-      'off',
-    ]);
+    const start = () =>
+      tmux(
+        [
+          'new',
+          '-d',
+          '-s',
+          this.name,
+          '-x',
+          String(size.cols),
+          '-y',
+          String(size.rows),
+          cmd,
+          ';',
+          'set',
+          '-s',
+          'exit-empty',
+          'off',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        start();
+        break;
+      } catch (err) {
+        // On a loaded machine a server being started can fail ("server exited unexpectedly",
+        // its .lock left behind): start this file's server afresh on a new socket, twice at most.
+        if (serverPid || attempt === 3) throw err;
+        const dir = `${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${process.getuid?.() ?? 0}`;
+        rmSync(`${dir}/${SOCKET}`, { force: true });
+        rmSync(`${dir}/${SOCKET}.lock`, { force: true });
+        SOCKET = socketName();
+      }
+    }
     if (!serverPid) {
       const [pid, path] = tmux(['display', '-p', '-t', this.name, '#{pid} #{socket_path}']).trim().split(' ');
       [serverPid, socketPath] = [Number(pid), path];

@@ -47,7 +47,11 @@ describe('trace --live', () => {
     // 200 columns: the lens is shown beside the view (folded to l below 140).
     const s = new TmuxSession(['trace', '--live', '-d', '0.5', '--', 'sh', '-c', loop], {}, { cols: 200, rows: 60 });
     sessions.push(s);
-    const screen = await s.waitFor((t) => /^│ wait4 +process +\d+/m.test(t), 20_000, 'a wait4 row');
+    const screen = await s.waitFor(
+      (t) => /^│ wait4 +process +\d+/m.test(t) && /Model: \d+\. Process/.test(t),
+      20_000,
+      'a wait4 row and the lens',
+    );
     expect(screen).toContain('Per syscall: count and latency');
     expect(screen).toMatch(/vfork\(\) = \d+ <[\d.]+> \[process\]/);
     expect(screen).toContain('Lens');

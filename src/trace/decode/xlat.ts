@@ -3,7 +3,7 @@
  * adds for values it does not know: `0x7 /* F_??? *\/`, `FD_CLOEXEC|0x4`, `0x100 /* F_SEAL_??? *\/`.
  * Tables are [value, name] pairs in strace's print order (flags.ts's FlagTable).
  */
-import type { FlagTable } from '../flags.js';
+import { splitFlags, type FlagTable } from '../flags.js';
 
 const hexOf = (v: bigint): string => `0x${v.toString(16)}`;
 
@@ -19,17 +19,9 @@ export function xval(value: number | bigint, table: FlagTable, unknown: string):
  * is `0x100 /* F_SEAL_??? *\/`, and 0 is `zero` (the table's zero name, or "0").
  */
 export function flags(value: number | bigint, table: FlagTable, unknown: string, zero = '0'): string {
-  let v = BigInt.asUintN(64, BigInt(value));
-  if (v === 0n) return zero;
-  const out: string[] = [];
-  for (const [bit, name] of table) {
-    const b = BigInt(bit);
-    if (b !== 0n && (v & b) === b) {
-      out.push(name);
-      v &= ~b;
-    }
-  }
-  if (out.length === 0) return `${hexOf(v)} /* ${unknown} */`;
-  if (v !== 0n) out.push(hexOf(v));
-  return out.join('|');
+  if (BigInt.asUintN(64, BigInt(value)) === 0n) return zero;
+  const { names, rest } = splitFlags(value, table);
+  if (names.length === 0) return `${hexOf(rest)} /* ${unknown} */`;
+  if (rest !== 0n) names.push(hexOf(rest));
+  return names.join('|');
 }

@@ -8,6 +8,7 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { lensLines, type LensContent } from '../collect/lens.js';
 import { escapeForTerminal } from '../../util/terminal.js';
+import { noteSignal } from '../../util/interrupt.js';
 
 /**
  * Text from a process or the file system (a name, a command line, a path) for a panel: control
@@ -486,7 +487,10 @@ export class Shell {
   private readonly resizeHandlers: Array<() => void> = [];
   private readonly layoutHandlers: Array<(main: Area) => void> = [];
   private readonly fullRenderHooks: Array<() => void> = [];
-  private readonly onSignal = () => this.close();
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    noteSignal(sig);
+    this.close();
+  };
   private readonly onFatal = (err: unknown) => {
     this.close();
     process.stderr.write(`oslens: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -554,8 +558,12 @@ export class Shell {
       padding: { left: 1, right: 1 },
       hidden: true,
     });
-    this.screen.key(['C-c'], () => this.close());
     this.key(['q'], () => this.close());
+    // The dashboard reads the terminal raw: Ctrl-C is a key here, and means what SIGINT means.
+    this.screen.key('C-c', () => {
+      noteSignal('SIGINT');
+      this.close();
+    });
     this.key(['?'], () => {
       this.helpBox.toggle();
       if (!this.helpBox.hidden) this.layoutHelp();

@@ -648,27 +648,18 @@ export class TopView {
     this.put(this.split, splitLines);
 
     const l = s.load;
-    const roomy = inner(this.load).h >= 6;
     this.put(
       this.load,
       l
-        ? roomy
-          ? [
-              `1m  ${l.load1.toFixed(2)}`,
-              `5m  ${l.load5.toFixed(2)}`,
-              `15m ${l.load15.toFixed(2)}`,
-              `runnable ${s.runQueue}`,
-              `blocked  ${s.blocked}`,
-              `tasks    ${l.total}`,
-            ]
-          : [
-              `1m  ${l.load1.toFixed(2)}`,
-              `5m  ${l.load5.toFixed(2)}`,
-              `15m ${l.load15.toFixed(2)}`,
-              `run ${s.runQueue} blk ${s.blocked}`,
-              `tasks ${l.total}`,
-            ]
-        : ['no /proc/loadavg', `runnable ${s.runQueue}`, `blocked  ${s.blocked}`],
+        ? [
+            `1m  ${l.load1.toFixed(2)}`,
+            `5m  ${l.load5.toFixed(2)}`,
+            `15m ${l.load15.toFixed(2)}`,
+            // R and D on one line, so a short panel (80x24) still shows the D count in the load.
+            `R ${s.runQueue}  D ${s.blocked}`,
+            `tasks ${l.total}`,
+          ]
+        : ['no /proc/loadavg', `R ${s.runQueue}  D ${s.blocked}`],
     );
     const sw = Math.max(5, inner(this.switches).w);
     this.put(this.switches, [

@@ -2,6 +2,7 @@
  * Credentials as strace 6 prints them: uids and gids (-1 for "unchanged"), getres*id's out
  * pointers, group lists, capget/capset's header and capability sets (`1<<CAP_CHOWN|...`).
  */
+import { CAPABILITY_NAMES } from '../../../proc/caps.js';
 import * as F from '../../flags.js';
 import { Cap } from '../../records.js';
 import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
@@ -9,50 +10,8 @@ import { hex, pack, type ArgCtx, type ArgType } from '../types.js';
 /** strace's printuid: -1 (no change) as -1, every other id unsigned. */
 export const uidText = (v: number): string => (v >>> 0 === 0xffffffff ? '-1' : String(v >>> 0));
 
-/** Capability names by number (linux/capability.h), as strace 6.1 knows them. */
-export const CAPABILITIES = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_DAC_READ_SEARCH',
-  'CAP_FOWNER',
-  'CAP_FSETID',
-  'CAP_KILL',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETPCAP',
-  'CAP_LINUX_IMMUTABLE',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST',
-  'CAP_NET_ADMIN',
-  'CAP_NET_RAW',
-  'CAP_IPC_LOCK',
-  'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE',
-  'CAP_SYS_RAWIO',
-  'CAP_SYS_CHROOT',
-  'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT',
-  'CAP_SYS_ADMIN',
-  'CAP_SYS_BOOT',
-  'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE',
-  'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG',
-  'CAP_MKNOD',
-  'CAP_LEASE',
-  'CAP_AUDIT_WRITE',
-  'CAP_AUDIT_CONTROL',
-  'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE',
-  'CAP_MAC_ADMIN',
-  'CAP_SYSLOG',
-  'CAP_WAKE_ALARM',
-  'CAP_BLOCK_SUSPEND',
-  'CAP_AUDIT_READ',
-  'CAP_PERFMON',
-  'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
-];
+/** Capability names by number (linux/capability.h): the table /proc's readers use. */
+export const CAPABILITIES = CAPABILITY_NAMES;
 
 /** A capability number: `CAP_SYS_ADMIN`, or `0x63 /* CAP_??? *\/`. */
 export function capText(v: bigint): string {

@@ -297,9 +297,10 @@ export class TopView {
     });
     shell.key(Object.keys(SORT_LETTER), (_ch, key) => {
       const sort = SORT_LETTER[key.full ?? ''];
-      if (!sort || !this.model) return;
-      // The same key again: the other way round (htop's habit).
-      this.actions.sort(sort, sort === this.model.sort ? !this.model.reverse : false);
+      if (!sort) return;
+      // The same key again: the other way round (htop's habit). Before the first refresh too.
+      const m = this.model;
+      this.actions.sort(sort, m !== null && sort === m.sort ? !m.reverse : false);
     });
     shell.key(['r', 'S-i'], () => {
       if (this.model) this.actions.sort(this.model.sort, !this.model.reverse);

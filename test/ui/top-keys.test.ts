@@ -106,10 +106,15 @@ describe('top keys (tmux 120×40)', () => {
     screen = await s.waitFor((t) => /Process \d+ /.test(t), 5000, 'details');
     const first = Number(/Process (\d+) /.exec(screen)?.[1]);
     s.keys('Escape');
+    await s.waitFor((t) => !t.includes(`Process ${first} `), 5000, 'the details closed');
     s.keys('n');
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 800)); // a loaded machine: n handled before Enter
     s.keys('Enter');
-    screen = await s.waitFor((t) => /Process \d+ /.test(t) && !t.includes(`Process ${first} `), 5000, 'the next match');
+    screen = await s.waitFor(
+      (t) => /Process \d+ /.test(t) && !t.includes(`Process ${first} `),
+      10_000,
+      'the next match',
+    );
     const second = Number(/Process (\d+) /.exec(screen)?.[1]);
     expect(new Set([first, second])).toEqual(new Set([a.pid, b.pid]));
   });

@@ -56,6 +56,7 @@ class BenchWorker : public Napi::AsyncWorker {
     out["pinnedCpu"] = result_.pinned_cpu;
     out["skipped"] = result_.skipped[0] ? Napi::Value(Napi::String::New(env, result_.skipped))
                                         : env.Null();
+    out["note"] = result_.note[0] ? Napi::Value(Napi::String::New(env, result_.note)) : env.Null();
     free(result_.ns_per_op);
     free(result_.aux_per_op);
     deferred_.Resolve(out);

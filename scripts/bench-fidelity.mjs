@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:fidelity [-- --json] [--only NAME] [--show N] [--oslens PATH]
+ * npm run bench:fidelity [-- --json] [--only NAME] [--show N] [--oslens PATH] [--corpus main|heldout]
  *
  * How close `oslens trace` is to strace on everyday programs (scripts/fidelity/corpus.mjs). Each
  * program runs in a fresh directory with the same inputs and the same environment, under
@@ -10,31 +10,40 @@
  * aligned (scripts/fidelity/align.mjs). Printed: per program and in total, the share of strace's
  * lines that oslens printed identically, next to strace against itself (the noise floor), and the
  * differences by kind and by syscall with an example each. --oslens PATH runs another build's
- * bin/oslens (to compare before and after a change).
+ * bin/oslens (to compare before and after a change). --corpus heldout runs the held-out programs
+ * (scripts/fidelity/heldout.mjs) instead of the main corpus.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addComparison, compareTraces } from './fidelity/align.mjs';
-import { CORPUS, baseSetup } from './fidelity/corpus.mjs';
+import { CORPUS as MAIN, baseSetup } from './fidelity/corpus.mjs';
+import { CORPUS as HELDOUT } from './fidelity/heldout.mjs';
 import { normaliseTrace } from './fidelity/normalise.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUN_TIMEOUT_MS = 120_000;
 
 function parseArgs(argv) {
-  const o = { json: false, only: null, show: 0, oslens: join(ROOT, 'bin/oslens') };
+  const o = { json: false, only: null, show: 0, oslens: join(ROOT, 'bin/oslens'), corpus: 'main' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
     else if (a === '--only') o.only = argv[++i];
     else if (a === '--show') o.show = Number(argv[++i]);
     else if (a === '--oslens') o.oslens = resolve(argv[++i] ?? '');
+    else if (a === '--corpus') o.corpus = argv[++i];
     else {
-      console.error(`bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N, --oslens PATH)`);
+      console.error(
+        `bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N, --oslens PATH, --corpus main|heldout)`,
+      );
       process.exit(2);
     }
+  }
+  if (o.corpus !== 'main' && o.corpus !== 'heldout') {
+    console.error("bench:fidelity: --corpus takes 'main' or 'heldout'");
+    process.exit(2);
   }
   if (!Number.isInteger(o.show) || o.show < 0) {
     console.error('bench:fidelity: --show takes a count');
@@ -110,6 +119,7 @@ const pct = (n, d) => (d ? (100 * n) / d : 100);
 const fmt = (x) => `${x.toFixed(1)}%`;
 const empty = () => ({ straceLines: 0, otherLines: 0, identical: 0, kinds: {}, syscalls: {}, examples: [] });
 
+const CORPUS = opts.corpus === 'heldout' ? HELDOUT : MAIN;
 const corpus = CORPUS.filter((e) => !opts.only || e.name === opts.only);
 if (corpus.length === 0) {
   console.error(`bench:fidelity: no program named '${opts.only}' (${CORPUS.map((e) => e.name).join(', ')})`);

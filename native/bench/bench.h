@@ -34,6 +34,7 @@ typedef struct bench_ctx {
   void *state;           /* owned by the benchmark */
   double aux_ns;         /* optional: overhead the benchmark measured and subtracted (total ns) */
   char err[BENCH_ERR_LEN]; /* set with a reason when setup decides to skip */
+  char note[BENCH_ERR_LEN]; /* optional: what the run used or saw (huge page kind, a distribution) */
 } bench_ctx;
 
 typedef struct {
@@ -55,6 +56,7 @@ typedef struct {
   uint64_t ops_per_batch;
   int pinned_cpu;        /* CPU the run was pinned to, -1 if not pinned */
   char skipped[BENCH_ERR_LEN]; /* non-empty when the benchmark did not run */
+  char note[BENCH_ERR_LEN];    /* the benchmark's note (bench_ctx.note), may be empty */
 } bench_result;
 
 /* Monotonic clock in nanoseconds (vDSO, ~20 ns: amortised by batch sizes of >= 1 ms). */
@@ -82,6 +84,16 @@ extern const bench_def bench_fork, bench_fork_large, bench_fork_exec, bench_memc
 extern const bench_def bench_fault_minor, bench_fault_major;
 extern const bench_def bench_read_4k_cached, bench_read_4k_direct;
 extern const bench_def bench_tcp_rtt, bench_unix_rtt;
+extern const bench_def bench_function_call, bench_signal_catch, bench_wakeup_1ms;
+extern const bench_def bench_write_4k, bench_write_fsync_4k;
+extern const bench_def bench_tlb_4k, bench_tlb_2m;
+extern const bench_def bench_fd_open_close, bench_fd_dup_close, bench_fd_low, bench_fd_high;
+extern const bench_def bench_select_10, bench_select_100, bench_select_1000;
+extern const bench_def bench_poll_10, bench_poll_100, bench_poll_1000;
+extern const bench_def bench_epoll_10, bench_epoll_100, bench_epoll_1000;
+extern const bench_def bench_read_n_4k, bench_uring_n_4k;
+extern const bench_def bench_clone_ns;
+extern const bench_def bench_unshare_pid, bench_unshare_mnt, bench_unshare_net, bench_unshare_uts;
 
 /* Shared helpers. */
 int bench_pin_self(int cpu);           /* 0 on success */
@@ -90,5 +102,9 @@ uint64_t bench_rand64(uint64_t *state); /* xorshift64* */
 /* Echoes bytes from `in` to `out` until 'q' or end of file. Async-signal-safe calls only, so it
  * may run in a child forked from a threaded process. */
 void bench_echo(int in, int out);
+/* oslens-forkhelper in MODE (see forkhelper.c): setup starts it, each run is one batch request. */
+int bench_helper_setup(bench_ctx *ctx, uint64_t heap, const char *mode);
+double bench_helper_run(bench_ctx *ctx, uint64_t ops);
+void bench_helper_teardown(bench_ctx *ctx);
 
 #endif

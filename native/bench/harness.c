@@ -17,6 +17,13 @@ static const bench_def *const all_benches[] = {
     &bench_thread_create, &bench_fork,          &bench_fork_large,    &bench_fork_exec,
     &bench_memcpy_large,  &bench_fault_minor,   &bench_fault_major,   &bench_read_4k_cached,
     &bench_read_4k_direct, &bench_tcp_rtt,      &bench_unix_rtt,
+    &bench_function_call, &bench_signal_catch,  &bench_wakeup_1ms,    &bench_write_4k,
+    &bench_write_fsync_4k, &bench_tlb_4k,       &bench_tlb_2m,        &bench_fd_open_close,
+    &bench_fd_dup_close,  &bench_fd_low,        &bench_fd_high,       &bench_select_10,
+    &bench_select_100,    &bench_select_1000,   &bench_poll_10,       &bench_poll_100,
+    &bench_poll_1000,     &bench_epoll_10,      &bench_epoll_100,     &bench_epoll_1000,
+    &bench_read_n_4k,     &bench_uring_n_4k,    &bench_clone_ns,
+    &bench_unshare_pid,   &bench_unshare_mnt,   &bench_unshare_net,   &bench_unshare_uts,
 };
 #define N_BENCHES (sizeof all_benches / sizeof all_benches[0])
 
@@ -169,6 +176,7 @@ out_failed:
   snprintf(result->skipped, sizeof result->skipped, "%s", ctx.err[0] ? ctx.err : "run failed");
   rc = -1;
 out_teardown:
+  snprintf(result->note, sizeof result->note, "%s", ctx.note);
   if (def->teardown) def->teardown(&ctx);
   if (have_saved) sched_setaffinity(0, sizeof saved, &saved);
   return rc;

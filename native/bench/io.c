@@ -71,3 +71,44 @@ const bench_def bench_read_4k_cached = {"read-4k-cached", cached_setup, read_run
                                         10, PIN_PREFERRED};
 const bench_def bench_read_4k_direct = {"read-4k-direct", direct_setup, read_run, read_teardown, 0,
                                         1, PIN_PREFERRED};
+
+/*
+ * A 4 KiB write at a fixed offset of a file on a real disk (params->tmpdir), alone and followed
+ * by fsync: the write lands in the page cache, fsync waits for the device (and the journal).
+ */
+static int write_setup(bench_ctx *ctx) {
+  read_state *s = calloc(1, sizeof *s);
+  s->fd = bench_open_tmpfile(ctx, ctx->params->tmpdir, 1u << 20, 0);
+  if (s->fd < 0) {
+    free(s);
+    return -1;
+  }
+  s->buf = malloc(BLOCK);
+  memset(s->buf, 'w', BLOCK);
+  ctx->state = s;
+  return 0;
+}
+
+static double write_loop(bench_ctx *ctx, uint64_t ops, int sync) {
+  read_state *s = ctx->state;
+  uint64_t t0 = bench_now_ns();
+  for (uint64_t i = 0; i < ops; i++) {
+    if (pwrite(s->fd, s->buf, BLOCK, (off_t)((i % 256) * BLOCK)) != BLOCK) {
+      bench_set_error(ctx, "pwrite: %s", strerror(errno));
+      return -1;
+    }
+    if (sync && fsync(s->fd) != 0) {
+      bench_set_error(ctx, "fsync: %s", strerror(errno));
+      return -1;
+    }
+  }
+  uint64_t t1 = bench_now_ns();
+  return (double)(t1 - t0);
+}
+
+static double write_run(bench_ctx *ctx, uint64_t ops) { return write_loop(ctx, ops, 0); }
+static double write_fsync_run(bench_ctx *ctx, uint64_t ops) { return write_loop(ctx, ops, 1); }
+
+const bench_def bench_write_4k = {"write-4k", write_setup, write_run, read_teardown, 0, 10, PIN_PREFERRED};
+const bench_def bench_write_fsync_4k = {"write-fsync-4k", write_setup, write_fsync_run, read_teardown, 0, 1,
+                                        PIN_PREFERRED};

@@ -26,7 +26,7 @@ typedef struct {
   FILE *from;
 } helper_state;
 
-static int helper_setup(bench_ctx *ctx, uint64_t heap, const char *mode) {
+int bench_helper_setup(bench_ctx *ctx, uint64_t heap, const char *mode) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC)) { /* dup2 below clears CLOEXEC on 0 and 1 */
     bench_set_error(ctx, "pipe: %s", strerror(errno));
@@ -64,7 +64,7 @@ static int helper_setup(bench_ctx *ctx, uint64_t heap, const char *mode) {
   return 0;
 }
 
-static double helper_run(bench_ctx *ctx, uint64_t ops) {
+double bench_helper_run(bench_ctx *ctx, uint64_t ops) {
   helper_state *s = ctx->state;
   char line[BENCH_ERR_LEN] = "";
   fprintf(s->to, "%llu\n", (unsigned long long)ops);
@@ -77,7 +77,7 @@ static double helper_run(bench_ctx *ctx, uint64_t ops) {
   return strtod(line, NULL);
 }
 
-static void helper_teardown(bench_ctx *ctx) {
+void bench_helper_teardown(bench_ctx *ctx) {
   helper_state *s = ctx->state;
   if (!s) return;
   fclose(s->to); /* end of input: the helper exits */
@@ -86,16 +86,16 @@ static void helper_teardown(bench_ctx *ctx) {
   free(s);
 }
 
-static int fork_setup(bench_ctx *ctx) { return helper_setup(ctx, 0, "fork"); }
-static int fork_exec_setup(bench_ctx *ctx) { return helper_setup(ctx, 0, "fork-exec"); }
+static int fork_setup(bench_ctx *ctx) { return bench_helper_setup(ctx, 0, "fork"); }
+static int fork_exec_setup(bench_ctx *ctx) { return bench_helper_setup(ctx, 0, "fork-exec"); }
 static int fork_large_setup(bench_ctx *ctx) {
-  return helper_setup(ctx, ctx->params->heap_bytes, "fork");
+  return bench_helper_setup(ctx, ctx->params->heap_bytes, "fork");
 }
 
-const bench_def bench_fork = {"fork", fork_setup, helper_run, helper_teardown, 0, 1, PIN_NEVER};
-const bench_def bench_fork_exec = {"fork-exec", fork_exec_setup, helper_run, helper_teardown, 0, 1,
+const bench_def bench_fork = {"fork", fork_setup, bench_helper_run, bench_helper_teardown, 0, 1, PIN_NEVER};
+const bench_def bench_fork_exec = {"fork-exec", fork_exec_setup, bench_helper_run, bench_helper_teardown, 0, 1,
                                    PIN_NEVER};
-const bench_def bench_fork_large = {"fork-large", fork_large_setup, helper_run, helper_teardown,
+const bench_def bench_fork_large = {"fork-large", fork_large_setup, bench_helper_run, bench_helper_teardown,
                                     1, 1, PIN_NEVER};
 
 /* Buffers in ordinary 4 KiB pages, every one touched, as a big malloc'd heap would be. */

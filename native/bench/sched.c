@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <stdio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t bench_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -154,3 +156,67 @@ static double thread_create_run(bench_ctx *ctx, uint64_t ops) {
 
 /* Not pinned: a new thread may start on another CPU, which is what real code sees. */
 const bench_def bench_thread_create = {"thread-create", NULL, thread_create_run, NULL, 0, 10, PIN_NEVER};
+
+/*
+ * Wakeup latency as cyclictest measures it: sleep until an absolute time 1 ms ahead
+ * (clock_nanosleep, TIMER_ABSTIME) and record how late the thread woke. The figure is the mean
+ * overshoot per sleep; the note gives min, p50, p99 and max over every sleep of the run.
+ */
+typedef struct {
+  double *samples;
+  size_t n, cap;
+} wakeup_state;
+
+static int wakeup_setup(bench_ctx *ctx) {
+  ctx->state = calloc(1, sizeof(wakeup_state));
+  return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void wakeup_summary(bench_ctx *ctx, wakeup_state *s) {
+  double *sorted = malloc(s->n * sizeof *sorted);
+  memcpy(sorted, s->samples, s->n * sizeof *sorted);
+  qsort(sorted, s->n, sizeof *sorted, cmp_double);
+  snprintf(ctx->note, sizeof ctx->note, "overshoot over %zu sleeps: min %.0f, p50 %.0f, p99 %.0f, max %.0f ns",
+           s->n, sorted[0], sorted[s->n / 2], sorted[(s->n * 99) / 100], sorted[s->n - 1]);
+  free(sorted);
+}
+
+static double wakeup_run(bench_ctx *ctx, uint64_t ops) {
+  wakeup_state *s = ctx->state;
+  double total = 0;
+  for (uint64_t i = 0; i < ops; i++) {
+    uint64_t target = bench_now_ns() + 1000000;
+    struct timespec ts = {(time_t)(target / 1000000000ull), (long)(target % 1000000000ull)};
+    int r;
+    while ((r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR) {
+    }
+    if (r != 0) {
+      bench_set_error(ctx, "clock_nanosleep: %s", strerror(r));
+      return -1;
+    }
+    double late = (double)(bench_now_ns() - target);
+    total += late;
+    if (s->n == s->cap) {
+      s->cap = s->cap ? s->cap * 2 : 256;
+      s->samples = realloc(s->samples, s->cap * sizeof *s->samples);
+    }
+    s->samples[s->n++] = late;
+  }
+  wakeup_summary(ctx, s);
+  return total;
+}
+
+static void wakeup_teardown(bench_ctx *ctx) {
+  wakeup_state *s = ctx->state;
+  if (!s) return;
+  free(s->samples);
+  free(s);
+}
+
+const bench_def bench_wakeup_1ms = {"wakeup-1ms", wakeup_setup, wakeup_run, wakeup_teardown, 50, 1,
+                                    PIN_PREFERRED};

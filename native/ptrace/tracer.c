@@ -745,25 +745,17 @@ static void syscall_stop(tracer *t, task *k, uint64_t time) {
   }
 }
 
+/* A signal record carries the first 48 bytes of the siginfo_t as the kernel gave it (si_signo,
+ * si_errno, si_code, then the union up to SIGCHLD's si_stime): which union fields mean something
+ * depends on the signal and si_code, which the printer (src/trace/decode/printers/signal.ts,
+ * strace's printsiginfo) decides. */
+#define SIGINFO_BYTES 48
 static void emit_signal(tracer *t, task *k, int sig, uint64_t time) {
   siginfo_t si;
   memset(&si, 0, sizeof si);
   ptrace(PTRACE_GETSIGINFO, k->tid, 0, &si);
-  size_t off = rec_begin(t, REC_SIGNAL, k->tid, k->tgid, sig, time, 48);
-  int32_t v[6] = {si.si_code, si.si_errno, si.si_pid, (int32_t)si.si_uid, 0, 0};
-  /* si_status, si_utime, si_stime belong to SIGCHLD's CLD_* codes only (si_code > 0). */
-  uint64_t times[2] = {0, 0};
-  if (sig == SIGCHLD && si.si_code > 0) {
-    v[4] = si.si_status;
-    times[0] = (uint64_t)si.si_utime;
-    times[1] = (uint64_t)si.si_stime;
-  }
-  uint64_t addr = (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
-                      ? (uint64_t)(uintptr_t)si.si_addr
-                      : 0;
-  memcpy(t->buf + off + HDR, v, 24);
-  memcpy(t->buf + off + HDR + 24, &addr, 8);
-  memcpy(t->buf + off + HDR + 32, times, 16);
+  size_t off = rec_begin(t, REC_SIGNAL, k->tid, k->tgid, sig, time, SIGINFO_BYTES);
+  memcpy(t->buf + off + HDR, &si, SIGINFO_BYTES);
   rec_end(t, off);
 }
 

@@ -143,6 +143,9 @@ function normaliseText(text, name, names) {
     .replace(/0x[0-9a-f]{8,}/g, '0xADDR')
     // execve's envp is an address in the tracer, of any size: `0x7ffd... /* 13 vars */`.
     .replace(/0x[0-9a-f]+(?= \/\* \d+ vars? \*\/)/g, '0xADDR')
+    // getdents64's buffer is on the heap, whose start is random even in a non-PIE program
+    // (python3's: `0x1bb4eb0 /* 208 entries */` in one run, `0x3649aeb0` in the next).
+    .replace(/0x[0-9a-f]+(?= \/\* \d+ entries \*\/)/g, '0xADDR')
     .replace(/\b((?:st_|stx_|d_)?ino)=\d+/g, '$1=INO')
     .replace(/\b((?:st|stx)_[amcb]time(?:_nsec)?)=(?:\{[^}]*\}|-?\d+)/g, '$1=TIME')
     .replace(/\/\* \d{4}-\d\d-\d\dT[^*]*\*\//g, '/* DATE */')
@@ -155,6 +158,8 @@ function normaliseText(text, name, names) {
     (name === 'sysinfo' || name === 'times' || name === 'getrusage' || name.startsWith('wait'))
   )
     t = t.replace(/\b((?:ru|tms)_\w+|uptime|freeram|sharedram|bufferram|freeswap|procs|freehigh)=\d+/g, '$1=N');
+  // A file system's free blocks and inodes change between two runs (other writers on the disk).
+  if (name === 'statfs' || name === 'fstatfs') t = t.replace(/\b(f_bfree|f_bavail|f_ffree)=\d+/g, '$1=N');
   if (name === 'sysinfo') t = t.replace(/loads=\[[^\]]*\]/g, 'loads=[N]');
   return t.replace(/(?<![\w.])(\d+)(?![\w.])/g, (all, v) => names.get(Number(v)) ?? all);
 }
@@ -234,6 +239,27 @@ function normaliseAligned(body, names, prefixLen) {
 }
 
 /**
+ * Files whose bytes differ in every run: random devices, and a task's memory map (its addresses
+ * are random under ASLR; glibc's pthread_getattr_np reads /proc/self/maps).
+ */
+const RANDOM_DEVICE = /^(?:openat\(AT_FDCWD, |open\()"(?:\/dev\/u?random|\/proc\/(?:self|\d+)\/maps)", .*\) += (\d+)$/;
+
+/**
+ * Follows the descriptors a task opened on /dev/urandom, /dev/random or /proc/self/maps (`fds`:
+ * its set), and returns `norm` with the bytes a read from one of them returned as "RANDOM" (perl
+ * and others read their hash seed there, as getrandom's bytes).
+ */
+function randomReads(fds, body, norm) {
+  const open = RANDOM_DEVICE.exec(body);
+  if (open) fds.add(open[1]);
+  const close = /^close\((\d+)\)/.exec(body);
+  if (close) fds.delete(close[1]);
+  const read = /^read\((\d+), "/.exec(body);
+  if (!read || !fds.has(read[1])) return norm;
+  return norm.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/, '"RANDOM"');
+}
+
+/**
  * A whole trace, normalised and grouped by task: `tasks` maps a canonical task name to its lines
  * (`norm`: what is compared; `raw`: what was printed). With `follow`, a line whose pid prefix is
  * missing or not strace's `%-5d ` is marked (`!prefix `) so that it never equals strace's.
@@ -248,9 +274,12 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
   const { root, names } = nameTasks(lines, tracerPid);
   const tasks = new Map();
   const open = new Map();
+  const randomFds = new Map();
+  const fdsOf = (task) => randomFds.get(task) ?? randomFds.set(task, new Set()).get(task);
   const add = (task, body, raw, bad, merged, prefixLen) => {
     if (!tasks.has(task)) tasks.set(task, []);
-    const line = { norm: (bad ? '!prefix ' : '') + normaliseAligned(body, names, prefixLen), raw, merged };
+    const norm = randomReads(fdsOf(task), body, normaliseAligned(body, names, prefixLen));
+    const line = { norm: (bad ? '!prefix ' : '') + norm, raw, merged };
     tasks.get(task).push(line);
     return line;
   };
@@ -273,7 +302,8 @@ export function normaliseTrace(text, { follow, tracerPid } = {}) {
           '= ' +
           joined.slice(close + tail[0].length)
         : joined;
-      held.line.norm = (held.bad || bad ? '!prefix ' : '') + normaliseAligned(body, names, held.l.prefixLen);
+      const norm = randomReads(fdsOf(task), body, normaliseAligned(body, names, held.l.prefixLen));
+      held.line.norm = (held.bad || bad ? '!prefix ' : '') + norm;
       held.line.raw += '\n' + l.raw;
       held.line.merged = true;
       continue;

@@ -97,6 +97,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
         lines.push(`  ${pad(r.id, 22)}${padStart(measuredText(r), 10)}  ${spreadText(r)}`.trimEnd());
         lines.push(`      ${referenceText(r)}: ${describeVerdict(r.verdict)}`);
         if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
+        if (r.note) lines.push(dim(`      ${r.note}`));
         continue;
       }
       lines.push(
@@ -109,6 +110,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
           (bars ? pad(describeVerdict(r.verdict), 22) + pad(bar, BAR_WIDTH) : describeVerdict(r.verdict)),
       );
       if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
+      if (r.note) lines.push(dim(`      ${r.note}`));
     }
   }
   if (run.ratios.length > 0) {

@@ -50,6 +50,7 @@ export function toResult(spec: BenchSpec, raw: RawBenchResult | null): BenchResu
     pinnedCpu: raw && raw.pinnedCpu >= 0 ? raw.pinnedCpu : null,
     status: spec.compare === 'reference-only' ? 'reference-only' : measured ? 'measured' : 'skipped',
     skipped: spec.compare === 'reference-only' ? null : measured ? null : (raw?.skipped ?? 'not run'),
+    note: raw?.note ?? null,
   };
 }
 

@@ -34,6 +34,8 @@ export interface BenchResult {
   pinnedCpu: number | null;
   status: 'measured' | 'skipped' | 'reference-only';
   skipped: string | null;
+  /** What the run used or saw (tlb-2m: which huge pages; wakeup-1ms: min/p50/p99/max), or null. */
+  note: string | null;
 }
 
 export interface RatioResult {

@@ -22,6 +22,7 @@ import { register as top } from './top.js';
 import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
 import { register as completion } from './completion.js';
+import { register as exporter } from './export.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   bench,
@@ -43,4 +44,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   watch,
   trace,
   completion,
+  exporter,
 ];

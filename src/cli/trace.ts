@@ -179,7 +179,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   if (pids && command.length > 0) throw new UserError('give either a command or -p, not both', ExitCode.usage);
   // The command's bytes as oslens got them (process.argv and process.env are decoded as UTF-8).
   const argv = rawCommand(command);
-  const env = rawEnvironment();
+  const env = rawEnvironment(process.env, CALLER.environ);
   const path = pids ? undefined : resolveCommand(argv[0]!, rawVariable(env, 'PATH'));
   // The dashboard (blessed) and the eBPF loader (koffi) are loaded only when asked for.
   if (flags.live) return (await import('./trace-live.js')).traceLive(command, path, pids, filter, strsize, flags);

@@ -77,8 +77,8 @@ export class Syscount {
     await this.ring?.stop();
   }
 
-  /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */
-  snapshot(): SyscountSnapshot {
+  /** Per-syscall totals since attach, busiest first (without the per-process table). */
+  syscallTotals(): SyscallCount[] {
     const syscalls: SyscallCount[] = [];
     for (const { key, values } of this.session.percpuEntries('syscalls', 4, STAT_SIZE)) {
       let count = 0n,
@@ -100,6 +100,12 @@ export class Syscount {
       });
     }
     syscalls.sort((a, b) => b.count - a.count || a.nr - b.nr);
+    return syscalls;
+  }
+
+  /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */
+  snapshot(): SyscountSnapshot {
+    const syscalls = this.syscallTotals();
     const live = new Map<string, ProcessCount>();
     for (const { key, value } of this.session.entries('procs', 4, PROC_SIZE)) {
       const p: ProcessCount = {

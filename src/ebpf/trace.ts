@@ -121,24 +121,17 @@ export function decodeCall(b: Buffer, strsize: number): EngineRecord[] {
   const args: bigint[] = [];
   for (let i = 0; i < 6; i++) args.push(b.readBigUInt64LE(40 + i * 8));
   if (kind === EV_SIGNAL) {
-    const int = (x: bigint) => Number(BigInt.asIntN(32, x));
-    return [
-      {
-        type: 'signal',
-        tid,
-        pid,
-        timeNs: enterNs,
-        signo: nr,
-        code: int(args[0]!),
-        errno: int(args[1]!),
-        senderPid: int(args[2]!),
-        uid: Number(BigInt.asUintN(32, args[3]!)),
-        status: int(args[4]!),
-        addr: args[5]!,
-        utime: Number(ret),
-        stime: Number(b.readBigInt64LE(24)),
-      },
-    ];
+    // The siginfo_t bytes the BPF program read (the union from offset 16: si_addr's 8 bytes
+    // are si_pid and si_uid; si_status is si_int; si_utime, si_stime), for the same printer.
+    const siginfo = Buffer.alloc(48);
+    siginfo.writeInt32LE(nr, 0);
+    siginfo.writeInt32LE(Number(BigInt.asIntN(32, args[1]!)), 4);
+    siginfo.writeInt32LE(Number(BigInt.asIntN(32, args[0]!)), 8);
+    siginfo.writeBigUInt64LE(args[5]!, 16);
+    siginfo.writeInt32LE(Number(BigInt.asIntN(32, args[4]!)), 24);
+    siginfo.writeBigInt64LE(BigInt.asIntN(64, ret), 32);
+    siginfo.writeBigInt64LE(b.readBigInt64LE(24), 40);
+    return [{ type: 'signal', tid, pid, timeNs: enterNs, signo: nr, code: siginfo.readInt32LE(8), siginfo }];
   }
   const caps = readCaptures(b, b.readUInt32LE(88), strsize);
   const out: EngineRecord[] = [{ type: 'enter', tid, pid, timeNs: enterNs, nr, args, captures: caps.enter }];

@@ -18,6 +18,8 @@ export interface RawBenchResult {
   opsPerBatch: number;
   pinnedCpu: number;
   skipped: string | null;
+  /** What the run used or saw (the huge page kind, a wakeup distribution), null when nothing. */
+  note?: string | null;
 }
 
 export interface RawBenchOptions {

@@ -113,19 +113,14 @@ export interface TaskRecord {
 export interface SignalRecord {
   type: 'signal';
   tid: number;
-  /** The thread group id of tid (the sender is `senderPid`). */
+  /** The thread group id of tid. */
   pid: number;
   timeNs: bigint;
   signo: number;
+  /** si_code (also in `siginfo`). */
   code: number;
-  errno: number;
-  senderPid: number;
-  uid: number;
-  status: number;
-  addr: bigint;
-  /** SIGCHLD with a CLD_* code: the child's user and system time, in clock ticks. */
-  utime: number;
-  stime: number;
+  /** The first 48 bytes of the siginfo_t, as the kernel gave it (decode/printers/signal.ts). */
+  siginfo: Buffer;
 }
 
 export interface MessageRecord {
@@ -216,20 +211,15 @@ export function parseRecords(buf: Buffer): EngineRecord[] {
         captures: readCaptures(buf, body + 16, end, ncap),
       });
     } else if (type === RecordType.signal) {
+      const siginfo = Buffer.from(buf.subarray(body, end));
       out.push({
         type: 'signal',
         tid,
         pid,
         timeNs,
         signo: aux,
-        code: buf.readInt32LE(body),
-        errno: buf.readInt32LE(body + 4),
-        senderPid: buf.readInt32LE(body + 8),
-        uid: buf.readUInt32LE(body + 12),
-        status: buf.readInt32LE(body + 16),
-        addr: buf.readBigUInt64LE(body + 24),
-        utime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 32)) : 0,
-        stime: end - body >= 48 ? Number(buf.readBigUInt64LE(body + 40)) : 0,
+        code: siginfo.length >= 12 ? siginfo.readInt32LE(8) : 0,
+        siginfo,
       });
     } else if (type === RecordType.message) {
       out.push({ type: 'message', tid, pid, timeNs, errno: aux, text: buf.toString('utf8', body, end) });

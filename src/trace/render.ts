@@ -5,9 +5,9 @@
  */
 import type { Capture, EngineRecord, EnterRecord, ExitRecord, TaskRecord } from './records.js';
 import { bytesArrayField, bytesField, splitNul } from './bytes.js';
-import { decodeArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
+import { decodeArgs, formatArgs, isOutputArg, renderReturn, type DecodeContext } from './decode.js';
 import { errnoMessage, errnoName, isRestartErrno } from './errno.js';
-import { siginfoText } from './siginfo.js';
+import { parseSiginfo, siginfoText } from './decode/printers/signal.js';
 import { signalName } from './signals.js';
 import { syscallByNr, syscallName } from './syscalls.js';
 import type { ModelId } from '../lessons/types.js';
@@ -134,7 +134,10 @@ export class TraceRenderer {
             code: rec.code,
           });
         else if (this.o.lines)
-          out.push(this.prefix(rec.tid, rec.timeNs) + `--- ${signalName(rec.signo)} ${siginfoText(rec)} ---`);
+          out.push(
+            this.prefix(rec.tid, rec.timeNs) +
+              `--- ${signalName(rec.signo)} ${siginfoText(parseSiginfo(rec.siginfo))} ---`,
+          );
         break;
       case 'exited':
       case 'killed': {
@@ -273,10 +276,8 @@ export class TraceRenderer {
     const args = p ? this.args(name, enter, captures, rec.ret, ctx, previous) : [];
     let text: string;
     if (!p) text = `<... ${name} resumed>`;
-    else if (p.unfinished) {
-      const first = this.firstOutputArg(name, args.length);
-      text = `<... ${name} resumed>${args.slice(first).join(', ')}`;
-    } else text = `${name}(${args.join(', ')}`;
+    else if (p.unfinished) text = `<... ${name} resumed>${formatArgs(name, args, 'exit', enter.args, captures)}`;
+    else text = `${name}(${formatArgs(name, args, 'all', enter.args, captures)}`;
     const prefix = this.prefix(rec.tid, p && !p.unfinished ? enter.timeNs : rec.timeNs, rec.nr);
     let line = withReturn(prefix + text, this.ret(name, rec.ret, ctx, rec.captures));
     if (this.o.durations) line += ` <${(Number(rec.timeNs - enter.timeNs) / 1e9 || 0).toFixed(6)}>`;
@@ -296,21 +297,18 @@ export class TraceRenderer {
     return decodeArgs(name, enter.args, captures, ret, ctx).map((a) => a.text);
   }
 
-  private firstOutputArg(name: string, n: number): number {
-    for (let i = 0; i < n; i++) if (isOutputArg(name, i)) return i;
-    return n;
-  }
-
   /**
-   * `name(entry args`: with `unfinished`, only up to the first output argument, each followed by
-   * `, ` as strace prints them at entry (`read(3, `). `partial`: output arguments remain.
+   * `name(entry args`: with `unfinished`, only up to the first output argument, with the
+   * separator strace prints at entry (`read(3, `; clone's comes at exit: formatArgs).
+   * `partial`: output arguments remain.
    */
   private head(enter: EnterRecord, unfinished: boolean): { text: string; partial: boolean } {
     const name = syscallName(enter.nr);
     const args = this.args(name, enter, enter.captures, null, this.ctx(enter.tid));
-    const shown = unfinished ? args.slice(0, this.firstOutputArg(name, args.length)) : args;
-    const partial = shown.length < args.length;
-    return { text: `${name}(${shown.join(', ')}${partial && shown.length > 0 ? ', ' : ''}`, partial };
+    const raw = enter.args;
+    const partial = unfinished && args.some((_, i) => isOutputArg(name, i, raw, enter.captures));
+    const part = partial ? 'entry' : 'all';
+    return { text: `${name}(${formatArgs(name, args, part, raw, enter.captures)}`, partial };
   }
 
   private ret(name: string, ret: bigint, ctx: DecodeContext, captures: Capture[]): string {

@@ -31,12 +31,16 @@ export function rawCommand(command: string[]): (string | Buffer)[] {
 /**
  * The environment for a command, as process.env has it now, with the bytes oslens got for every
  * variable still holding its start-up value: in their start-up order, then those set since.
+ * `startup`: the start-up environment when /proc/self/environ is not it (src/util/caller.ts).
  */
-export function rawEnvironment(env: NodeJS.ProcessEnv = process.env): (string | Buffer)[] {
-  const environ = readProc('environ');
+export function rawEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  startup: Buffer[] | null = null,
+): (string | Buffer)[] {
+  const environ = startup ? null : readProc('environ');
   const out: (string | Buffer)[] = [];
   const seen = new Set<string>();
-  for (const entry of environ ? splitNul(environ) : []) {
+  for (const entry of startup ?? (environ ? splitNul(environ) : [])) {
     const eq = entry.indexOf(0x3d); // '='
     if (eq <= 0) continue;
     const name = entry.subarray(0, eq).toString('utf8');

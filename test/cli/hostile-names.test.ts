@@ -105,20 +105,30 @@ describe('hostile names in text output', () => {
 
   it('the eBPF tools: snoop open (comm and path), syscount --by process, faults (comm and region path)', async () => {
     const escaped = '\\x1b]0;x\\x07\\x1b[2J';
+    // Each tool says "Ctrl-C to stop" once its probes are attached: only then is the name made.
+    const ready: Promise<void>[] = [];
     const run = (args: string[]) =>
       new Promise<string>((resolve) => {
         const p = spawn(process.execPath, ['bin/oslens', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
+        ready.push(
+          new Promise<void>((r) => {
+            p.stderr.on('data', (d) => {
+              out += d;
+              if (out.includes('Ctrl-C to stop')) r();
+            });
+            p.on('exit', () => r());
+          }),
+        );
         p.stdout.on('data', (d) => (out += d));
-        p.stderr.on('data', (d) => (out += d));
         p.on('exit', () => resolve(out));
       });
     const tools = [
-      run(['snoop', 'open', '--duration', '4']),
-      run(['syscount', '--by', 'process', '--duration', '4', '--top', '1000']),
-      run(['faults', '--duration', '4', '--top', '1000', '--regions', '50']),
+      run(['snoop', 'open', '--duration', '8']),
+      run(['syscount', '--by', 'process', '--duration', '8', '--top', '1000']),
+      run(['faults', '--duration', '8', '--top', '1000', '--regions', '50']),
     ];
-    await new Promise((r) => setTimeout(r, 1500)); // the probes are attached
+    await Promise.all(ready);
     await hostileProcess('idle');
     const [snoop, syscount, faults] = await Promise.all(tools);
     for (const [what, text] of [

@@ -35,7 +35,8 @@ export function traceBoth(command: string[], flags: string[] = [], cwd?: string,
     before?.();
     spawnSync('strace', [...flags, '-o', s, ...command], { stdio: 'ignore', cwd });
     before?.();
-    const r = oslens(['trace', ...flags, '-o', o, '--', ...command], { cwd });
+    // The same descriptors as strace's run (/dev/null), so that fstat and fd numbers match.
+    const r = oslens(['trace', ...flags, '-o', o, '--', ...command], { cwd, stdio: 'ignore' });
     if (r.error) throw r.error;
     const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map(normaliseLine);
     return { strace: lines(s), oslens: lines(o) };

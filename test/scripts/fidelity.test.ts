@@ -54,6 +54,19 @@ describe('normaliseTrace on real strace output', () => {
     expect(r.identical / r.straceLines).toBeGreaterThan(0.95);
   });
 
+  it('hides the bytes read from /dev/urandom and /proc/self/maps, and only those', (ctx) => {
+    if (spawnSync('strace', ['-V']).status !== 0) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const script = 'head -c 4 /dev/urandom > r.bin; head -c 4 /dev/zero > z.bin; cat /proc/self/maps > m.txt';
+    const a = strace(['-f', '--', 'sh', '-c', script], 'u1.txt');
+    const b = strace(['-f', '--', 'sh', '-c', script], 'u2.txt');
+    const ta: Tasks = normaliseTrace(a.text, { follow: true, tracerPid: a.pid });
+    const reads = [...ta.values()].flat().filter((l) => l.norm.startsWith('read('));
+    expect(reads.some((l) => /^read\(\d+, "RANDOM", \d+\) = 4$/.test(l.norm))).toBe(true);
+    expect(reads.some((l) => /^read\(\d+, "\\0\\0\\0\\0", \d+\) = 4$/.test(l.norm))).toBe(true);
+    const r = compareTraces(ta, normaliseTrace(b.text, { follow: true, tracerPid: b.pid }));
+    expect(r.examples.filter((e: { name: string }) => e.name === 'read')).toEqual([]);
+  });
+
   it('keeps a real difference: the same program with another argument differs in those lines only', (ctx) => {
     if (spawnSync('strace', ['-V']).status !== 0) skipUnlessCapable(ctx.skip, 'strace is not installed');
     const a = strace(['--', 'cat', '/etc/hostname'], 'c.txt');
@@ -94,6 +107,17 @@ describe('normalisation rules', () => {
     );
     expect(normaliseBody('openat(AT_FDCWD, "/proc/4242/status", O_RDONLY) = 3', names)).toBe(
       'openat(AT_FDCWD, "/proc/1/status", O_RDONLY) = 3',
+    );
+    expect(normaliseBody('getdents64(3, 0x1bb4eb0 /* 208 entries */, 32768) = 6944', names)).toBe(
+      'getdents64(3, 0xADDR /* 208 entries */, 32768) = 6944',
+    );
+    expect(
+      normaliseBody(
+        'statfs(".", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=660, f_bfree=596, f_bavail=201, f_files=167, f_ffree=162, f_namelen=255}) = 0',
+        names,
+      ),
+    ).toBe(
+      'statfs(".", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=660, f_bfree=N, f_bavail=N, f_files=167, f_ffree=N, f_namelen=255}) = 0',
     );
     // Deterministic numbers, small hex and strings stay as printed, spaces included.
     const kept = 'mmap(NULL, 4242, PROT_READ, MAP_PRIVATE, 3, 0x1cf000) = 0xADDR';

@@ -141,6 +141,27 @@ describe('stdio, descriptors and signals reach the command as the shell gave the
 });
 
 describe('argv and environment bytes pass through unchanged', () => {
+  it('the environment oslens got, in its order: no PWD added or moved by the launcher, no OSLENS_CALLER', () => {
+    // bin/oslens runs in sh, which exports PWD when the caller had none, sets a wrong one to the
+    // working directory, and reorders the environment; env -i gives oslens one without a shell.
+    const probe = 'cat /proc/self/environ | od -An -c';
+    for (const vars of [
+      `PATH="$PATH" Z=1 A=$'\\xe9' OLDPWD=/`,
+      `Z=1 PWD=/nonexistent PATH="$PATH" A=2`,
+      `Z=1 PWD="$PWD" A=$'x\\ny' PATH="$PATH" B=3`,
+      `PATH="$PATH" PWD=/`,
+    ]) {
+      const untraced = bash(`env -i ${vars} ${probe}`);
+      const strace = bash(`env -i ${vars} strace -o /dev/null ${probe}`);
+      const traced = bash(`env -i ${vars} $OSLENS trace -o /dev/null -- ${probe}`);
+      expect(untraced.stdout).toMatch(/Z|P/);
+      expect(strace.stdout).toBe(untraced.stdout);
+      expect(traced.stdout).toBe(untraced.stdout);
+    }
+    const traced = bash(`$OSLENS trace -o /dev/null -- cat /proc/self/environ`);
+    expect(traced.stdout).not.toContain('OSLENS_CALLER');
+  });
+
   it('a non-UTF-8 file name argument reaches ls', () => {
     bash(`: > $'\\xe9t\\xe9.txt'`);
     const untraced = bash(`ls $'\\xe9t\\xe9.txt' | od -An -tx1`);

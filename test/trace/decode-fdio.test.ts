@@ -44,13 +44,10 @@ const HEAD = `#define _GNU_SOURCE
 #include <sys/wait.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
-/* Same fd numbers under both tracers, whatever the test runner left open. */
-static void closefds(void) { syscall(SYS_close_range, 3, ~0U, 0); }
 `;
 
 const FCNTL = `${HEAD}
 int main(int argc, char **argv) {
-  closefds();
   int fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
   int p[2]; pipe(p);
   fcntl(fd, F_DUPFD, 100); fcntl(fd, F_DUPFD_CLOEXEC, 0); syscall(SYS_fcntl, fd, F_DUPFD, -1L);
@@ -96,7 +93,6 @@ const IOCTL = `${HEAD}
 #include <net/if.h>
 #include <sys/socket.h>
 int main(int argc, char **argv) {
-  closefds();
   int m = posix_openpt(O_RDWR | O_NOCTTY);
   grantpt(m); unlockpt(m);
   int s = open(ptsname(m), O_RDWR | O_NOCTTY);
@@ -151,7 +147,6 @@ int main(int argc, char **argv) {
 
 const POLL = `${HEAD}
 int main(void) {
-  closefds();
   int p[2]; pipe2(p, O_CLOEXEC | O_NONBLOCK); pipe2(p, 0); pipe2(p, O_DIRECT); pipe2(p, 0x10); pipe2(NULL, 0);
   int q[2]; pipe(q);
   write(p[1], "x", 1);
@@ -197,7 +192,6 @@ int main(void) {
 
 const COPIES = `${HEAD}
 int main(int argc, char **argv) {
-  closefds();
   int f = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
   write(f, "hello world\\n", 12);
   posix_fadvise(f, 0, 0, POSIX_FADV_SEQUENTIAL); posix_fadvise(f, 10, 100, POSIX_FADV_DONTNEED);
@@ -228,7 +222,6 @@ int main(int argc, char **argv) {
 const URING = `${HEAD}
 #include <linux/io_uring.h>
 int main(void) {
-  closefds();
   struct io_uring_params p; memset(&p, 0, sizeof p);
   int fd = syscall(SYS_io_uring_setup, 8, &p);
   memset(&p, 0, sizeof p); p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP; p.cq_entries = 64; syscall(SYS_io_uring_setup, 4, &p);
@@ -252,7 +245,6 @@ int main(void) {
 const PATHS = `${HEAD}
 #include <sys/socket.h>
 int main(int argc, char **argv) {
-  closefds();
   int f = open(argv[1], O_RDWR | O_CREAT, 0644); unlink(argv[1]);
   int p[2]; pipe(p); pipe2(p, O_CLOEXEC); pipe2((void *)16, 0);
   int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -266,7 +258,6 @@ int main(int argc, char **argv) {
 /** Block device requests, on a loop device (argv[1]) and on a bad fd (input structs still print). */
 const BLOCK = `${HEAD}
 int main(int argc, char **argv) {
-  closefds();
   int f = open(argv[1], O_RDONLY);
   uint64_t s; int i; long l; unsigned u; unsigned short us;
   ioctl(f, BLKGETSIZE64, &s); ioctl(f, BLKGETSIZE, &l); ioctl(f, BLKSSZGET, &i); ioctl(f, BLKPBSZGET, &u);

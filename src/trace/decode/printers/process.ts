@@ -304,21 +304,23 @@ export const PROCESS_TYPES: Record<string, ArgType> = {
     separator: { text: ', ', atExit: true },
     render: (a) => cloneExitItems(a)[a.i - 2] ?? '',
   },
+  /** clone3's struct clone_args (min(size, 88) bytes read at entry). */
+  clone3args: { capture: () => pack(Cap.rawIn, 1, CLONE3_SIZE), memory: true, render: clone3Text },
   /**
-   * clone3's struct clone_args (min(size, 88) bytes read at entry) and, once the call returned,
-   * strace's exit half ` => {pidfd=[3], parent_tid=[1234]}` in the same text: a separate
-   * argument would need the renderer to join it without `, ` (decode.ts formatArgs can).
+   * clone3's size (argument 1) in slot 1, after strace's exit half ` => {pidfd=[3],
+   * parent_tid=[1234]}` when the flags ask for those: then strace prints both at exit (a split
+   * line's `<... clone3 resumed> => {parent_tid=[7]}, 88)`), else the size at entry. Slots 2
+   * and 3 (clone3 has two arguments) read, at exit, *pidfd and *parent_tid through the struct's
+   * pointers; they are never printed.
    */
-  clone3args: {
-    capture: () => pack(Cap.rawIn, 1, CLONE3_SIZE),
-    memory: true,
-    render: (a) => clone3Text(a) + clone3Exit(a),
+  clone3size: {
+    output: ({ raw, captures }) => {
+      const d = clone3Struct(raw, captures);
+      return d !== undefined && (d.readBigUInt64LE(0) & (CLONE_PIDFD | CLONE_PARENT_SETTID)) !== 0n;
+    },
+    separator: { text: '', atExit: true },
+    render: (a) => `${clone3Exit(a)}, ${a.raw[1] ?? 0n}`,
   },
-  /**
-   * clone3's size (argument 1) in slot 1; slots 2 and 3 (clone3 has two arguments) read, at exit,
-   * *pidfd and *parent_tid through the struct's pointers. Slots 2 and 3 are never printed.
-   */
-  clone3size: { render: (a) => String(a.raw[1] ?? 0n) },
   clone3pidfd: { capture: () => pack(Cap.ptrFieldOut, 0, (4 << 8) | CLONE3_PIDFD_FIELD), render: () => '' },
   clone3ptid: { capture: () => pack(Cap.ptrFieldOut, 0, (4 << 8) | CLONE3_PARENT_TID_FIELD), render: () => '' },
   wstatus: {

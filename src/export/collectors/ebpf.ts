@@ -1,0 +1,117 @@
+/**
+ * `syscalls` and `runqlat`: the eBPF tools' cumulative kernel maps (src/ebpf/syscount.ts,
+ * runqlat.ts) read at each scrape. Attached once at start; without the capability the collector
+ * is off and says why (the others keep serving).
+ */
+import { requireBpf } from '../../ebpf/caps.js';
+import { NO_FILTER } from '../../ebpf/config.js';
+import { Runqlat } from '../../ebpf/runqlat.js';
+import { Syscount } from '../../ebpf/syscount.js';
+import { modelForSyscall } from '../../trace/syscall-models.js';
+import type { HistogramSample, MetricFamily } from '../format.js';
+import type { Collector } from './types.js';
+
+/** Why eBPF cannot run here, or null (the same check as the eBPF commands). */
+function bpfUnavailable(tool: string): string | null {
+  try {
+    requireBpf(tool);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Opens a BPF tool, or returns why it could not be. */
+function open<T>(tool: string, make: () => T): { tool?: T; why: string | null } {
+  const why = bpfUnavailable(tool);
+  if (why) return { why };
+  try {
+    return { tool: make(), why: null };
+  } catch (err) {
+    return { why: `${tool}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+export class SyscallsCollector implements Collector {
+  readonly name = 'syscalls';
+  readonly disabled: string | null;
+  private readonly sc?: Syscount;
+
+  constructor() {
+    // Exited processes are not kept: only per-syscall totals are exported.
+    const { tool, why } = open('export --collectors syscalls', () => new Syscount(NO_FILTER, { keepExited: false }));
+    this.sc = tool;
+    this.disabled = why;
+  }
+
+  collect(): MetricFamily[] {
+    if (!this.sc) return [];
+    // Only the per-syscall map: the per-process table is not exported (and costs a scrape).
+    const syscalls = this.sc.syscallTotals();
+    const labels = (name: string) => ({ syscall: name, model: modelForSyscall(name) ?? 'unknown' });
+    return [
+      {
+        name: 'oslens_syscalls',
+        type: 'counter',
+        help: 'System calls made on this host, counted in kernel by eBPF since the exporter started (label model: the mental model of the call)',
+        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.count })),
+      },
+      {
+        name: 'oslens_syscall_errors',
+        type: 'counter',
+        help: 'System calls that returned an error (-errno), counted in kernel by eBPF (model: syscall-boundary)',
+        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.errors })),
+      },
+    ];
+  }
+
+  close(): void {
+    this.sc?.close();
+  }
+}
+
+export class RunqlatCollector implements Collector {
+  readonly name = 'runqlat';
+  readonly disabled: string | null;
+  private readonly rq?: Runqlat;
+
+  constructor() {
+    const { tool, why } = open('export --collectors runqlat', () => new Runqlat(NO_FILTER, false));
+    this.rq = tool;
+    this.disabled = why;
+  }
+
+  collect(): MetricFamily[] {
+    if (!this.rq) return [];
+    // Log2 slots in µs; a slot [2^i, 2^(i+1)-1] µs ends below 2^(i+1) µs, the bucket's bound.
+    const slots: number[] = [];
+    for (const h of this.rq.snapshot()) h.buckets.forEach((b, i) => (slots[i] = (slots[i] ?? 0) + b.count));
+    const SLOTS = 26; // up to 2^26 µs = 67 s: fixed bounds, so series do not appear and vanish
+    let cumulative = 0;
+    let sum = 0;
+    const buckets: HistogramSample['buckets'] = [];
+    let total = 0;
+    for (let i = 0; i < slots.length; i++) total += slots[i] ?? 0;
+    for (let i = 0; i < SLOTS; i++) {
+      const c = slots[i] ?? 0;
+      cumulative += c;
+      // The sum is estimated from bucket midpoints (the kernel keeps counts only).
+      sum += c * ((i === 0 ? 0.5 : 1.5 * 2 ** i) / 1e6);
+      buckets.push({ le: 2 ** (i + 1) / 1e6, count: cumulative });
+    }
+    for (let i = SLOTS; i < slots.length; i++) sum += (slots[i] ?? 0) * ((1.5 * 2 ** i) / 1e6);
+    return [
+      {
+        name: 'oslens_runqueue_latency_seconds',
+        type: 'histogram',
+        help: 'Run-queue latency: time from wakeup or preemption to running on a CPU, eBPF, since the exporter started; _sum estimated from log2 bucket midpoints (model: scheduling)',
+        unit: 'seconds',
+        histograms: [{ labels: {}, buckets, count: total, sum: Math.round(sum * 1e6) / 1e6 }],
+      },
+    ];
+  }
+
+  close(): void {
+    this.rq?.close();
+  }
+}

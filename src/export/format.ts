@@ -1,0 +1,90 @@
+/**
+ * The exposition formats: OpenMetrics 1.0 text and Prometheus 0.0.4 text, from one model of
+ * metric families. Written here rather than with prom-client: our counters are cumulative values
+ * the kernel keeps (/proc, BPF maps), which prom-client's Counter can only `inc`, and label sets
+ * change every scrape (processes come and go), which its registry would keep forever unless reset.
+ * Encoding a snapshot per scrape is ~100 lines, allocation-light, and has no dependency.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** A histogram series: cumulative bucket counts at upper bounds `le` (seconds), ascending. */
+export interface HistogramSample {
+  labels: Record<string, string>;
+  buckets: { le: number; count: number }[];
+  count: number;
+  sum: number;
+}
+
+export interface MetricFamily {
+  /** The base name: counters without `_total` (the encoder adds it). */
+  name: string;
+  help: string;
+  type: MetricType;
+  unit?: string;
+  samples?: Sample[];
+  histograms?: HistogramSample[];
+}
+
+export type Format = 'openmetrics' | 'prometheus';
+
+export const CONTENT_TYPES: Record<Format, string> = {
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+};
+
+/** Which format an Accept header asks for: OpenMetrics only when it names it (as Prometheus does). */
+export function negotiate(accept: string | undefined): Format {
+  return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
+}
+
+export function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
+}
+
+function labelText(labels: Record<string, string>, extra?: [string, string]): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  if (extra) parts.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+/** Encodes families; `format` decides the counter/unit/EOF details that differ. */
+export function encode(families: MetricFamily[], format: Format): string {
+  const out: string[] = [];
+  for (const f of families) {
+    const name = f.name;
+    const sampleName = f.type === 'counter' ? `${name}_total` : name;
+    // 0.0.4 names a counter family as its samples (`x_total`); OpenMetrics names it without.
+    const familyName = format === 'prometheus' ? sampleName : name;
+    out.push(`# HELP ${familyName} ${escapeHelp(f.help)}`);
+    out.push(`# TYPE ${familyName} ${f.type}`);
+    if (format === 'openmetrics' && f.unit) out.push(`# UNIT ${name} ${f.unit}`);
+    for (const s of f.samples ?? []) out.push(`${sampleName}${labelText(s.labels)} ${formatValue(s.value)}`);
+    for (const h of f.histograms ?? []) {
+      for (const b of h.buckets) {
+        out.push(`${name}_bucket${labelText(h.labels, ['le', formatValue(b.le)])} ${b.count}`);
+      }
+      out.push(`${name}_bucket${labelText(h.labels, ['le', '+Inf'])} ${h.count}`);
+      out.push(`${name}_sum${labelText(h.labels)} ${formatValue(h.sum)}`);
+      out.push(`${name}_count${labelText(h.labels)} ${h.count}`);
+    }
+  }
+  if (format === 'openmetrics') out.push('# EOF');
+  return out.join('\n') + '\n';
+}

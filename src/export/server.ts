@@ -1,0 +1,150 @@
+/**
+ * The exporter's HTTP server: /metrics (OpenMetrics or Prometheus 0.0.4 text, by Accept) and /
+ * (an HTML page of the collectors and their state). A collector that fails a scrape is down for
+ * that scrape (oslens_collector_up 0) and the others still serve.
+ */
+import { createServer, type Server } from 'node:http';
+import { CONTENT_TYPES, encode, negotiate, type MetricFamily } from './format.js';
+import type { Collector } from './collectors/types.js';
+import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+
+export interface CollectorState {
+  name: string;
+  state: 'up' | 'down' | 'off';
+  detail: string;
+}
+
+export class Exporter {
+  private cache?: { at: number; families: MetricFamily[] };
+  private states: CollectorState[];
+  scrapes = 0;
+
+  constructor(
+    readonly collectors: Collector[],
+    /** Minimum seconds between two readings: scrapes inside it get the cached one. */
+    private readonly intervalS: number,
+  ) {
+    this.states = collectors.map((c) => ({
+      name: c.name,
+      state: c.disabled ? 'off' : 'up',
+      detail: c.disabled ?? 'not scraped yet',
+    }));
+  }
+
+  get collectorStates(): readonly CollectorState[] {
+    return this.states;
+  }
+
+  families(): MetricFamily[] {
+    const now = Date.now();
+    if (this.cache && now - this.cache.at < this.intervalS * 1000) return this.cache.families;
+    const families: MetricFamily[] = [];
+    const up: { labels: Record<string, string>; value: number }[] = [];
+    const seconds: { labels: Record<string, string>; value: number }[] = [];
+    this.states = this.collectors.map((c) => {
+      if (c.disabled) {
+        up.push({ labels: { collector: c.name }, value: 0 });
+        return { name: c.name, state: 'off', detail: c.disabled };
+      }
+      const t0 = process.hrtime.bigint();
+      try {
+        families.push(...c.collect());
+        up.push({ labels: { collector: c.name }, value: 1 });
+        return { name: c.name, state: 'up', detail: 'serving' };
+      } catch (err) {
+        up.push({ labels: { collector: c.name }, value: 0 });
+        return { name: c.name, state: 'down', detail: err instanceof Error ? err.message : String(err) };
+      } finally {
+        seconds.push({ labels: { collector: c.name }, value: Number(process.hrtime.bigint() - t0) / 1e9 });
+      }
+    });
+    families.push(
+      {
+        name: 'oslens_collector_up',
+        type: 'gauge',
+        help: 'Whether the collector read its source in this scrape (0: off for lack of capability, or its source failed)',
+        samples: up,
+      },
+      {
+        name: 'oslens_collector_duration_seconds',
+        type: 'gauge',
+        help: 'Time the collector took to read its source in this scrape',
+        unit: 'seconds',
+        samples: seconds,
+      },
+    );
+    this.cache = { at: now, families };
+    return families;
+  }
+
+  metrics(accept: string | undefined): { body: string; contentType: string } {
+    const format = negotiate(accept);
+    this.scrapes++;
+    return { body: encode(this.families(), format), contentType: CONTENT_TYPES[format] };
+  }
+
+  close(): void {
+    for (const c of this.collectors) c.close();
+  }
+}
+
+const html = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function indexPage(states: readonly CollectorState[]): string {
+  const rows = states
+    .map((s) => `<tr><td>${html(s.name)}</td><td>${s.state}</td><td>${html(s.detail)}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>oslens exporter</title></head>
+<body><h1>oslens exporter</h1><p><a href="/metrics">/metrics</a></p>
+<table><tr><th>collector</th><th>state</th><th>detail</th></tr>
+${rows}
+</table></body></html>
+`;
+}
+
+/** Parses ADDR:PORT (IPv6 as [ADDR]:PORT); a usage error otherwise. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
+  const port = Number(m?.[3]);
+  if (!m || !Number.isInteger(port) || port > 65535) {
+    throw new UserError(`--listen: expected ADDR:PORT like 127.0.0.1:9464, got "${text}"`, ExitCode.usage);
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+/** Listens, or fails with one line (port in use, address not on this host). */
+export function serve(exporter: Exporter, host: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      try {
+        const { body, contentType } = exporter.metrics(req.headers.accept);
+        res.writeHead(200, { 'Content-Type': contentType }).end(req.method === 'HEAD' ? undefined : body);
+      } catch (err) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${err instanceof Error ? err.message : err}\n`);
+      }
+    } else if (path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(indexPage(exporter.collectorStates));
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: see / and /metrics\n');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => {
+      const code = errnoCode(err);
+      const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      if (code === 'EADDRINUSE') reject(new UserError(`cannot listen on ${where}: the port is in use`));
+      else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        reject(new UserError(`cannot listen on ${where}: no such address on this host`, ExitCode.usage));
+      else if (code === 'EACCES') reject(new UserError(`cannot listen on ${where}: permission denied`));
+      else reject(new UserError(`cannot listen on ${where}: ${err.message}`));
+    });
+    server.listen({ host, port, exclusive: true }, () => resolve(server));
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * The benchmarks that cover the page-table, file-descriptor, epoll/io_uring and namespace models
+ * (and the syscall, scheduling and page-cache additions), run --quick on the real machine. Only
+ * orderings that physics guarantees, with generous margins: timings belong in bench scripts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBenchmarks } from '../../src/bench/runner.js';
+import type { BenchResult, BenchRun } from '../../src/bench/types.js';
+import { skipUnlessCapable } from '../helpers/env.js';
+
+const IDS = [
+  'syscall-getpid',
+  'function-call',
+  'signal-catch',
+  'wakeup-1ms',
+  'write-4k',
+  'write-fsync-4k',
+  'tlb-4k',
+  'tlb-2m',
+  'fd-open-close',
+  'fd-dup-close',
+  'fd-low',
+  'fd-high',
+  'poll-10',
+  'poll-1000',
+  'select-10',
+  'select-1000',
+  'epoll-10',
+  'epoll-1000',
+  'read-n-4k',
+  'uring-n-4k',
+  'fork',
+  'clone-ns',
+  'unshare-pid',
+  'unshare-mnt',
+  'unshare-net',
+  'unshare-uts',
+];
+
+let run: BenchRun;
+
+beforeAll(async () => {
+  run = await runBenchmarks(IDS, { quick: true, heapBytes: 1 << 20, pin: true });
+}, 240_000);
+
+function result(id: string): BenchResult {
+  return run.results.find((r) => r.id === id)!;
+}
+
+/** The figure, or a skip (a failure under CI) with the benchmark's own reason. */
+function measured(id: string, skip: (note?: string) => void): BenchResult {
+  const r = result(id);
+  if (r.status !== 'measured') skipUnlessCapable(skip, `${id}: ${r.skipped}`);
+  expect(r.nsPerOp!, id).toBeGreaterThan(0);
+  return r;
+}
+
+describe('bench --quick: the models the first suite did not cover', () => {
+  it('runs every one of them, or says why not', () => {
+    expect(run.results.map((r) => r.id)).toEqual(IDS);
+    for (const r of run.results) if (r.status === 'skipped') expect(r.skipped, r.id).toMatch(/\S/);
+  });
+
+  it('page table & TLB: a random load costs less with 2 MiB pages, and the note says which kind', (ctx) => {
+    const small = measured('tlb-4k', ctx.skip);
+    const huge = measured('tlb-2m', ctx.skip);
+    expect(huge.note).toMatch(/MAP_HUGETLB|THP/);
+    expect(small.note).toMatch(/4 KiB/);
+    expect(huge.p10!).toBeLessThan(small.p10!);
+  });
+
+  it('file descriptor: dup+close is cheaper than open+close; fd 10,000 costs what fd 3 does', (ctx) => {
+    expect(measured('fd-dup-close', ctx.skip).nsPerOp!).toBeLessThan(measured('fd-open-close', ctx.skip).nsPerOp!);
+    const ratio = measured('fd-high', ctx.skip).p10! / measured('fd-low', ctx.skip).p10!;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+
+  it('epoll is flat in N while poll and select grow', (ctx) => {
+    const ns = (id: string) => measured(id, ctx.skip).p10!;
+    expect(ns('epoll-1000')).toBeLessThan(3 * ns('epoll-10'));
+    expect(ns('poll-1000')).toBeGreaterThan(5 * ns('poll-10'));
+    expect(ns('select-1000')).toBeGreaterThan(5 * ns('select-10'));
+    expect(ns('epoll-1000')).toBeLessThan(ns('poll-1000') / 5);
+  });
+
+  it('io_uring reads the same blocks as read() (or says why it cannot)', (ctx) => {
+    measured('read-n-4k', ctx.skip);
+    measured('uring-n-4k', ctx.skip);
+  });
+
+  it('namespaces: forking into four new namespaces costs more than a plain fork', (ctx) => {
+    expect(measured('clone-ns', ctx.skip).p10!).toBeGreaterThan(measured('fork', ctx.skip).p10!);
+    for (const id of ['unshare-pid', 'unshare-mnt', 'unshare-net', 'unshare-uts']) measured(id, ctx.skip);
+    // a network namespace (loopback, tables) is far more work than a copied hostname
+    expect(measured('unshare-net', ctx.skip).p10!).toBeGreaterThan(measured('unshare-uts', ctx.skip).p10!);
+  });
+
+  it('syscall boundary: a function call is far cheaper than getpid; a signal costs more than getpid', (ctx) => {
+    const getpid = measured('syscall-getpid', ctx.skip).p10!;
+    expect(measured('function-call', ctx.skip).p10! * 5).toBeLessThan(getpid);
+    expect(measured('signal-catch', ctx.skip).p10!).toBeGreaterThan(getpid);
+  });
+
+  it('wakeup: the thread wakes after the deadline, and the note gives the distribution', (ctx) => {
+    const r = measured('wakeup-1ms', ctx.skip);
+    const m = /min (\d+), p50 (\d+), p99 (\d+), max (\d+) ns/.exec(r.note ?? '');
+    expect(m, r.note ?? 'no note').not.toBeNull();
+    const [min, p50, p99, max] = m!.slice(1).map(Number) as [number, number, number, number];
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(min).toBeLessThanOrEqual(p50);
+    expect(p50).toBeLessThanOrEqual(p99);
+    expect(p99).toBeLessThanOrEqual(max);
+  });
+
+  it('page cache: write + fsync costs more than the write alone', (ctx) => {
+    expect(measured('write-fsync-4k', ctx.skip).p10!).toBeGreaterThan(measured('write-4k', ctx.skip).p10!);
+  });
+});

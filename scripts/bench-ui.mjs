@@ -62,15 +62,22 @@ function cpuTicks(pid) {
 }
 const cpuSeconds = (pid) => cpuTicks(pid) / TICKS;
 
-// The node flags bin/oslens's launcher gives (as a user running `oslens top` gets them).
-const launcher = readFileSync(resolve(ROOT, 'bin/oslens'), 'utf8');
-const nodeFlags = (/\bexec node\b(.*?)"\$0"/.exec(launcher)?.[1] ?? '').trim();
+// Through the launcher, as a user runs it (it picks the node flags per command); its `exec node`
+// keeps the pane's pid. This node first on PATH.
+const PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+
+/** Resident memory of pid, kB: total, anonymous (heap, stacks) and file-backed (node's binary, libraries). */
+function memory(pid) {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
+}
 
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const tag = process.pid;
 let topPid, htopPid;
 try {
-  topPid = start(`oslens-bench-top-${tag}`, `${process.execPath} ${nodeFlags} bin/oslens top -d 1`);
+  topPid = start(`oslens-bench-top-${tag}`, `env PATH=${PATH} sh bin/oslens top -d 1`);
   htopPid = start(`oslens-bench-htop-${tag}`, 'htop -d 10');
   await sleep(WARMUP);
   const top0 = cpuTicks(topPid);
@@ -89,6 +96,14 @@ try {
   console.log(`bench:ui: ${SECONDS} s side by side under tmux 120x40, after ${WARMUP} s warm-up; 1 s refresh each`);
   console.log(row('oslens top -d 1', top, totalTop));
   console.log(row('htop -d 10', htop, totalHtop));
+  const mb = (kb) => `${(kb / 1024).toFixed(1)} MB`;
+  for (const [name, pid] of [
+    ['oslens top -d 1', topPid],
+    ['htop -d 10', htopPid],
+  ]) {
+    const m = memory(pid);
+    console.log(`${name.padEnd(22)} resident ${mb(m.rss)} (anonymous ${mb(m.anon)}, file-backed ${mb(m.file)})`);
+  }
   const ok = topTicks < htopTicks;
   console.log(
     ok

@@ -21,6 +21,7 @@ import { register as quiz } from './quiz.js';
 import { register as top } from './top.js';
 import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
+import { register as completion } from './completion.js';
 import { register as exporter } from './export.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -42,5 +43,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   top,
   watch,
   trace,
+  completion,
   exporter,
 ];

@@ -1,6 +1,7 @@
 /** `oslens inspect PID`: one process, decoded: identity, state, memory, signals, limits, fds, io, threads. */
 import type { Command } from 'commander';
-import { formatBytes, formatCount, formatSeconds } from '../proc/format.js';
+import { formatBytes, formatCount, formatCpuTicks, formatSeconds } from '../proc/format.js';
+import { kernelUnits } from '../proc/process.js';
 import type { OpenFd } from '../proc/fds.js';
 import { decodeOpenFlags } from '../proc/fds.js';
 import { inspectProcess, type ProcessInspection } from '../proc/inspect.js';
@@ -41,6 +42,7 @@ function section(title: string, model: string): string {
 }
 
 function fdLine(f: OpenFd): string {
+  if (f.target === null) return `  ${String(f.fd).padStart(4)}  (${f.error ?? 'unavailable'})\n`;
   let what = f.target;
   if (f.socket) {
     const s = f.socket;
@@ -69,12 +71,12 @@ export function renderInspection(report: ProcessInspection): string {
       .map(([k, v]) => `${k}:${v}`)
       .join(' '),
   )}\n`;
-  o += `  cgroup    ${show(id.cgroup, (c) =>
-    c
-      .filter((e) => e.path !== '/' || c.length === 1)
-      .map((e) => (e.controllers.length ? `${e.controllers.join(',')}:${e.path}` : e.path))
-      .join('  '),
-  )}\n`;
+  o += `  cgroup    ${show(id.cgroup, (c) => {
+    const placed = c.filter((e) => e.path !== '/');
+    // Every hierarchy at its root (as for init): one short line, not a blank.
+    if (placed.length === 0) return c.length === 0 ? '(none)' : '/ (the root cgroup of every hierarchy)';
+    return placed.map((e) => (e.controllers.length ? `${e.controllers.join(',')}:${e.path}` : e.path)).join('  ');
+  })}\n`;
   const caps = r.capabilities;
   o += section('capabilities', 'process');
   o += `  effective ${caps.fullEffective ? `all ${caps.effective.length} (root-like)` : caps.effective.join(' ') || 'none'}\n`;
@@ -83,9 +85,11 @@ export function renderInspection(report: ProcessInspection): string {
   o += `  bounding  ${caps.bounding.length} capabilities; no_new_privs ${caps.noNewPrivs ? 'yes' : 'no'}; seccomp ${caps.seccomp ?? '-'}\n`;
   const s = r.state;
   o += section('state and scheduling', 'scheduling');
-  o += `  state ${s.state} (${s.stateName})  wchan ${show(s.wchan, (w) => w || '-')}  syscall ${s.syscallName ?? show(s.syscall, (x) => x.kind)}`;
+  o += `  state ${s.state} (${s.stateName})  wchan ${show(s.wchan, (w) => w || '-')}  syscall ${id.kernelThread ? 'none (kernel thread)' : (s.syscallName ?? show(s.syscall, (x) => x.kind))}`;
   o += s.tracerPid ? `  traced by ${s.tracerPid}\n` : '\n';
-  o += `  cpu user ${formatSeconds(s.utime)} sys ${formatSeconds(s.stime)}  nice ${s.nice}  last cpu ${s.processor}\n`;
+  // utime/stime come in clock ticks: shown to the tick, no finer.
+  const tick = 1 / kernelUnits().clockTicks;
+  o += `  cpu user ${formatCpuTicks(s.utime, tick)} sys ${formatCpuTicks(s.stime, tick)} (in ${tick * 1000} ms ticks)  nice ${s.nice}  last cpu ${s.processor}\n`;
   o += `  context switches: ${formatCount(s.voluntaryCtxt)} voluntary (blocked), ${formatCount(s.nonvoluntaryCtxt)} involuntary (preempted)\n`;
   o += `  run queue wait ${show(s.schedstat, (x) => `${formatSeconds(x.waitTime)} over ${formatCount(x.timeslices)} timeslices`)}\n`;
   const m = r.memory;
@@ -125,7 +129,7 @@ export function renderInspection(report: ProcessInspection): string {
     ts
       .map(
         (t) =>
-          `  ${String(t.tid).padStart(7)} ${t.state} ${t.comm.padEnd(16)} cpu ${formatSeconds(t.utime + t.stime)}  ctx ${t.voluntaryCtxt}/${t.nonvoluntaryCtxt}`,
+          `  ${String(t.tid).padStart(7)} ${t.state} ${t.comm.padEnd(16)} cpu ${formatCpuTicks(t.utime + t.stime, 1 / kernelUnits().clockTicks)}  ctx ${t.voluntaryCtxt}/${t.nonvoluntaryCtxt}`,
       )
       .join('\n'),
   );

@@ -83,6 +83,8 @@ function whyLoad(json: boolean): void {
   const running: LoadTask[] = [];
   const blocked: LoadTask[] = [];
   for (const pid of listPids()) {
+    // oslens itself is running while it looks (its main thread, V8's workers): not the load.
+    if (pid === process.pid) continue;
     let tids: string[];
     try {
       tids = listProcDir(pid, 'task');
@@ -132,7 +134,7 @@ function whyLoad(json: boolean): void {
     return;
   }
   let out = `load average ${load.load1} ${load.load5} ${load.load15} (1, 5, 15 min) on ${cpus} CPUs   [model: scheduling]\n`;
-  out += `${explanation}\n\nnow: ${running.length} running/runnable, ${blocked.length} in D state\n`;
+  out += `${explanation}\n\nnow: ${running.length} running/runnable, ${blocked.length} in D state (not counting this oslens, pid ${process.pid})\n`;
   const comm = (t: LoadTask) => escapeForTerminal(t.comm);
   for (const t of running) out += `  R  ${t.pid}/${t.tid}  ${comm(t)}\n`;
   for (const t of blocked) out += `  D  ${t.pid}/${t.tid}  ${comm(t)}  waits in ${t.wchan ?? '?'}\n`;

@@ -35,8 +35,12 @@ export interface FdInfoRecord {
 export interface OpenFd {
   fd: number;
   kind: FdKind;
-  /** The readlink target ("/etc/passwd", "pipe:[1234]", "anon_inode:[eventfd]"). */
-  target: string;
+  /**
+   * The readlink target ("/etc/passwd", "pipe:[1234]", "anon_inode:[eventfd]"), or null when
+   * the kernel refused it (`error` then says why; the fd is listed all the same).
+   */
+  target: string | null;
+  error?: 'permission denied';
   /** socket/pipe inode, when the target names one. */
   inode?: number;
   socket?: SocketInfo;

@@ -22,6 +22,17 @@ export function formatSeconds(s: number): string {
   return `${m}m${(s - m * 60).toFixed(1)}s`;
 }
 
+/**
+ * CPU time counted in clock ticks (stat's utime/stime: 10 ms at USER_HZ 100): to the tick and no
+ * finer ("7.16s", "0.21s"); under one tick, "0s" (it may have run less than a tick, not 0 µs).
+ */
+export function formatCpuTicks(seconds: number, tickSeconds = 0.01): string {
+  const digits = Math.max(0, Math.round(-Math.log10(tickSeconds)));
+  if (seconds < 120) return `${seconds.toFixed(digits)}s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m${(seconds - m * 60).toFixed(digits)}s`;
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -150,7 +150,8 @@ export function inspectProcess(pid: Pid, opts: { env?: boolean } = {}): ProcessI
       stateName: stateName(stat.state),
       wchan: readField(() => readWchan(pid)),
       syscall,
-      syscallName: syscallLabel(syscall),
+      // A kernel thread's /proc/PID/syscall reads "0 0x0 ...": not a read(2), no syscall at all.
+      syscallName: kthread ? null : syscallLabel(syscall),
       tracerPid: st.tracerPid,
       utime: stat.utime,
       stime: stat.stime,

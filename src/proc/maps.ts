@@ -28,7 +28,7 @@ export const REGION_KIND_HELP: Record<RegionKind, string> = {
   text: 'executable code mapped from a file (shared with every process running it)',
   rodata: 'read-only data and headers mapped from a file',
   data: 'initialised writable data of a file (private: copied on first write)',
-  bss: 'zero-initialised data of a binary: anonymous, right after its data',
+  bss: 'zero-initialised data of a binary (p_memsz beyond p_filesz in its program headers): anonymous, right after its data',
   heap: 'the brk heap (malloc small allocations)',
   stack: 'the main thread stack (grows down on demand)',
   'thread-stack': 'a thread stack (mmap by pthread_create, with a guard page below)',
@@ -231,11 +231,17 @@ export interface ClassifyHints {
   /** Stack pointers of the threads other than the main one (from task/TID/syscall). */
   threadStackPointers?: readonly number[];
   pageSize?: number;
+  /**
+   * The bss pages of the mapped ELF files, from their program headers (elf.ts mappedBss). Given,
+   * an anonymous region is bss only when it lies within them; absent (parsing text alone), the
+   * region right after a file's data is taken for its bss.
+   */
+  bss?: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
  * Gives each region its kind. File mappings by permission (r-x text, r-- rodata, rw- data);
- * an anonymous rw region right after a file's data is that file's bss; an anonymous rw region
+ * an anonymous region within a file's bss pages (hints.bss: its program headers) is bss; an anonymous rw region
  * right above a one-page no-access guard (or holding a thread's stack pointer) is a thread stack.
  */
 export function classifyRegions(regions: Region[], hints: ClassifyHints = {}): Region[] {
@@ -270,8 +276,11 @@ export function classifyRegions(regions: Region[], hints: ClassifyHints = {}): R
         r.size <= 64 * 1024 * 1024;
       const afterData =
         prev !== undefined && prev.end === r.start && prev.inode !== 0 && prev.perms.startsWith('rw') && p === '';
+      const inBss = hints.bss
+        ? hints.bss.some(([start, end]) => r.start === start && r.end <= end) && p === ''
+        : afterData;
       if (holdsSp || (afterGuard && r.perms.startsWith('rw'))) r.kind = 'thread-stack';
-      else if (afterData) r.kind = 'bss';
+      else if (inBss) r.kind = 'bss';
       else r.kind = 'anon';
     }
   });

@@ -181,6 +181,10 @@ export class OpenProcFiles {
 export interface StatFields {
   comm: string;
   state: string;
+  ppid: number;
+  /** tty_nr: the controlling terminal's device, 0 for none. */
+  ttyNr: number;
+  nice: number;
   flags: number;
   minflt: number;
   majflt: number;
@@ -191,6 +195,8 @@ export interface StatFields {
   startTime: number;
   /** Bytes. */
   rss: number;
+  /** Virtual size, bytes. */
+  vsize: number;
 }
 
 const CLOSE_PAREN = 0x29;
@@ -239,6 +245,9 @@ export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits, sta
   return {
     comm: buf.toString('utf8', open + 1, close),
     state,
+    ppid: v[0] as number,
+    ttyNr: v[3] as number,
+    nice: v[15] as number,
     flags: v[5] as number,
     minflt: v[6] as number,
     majflt: v[8] as number,
@@ -246,6 +255,7 @@ export function parseStatBytes(buf: Buffer, len: number, units: KernelUnits, sta
     threads: v[16] as number,
     startTime: (v[18] as number) / t,
     rss: (v[20] as number) * units.pageSize,
+    vsize: v[19] as number,
   };
 }
 

@@ -27,9 +27,12 @@ import {
 } from './misc.js';
 import { parseInetSockets, parseUnixSockets, type SocketInfo, type SocketProtocol } from './net.js';
 import { countRegionPages } from './pagemap.js';
+import { mappedBss } from './elf.js';
 import {
   EntryGoneError,
+  ProcPermissionError,
   ProcessGoneError,
+  isFieldError,
   closeSync,
   listProcDir,
   openProc,
@@ -108,13 +111,16 @@ export function readTids(pid: Pid): number[] {
 /** Namespace type → inode (net, pid, mnt, uts, ipc, user, cgroup, time...). */
 export function readNamespaces(pid: Pid): Record<string, number> {
   const out: Record<string, number> = {};
+  let denied = false;
   for (const name of listProcDir(pid, 'ns')) {
     const link = readField(() => readProcLink(pid, `ns/${name}`));
     if (typeof link === 'string') {
       const ns = parseNamespaceLink(link);
       if (ns) out[name] = ns.inode;
-    }
+    } else if (link.error === 'permission denied') denied = true;
   }
+  // Every link refused (the ptrace access check): say so, not an empty list.
+  if (denied && Object.keys(out).length === 0) throw new ProcPermissionError(pid, 'ns');
   return out;
 }
 
@@ -214,7 +220,11 @@ export function readAddressSpace(pid: Pid, opts: { pagemap?: boolean } = {}): Ad
     );
   }
   const { pageSize: page } = kernelUnits();
-  classifyRegions(regions, { threadStackPointers: threadStackPointers(pid), pageSize: page });
+  classifyRegions(regions, {
+    threadStackPointers: threadStackPointers(pid),
+    pageSize: page,
+    bss: mappedBss(pid, regions, page),
+  });
   const rollup = readField(() => readRollup(pid));
   let pagemap = false;
   if (opts.pagemap !== false) {
@@ -257,6 +267,12 @@ export function readFds(pid: Pid): OpenFd[] {
   const out: OpenFd[] = [];
   for (const fd of names) {
     const target = readField(() => readProcLink(pid, `fd/${fd}`));
+    // Listing /proc/PID/fd needs only read access to the directory; readlink of each entry
+    // passes the ptrace access check (PTRACE_MODE_READ): the fd is there, what it is is not ours.
+    if (isFieldError(target) && target.error === 'permission denied') {
+      out.push({ fd, kind: 'unknown', target: null, error: 'permission denied' });
+      continue;
+    }
     if (typeof target !== 'string') continue;
     const { kind, inode } = classifyFdTarget(target);
     const rec: OpenFd = { fd, kind, target };

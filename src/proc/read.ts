@@ -1,7 +1,7 @@
 /**
  * Thin readers for /proc: the only code here that touches the file system. /proc is racy (a
  * process can exit between any two reads), so every error is turned into something a user can
- * act on: ENOENT/ESRCH → "process N exited" (exit 3), EACCES/EPERM → "permission denied" (exit 4,
+ * act on: ENOENT/ESRCH → "no such process N" or, once read, "process N exited" (exit 3), EACCES/EPERM → "permission denied" (exit 4,
  * or per field with `readField`).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
@@ -9,12 +9,44 @@ import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 
 export type Pid = number;
 
-/** The process (or thread) vanished, or never existed. */
+/** Pids something was read of (this run): only those can be said to have exited. */
+const seen = new Set<Pid>();
+
+/**
+ * The process (or thread) is not there: "no such process N" when nothing of it was ever read
+ * (it may never have existed), "process N exited" when it vanished after we read some of it.
+ */
 export class ProcessGoneError extends UserError {
   constructor(readonly pid: Pid) {
-    super(`process ${pid} exited (no such process)`, ExitCode.noSuchProcess);
+    super(
+      seen.has(pid) ? `process ${pid} exited while being read` : `no such process ${pid} (nothing at /proc/${pid})`,
+      ExitCode.noSuchProcess,
+    );
     this.name = 'ProcessGoneError';
   }
+}
+
+/**
+ * Why /proc/PID/FILE was refused. Another user's process: ownership. Our own (or we are root):
+ * the kernel's ptrace access check (PTRACE_MODE_READ guards smaps, fd/, ns/, exe, environ...):
+ * the process is not dumpable (setuid, prctl), lives in another user namespace, or Yama or an
+ * LSM said no.
+ */
+function refusalReason(pid: Pid): string {
+  const me = process.geteuid?.() ?? -1;
+  let owner: number | undefined;
+  try {
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    owner = uid === undefined ? undefined : Number(uid);
+  } catch {
+    // gone or hidden: say what we know
+  }
+  if (owner !== undefined && me !== 0 && owner !== me)
+    return `process ${pid} belongs to another user (uid ${owner}): run as that user or as root`;
+  return (
+    `refused by the kernel's ptrace access check (PTRACE_MODE_READ), ${me === 0 ? 'even for root' : 'even for its owner'}: ` +
+    'the process is not dumpable, runs in another user namespace, or a security module (Yama, an LSM) denies it'
+  );
 }
 
 export class ProcPermissionError extends UserError {
@@ -22,10 +54,7 @@ export class ProcPermissionError extends UserError {
     readonly pid: Pid,
     readonly file: string,
   ) {
-    super(
-      `permission denied reading /proc/${pid}/${file} (process ${pid} belongs to another user: run as that user or as root)`,
-      ExitCode.permissionDenied,
-    );
+    super(`permission denied reading /proc/${pid}/${file}: ${refusalReason(pid)}`, ExitCode.permissionDenied);
     this.name = 'ProcPermissionError';
   }
 }
@@ -79,7 +108,9 @@ function translate(err: unknown, pid: Pid, file: string): never {
 /** Reads /proc/PID/FILE as text, or throws ProcessGoneError / ProcPermissionError. */
 export function readProcText(pid: Pid, file: string): string {
   try {
-    return readFileSync(procPath(pid, file), 'utf8');
+    const text = readFileSync(procPath(pid, file), 'utf8');
+    seen.add(pid);
+    return text;
   } catch (err) {
     translate(err, pid, file);
   }
@@ -87,7 +118,9 @@ export function readProcText(pid: Pid, file: string): string {
 
 export function readProcBuffer(pid: Pid, file: string): Buffer {
   try {
-    return readFileSync(procPath(pid, file));
+    const buf = readFileSync(procPath(pid, file));
+    seen.add(pid);
+    return buf;
   } catch (err) {
     translate(err, pid, file);
   }

@@ -16,7 +16,8 @@ export const DEFAULT_UNITS: KernelUnits = { clockTicks: 100, pageSize: 4096 };
 export const STATE_NAMES: Record<string, string> = {
   R: 'running',
   S: 'sleeping',
-  D: 'uninterruptible sleep (disk)',
+  // The kernel's own name is "disk sleep", but D is any uninterruptible wait (vfork, NFS, a lock).
+  D: 'uninterruptible sleep',
   T: 'stopped',
   t: 'tracing stop',
   Z: 'zombie',

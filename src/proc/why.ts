@@ -75,7 +75,9 @@ export function explainProcess(input: WhyInput): WhyReport {
   const { stat, status } = input;
   const pid = stat.pid;
   const wchan = isFieldError(input.wchan) ? null : input.wchan || null;
-  const syscall = syscallLabel(input.syscall);
+  const kthread = status.kthread ?? stat.kernelThread;
+  // A kernel thread's /proc/PID/syscall reads "0 0x0 ..." (not read(2)): it makes no syscalls.
+  const syscall = kthread ? null : syscallLabel(input.syscall);
   const where = [wchan && `in the kernel function ${wchan}`, syscall && `inside the ${syscall} syscall`]
     .filter(Boolean)
     .join(', ');
@@ -83,7 +85,6 @@ export function explainProcess(input: WhyInput): WhyReport {
   const parent = `${stat.ppid}${input.parentComm ? ` (${input.parentComm})` : ''}`;
   const reasons: Reason[] = [];
   const add = (code: ReasonCode, text: string) => reasons.push({ code, text });
-  const kthread = status.kthread ?? stat.kernelThread;
 
   switch (stat.state) {
     case 'R':

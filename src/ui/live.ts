@@ -46,6 +46,15 @@ export function parseDelay(text: string): number {
   return Math.round(s * 1000);
 }
 
+/**
+ * True when stdin and stdout are a terminal that can draw one: TERM=dumb (Emacs shells, some CI
+ * logs) or no TERM cannot move the cursor, and blessed would write garbage: plain lines instead.
+ */
+export function canDrawDashboard(env: NodeJS.ProcessEnv = process.env): boolean {
+  const term = env.TERM ?? '';
+  return Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && term !== '' && term !== 'dumb';
+}
+
 export function liveOptions(flags: LiveFlags): LiveOptions {
   const intervalMs = parseDelay(flags.delay);
   const once = Boolean(flags.once);
@@ -56,7 +65,7 @@ export function liveOptions(flags: LiveFlags): LiveOptions {
     if (!bench)
       throw new UserError(`--bench ${flags.bench}: not a saved oslens bench run (make one with bench --save)`);
   } else bench = loadSavedBench(defaultBenchFile());
-  const dashboard = Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY) && !once && !json && flags.tui;
+  const dashboard = canDrawDashboard() && !once && !json && flags.tui;
   return { intervalMs, once, json, dashboard, bench };
 }
 

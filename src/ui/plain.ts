@@ -5,16 +5,12 @@
  */
 import { formatBytes } from '../proc/format.js';
 import { escapeForTerminal as esc } from '../util/terminal.js';
-import type { ProcessRateRow } from './collect/processes.js';
+import type { ProcessRateRow, ProcessSortKey } from './collect/processes.js';
+import { PLAIN_COLUMNS, columnsHeader, columnsLine, num } from './process-columns.js';
 import type { TopModel } from './collect/top.js';
 import { regionName, type RegionRow, type WatchModel } from './collect/watch.js';
 
-/** 12345.6 → "12,346" (toLocaleString goes through Intl: far too slow for a dashboard's every cell). */
-export function num(n: number, digits = 0): string {
-  const [int = '0', frac] = n.toFixed(digits).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
+export { num };
 export const pct = (n: number): string => `${n.toFixed(1)}%`;
 const clock = (iso: string) => iso.slice(11, 19);
 
@@ -40,37 +36,16 @@ export function topPlainLine(m: TopModel): string {
   );
 }
 
-export const PROCESS_HEADER = '    PID USER     S   CPU%     RSS  FLT/s  CSW/s SYSC/s COMMAND';
+export const PROCESS_HEADER = columnsHeader(PLAIN_COLUMNS, 'cpu').replace('▼', ' ');
 
-const HEADER_CELLS: [string, number, string][] = [
-  ['pid', 7, 'PID'],
-  ['', 8, ''],
-  ['', 1, ''],
-  ['cpu', 6, 'CPU%'],
-  ['rss', 7, 'RSS'],
-  ['faults', 6, 'FLT/s'],
-  ['ctxsw', 6, 'CSW/s'],
-  ['syscalls', 6, 'SYSC/s'],
-];
-
-/** The table header with ▼ on the sort column (same widths as processLine). */
-export function processHeader(sort: string): string {
-  const cells = HEADER_CELLS.map(([key, width, title], i) => {
-    if (i === 1) return 'USER    ';
-    if (i === 2) return 'S';
-    return (key === sort ? `▼${title}` : title).padStart(width);
-  });
-  return `${cells.join(' ')} COMMAND`;
+/** The plain table's header with ▼ on the sort column (same widths as processLine). */
+export function processHeader(sort: ProcessSortKey, reverse = false): string {
+  return columnsHeader(PLAIN_COLUMNS, sort, reverse);
 }
 
-/** One process table row, fixed columns (the dashboard uses the same). */
+/** One plain process table row, fixed columns. */
 export function processLine(r: ProcessRateRow, commandWidth = 60): string {
-  const sysc = r.syscallsPerSec === null ? '     -' : num(r.syscallsPerSec).padStart(6);
-  return (
-    `${String(r.pid).padStart(7)} ${esc(r.user).slice(0, 8).padEnd(8)} ${r.state} ${r.cpuPercent.toFixed(1).padStart(6)} ` +
-    `${formatBytes(r.rss).padStart(7)} ${num(r.minorFaultsPerSec + r.majorFaultsPerSec).padStart(6)} ` +
-    `${num(r.contextSwitchesPerSec).padStart(6)} ${sysc} ${esc(r.command).slice(0, commandWidth)}`
-  );
+  return columnsLine(PLAIN_COLUMNS, r, commandWidth);
 }
 
 /** --once: the system lines and the first `limit` processes. */

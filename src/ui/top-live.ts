@@ -3,8 +3,10 @@
  * or prints plain lines (no TTY), one snapshot (--once) or JSON Lines (--json).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { errnoCode } from '../util/errors.js';
 import { setFlagsFromString } from 'node:v8';
+import { SIGNAL_MENU, renice, sendSignal } from '../proc/control.js';
 import { TopCollector, type TopModel } from './collect/top.js';
 import { openSyscallRates } from './collect/syscall-rates.js';
 import { sampleLoop, type LiveOptions } from './live.js';
@@ -23,7 +25,15 @@ export type TopExit = { watch: number } | null;
 
 /** The record --json streams: the model without the chart histories. */
 export function topRecord(m: TopModel): object {
-  return { time: m.time, system: m.system, sort: m.sort, syscallsNote: m.syscallsNote, processes: m.processes };
+  return {
+    time: m.time,
+    system: m.system,
+    sort: m.sort,
+    reverse: m.reverse,
+    threads: m.threads,
+    syscallsNote: m.syscallsNote,
+    processes: m.processes,
+  };
 }
 
 /**
@@ -83,7 +93,7 @@ function whyNotWatchable(pid: number): string | null {
 async function dashboard(collector: TopCollector, opts: TopOptions): Promise<TopExit> {
   lightJit();
   const shell = new Shell({ title: 'oslens top', keys: TOP_KEYS });
-  const view = new TopView(shell, opts.bench);
+  const view = new TopView(shell, opts.bench, SIGNAL_MENU, availableParallelism());
   let last: TopModel | null = null;
   let exit: TopExit = null;
   const loop = sampleLoop(opts.intervalMs, () => {
@@ -93,27 +103,42 @@ async function dashboard(collector: TopCollector, opts: TopOptions): Promise<Top
   shell.onClose(() => loop.stop());
   // sampleLoop's SIGINT handler stops sampling; the shell must close too.
   void loop.done.then(() => shell.close());
-  view.onSort = (key) => {
-    collector.sort = key;
-    if (last) {
-      last = collector.resort(last, key);
-      view.draw(last);
-    }
+  const redraw = () => {
+    if (last) view.draw(last);
   };
-  view.onWatch = (pid) => {
-    // watch reads the process's smaps: when that cannot be done, say why here and stay in top.
-    const why = whyNotWatchable(pid);
-    if (why) {
-      shell.setKeyLine(`w: cannot watch ${pid}: ${why}`);
-      shell.render();
-      return;
-    }
-    exit = { watch: pid };
-    shell.close();
+  const label = (pid: number) => {
+    const r = last?.processes.find((p) => p.pid === pid);
+    return r ? `${pid} (${r.comm})` : String(pid);
+  };
+  view.actions = {
+    sort: (key, reverse) => {
+      collector.sort = key;
+      collector.reverse = reverse;
+      if (last) last = collector.resort(last, key, reverse);
+      redraw();
+    },
+    // Threads are sampled from the next tick on.
+    threads: (show) => {
+      collector.showThreads = show;
+      shell.notify(show ? 'threads shown from the next refresh' : 'threads hidden from the next refresh');
+    },
+    watch: (pid) => {
+      // watch reads the process's smaps: when that cannot be done, say why here and stay in top.
+      const why = whyNotWatchable(pid);
+      if (why) {
+        shell.notify(`w: cannot watch ${pid}: ${why}`);
+        shell.render();
+        return;
+      }
+      exit = { watch: pid };
+      shell.close();
+    },
+    signal: (pid, signal) => sendSignal(pid, signal, label(pid)).message,
+    renice: (pid, delta) => renice(pid, delta, label(pid)).message,
   };
   shell.setKeyLine(`sampling every ${opts.intervalMs / 1000}s…`);
-  // The lens from the start (it loads the lessons: a one-off cost better paid at start-up than in
-  // the first refresh).
+  // The lens from the start when it is shown (it loads the lessons: a one-off cost better paid
+  // at start-up than in the first refresh); folded, when `l` first shows it.
   shell.updateLens();
   shell.render();
   await shell.closedPromise;

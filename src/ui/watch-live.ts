@@ -105,7 +105,7 @@ export async function runWatch(target: { pid: Pid } | { argv: string[] }, opts: 
       return;
     }
     const shell = new Shell({ title: `oslens watch ${pid}`, keys: WATCH_KEYS });
-    const view = new WatchView(shell, opts.bench);
+    const view = new WatchView(shell, opts.bench, opts.intervalMs / 1000);
     const loop = sampleLoop(opts.intervalMs, () => {
       view.draw(collector.tick());
     });

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import pidusage from 'pidusage';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { killChildren, procState, startChild, until, waitForOutput } from '../proc/children.js';
 import { asNobody, canSwitchToNobody } from '../helpers/unprivileged.js';
@@ -136,6 +137,19 @@ describe('oslens why', () => {
     const d = doc.reasons.find((r) => r.code === 'uninterruptible');
     expect(d?.text).toMatch(/vfork \(#58\)/);
     expect(d?.text).toMatch(/until its child calls execve or exits/);
+    // D is "uninterruptible", not "disk": this one waits for a child, not for I/O.
+    expect(doc.stateName).toBe('uninterruptible sleep');
+    expect(d?.text).not.toMatch(/disk/);
+    // One sentence at a time: no clause spliced after a full stop.
+    expect(d?.text).not.toMatch(/\)\. It waits .* and sleeps/);
+  });
+
+  it('a kernel thread makes no syscall: not "inside the read (#0) syscall"', () => {
+    const doc = json<WhyDoc & { syscall: string | null }>(['why', '--json', '2']);
+    expect(doc.syscall).toBeNull();
+    expect(doc.reasons.map((r) => r.text).join(' ')).not.toMatch(/inside the read/);
+    const text = oslens(['inspect', '2']);
+    expect(text.stdout).toMatch(/syscall none \(kernel thread\)/);
   });
 
   it('a zombie made by the test is reported as a zombie with its parent', async () => {
@@ -203,14 +217,20 @@ describe('oslens why', () => {
     expect(doc.syscall).toMatch(/nanosleep/);
   });
 
-  it('--load lists running and D-state tasks with the explanation', () => {
-    const doc = json<{ loadavg: { load1: number }; cpus: number; running: unknown[]; explanation: string }>([
-      'why',
-      '--load',
-      '--json',
-    ]);
+  it('--load lists running and D-state tasks with the explanation, not oslens itself', async () => {
+    const busy = startChild('sh', ['-c', 'while :; do :; done']);
+    await new Promise((r) => setTimeout(r, 200));
+    const r = oslens(['why', '--load', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      loadavg: { load1: number };
+      cpus: number;
+      running: { pid: number }[];
+      explanation: string;
+    };
     expect(doc.cpus).toBeGreaterThan(0);
-    expect(doc.running.length).toBeGreaterThan(0); // at least oslens itself
+    expect(doc.running.map((t) => t.pid)).toContain(busy.pid);
+    expect(doc.running.map((t) => t.pid)).not.toContain(r.pid);
     expect(doc.explanation).toMatch(/uninterruptible/);
   });
 });
@@ -259,6 +279,193 @@ describe('oslens ps', () => {
     expect(tree.stdout).toMatch(/[├└]─ sleep 6[12]/);
     const none = json<unknown[]>(['ps', '--json', '--state', 'X', '--name', 'no-such-process-name']);
     expect(none).toEqual([]);
+  });
+});
+
+describe('oslens ps: columns, selection, threads, output', () => {
+  interface PsRow {
+    pid: number;
+    tid: number;
+    state: string;
+    command: string;
+    vsize: number;
+    rss: number;
+    memPercent: number;
+    cpuTime: number;
+    tty: string;
+    cpuPercent: number;
+  }
+
+  it('-p PID,PID lists only those; -o picks columns (VSZ %MEM TIME TTY); piped numbers have no separators', () => {
+    const a = startChild('sleep', ['71']);
+    const b = startChild('sleep', ['72']);
+    const rows = json<PsRow[]>(['ps', '--json', '-p', `${a.pid},${b.pid}`]);
+    expect(rows.map((r) => r.pid).sort()).toEqual([a.pid, b.pid].sort());
+    for (const r of rows) {
+      const status = readFileSync(`/proc/${r.pid}/status`, 'utf8');
+      expect(r.vsize).toBe(Number(/VmSize:\s+(\d+)/.exec(status)?.[1]) * 1024);
+      expect(r.memPercent).toBeGreaterThanOrEqual(0);
+      expect(r.tty).toBe('?'); // a child of the test runner, no terminal
+    }
+    const text = oslens(['ps', '-p', String(process.pid), '-o', 'pid,vsz,mem,time,tty,minflt,command']);
+    expect(text.status, text.stderr).toBe(0);
+    const [header, line] = text.stdout.trim().split('\n');
+    expect(header).toMatch(/^\s*PID\s+VSZ\s+%MEM\s+TIME\s+TTY\s+MINFLT\s+COMMAND$/);
+    // Piped: MINFLT as a plain number, TIME as ps's HH:MM:SS.
+    expect(line).toMatch(
+      new RegExp(`^\\s*${process.pid}\\s+\\S+\\s+\\d+\\.\\d\\s+\\d\\d:\\d\\d:\\d\\d\\s+\\S+\\s+\\d+\\s`),
+    );
+    expect(line).not.toMatch(/\d,\d\d\d/);
+    expectOneLineError(oslens(['ps', '-o', 'pid,colour']), 2, /-o: unknown column "colour"/);
+    expectOneLineError(oslens(['ps', '-p', '12,x']), 2, /"x" is not a process id/);
+  });
+
+  it('-L lists one row per thread with its tid; --reverse reverses the order', async () => {
+    const code = `const { Worker } = require('node:worker_threads'); new Worker('setInterval(() => {}, 1e6)', { eval: true }); console.log('ready'); setInterval(() => {}, 1e6);`;
+    const child = startChild(process.execPath, ['-e', code]);
+    await waitForOutput(child, 'ready');
+    const tids = readdirSync(`/proc/${child.pid}/task`)
+      .map(Number)
+      .sort((x, y) => x - y);
+    const rows = json<PsRow[]>(['ps', '--json', '-L', '-p', String(child.pid), '--sort', 'tid']);
+    expect(rows.every((r) => r.pid === child.pid)).toBe(true);
+    // Threads may come and go meanwhile (V8's workers): most of those listed before are there.
+    const listed = new Set(rows.map((r) => r.tid));
+    expect(tids.filter((t) => listed.has(t)).length).toBeGreaterThanOrEqual(tids.length - 2);
+    expect(rows.map((r) => r.tid)).toEqual([...rows.map((r) => r.tid)].sort((x, y) => x - y));
+    const reversed = json<PsRow[]>(['ps', '--json', '-L', '-p', String(child.pid), '--sort', 'tid', '--reverse']);
+    expect(reversed.map((r) => r.tid)).toEqual([...reversed.map((r) => r.tid)].sort((x, y) => y - x));
+    const text = oslens(['ps', '-L', '-p', String(child.pid)]);
+    expect(text.stdout.split('\n')[0]).toMatch(/PID\s+TID\s+PPID/);
+  });
+
+  it('a zombie is "[name] <defunct>"; a command line with newlines stays on one line', async () => {
+    const parent = startChild('python3', [
+      '-c',
+      'import os, time\nif os.fork() == 0:\n    os._exit(0)\ntime.sleep(60)',
+    ]);
+    let zombie: PsRow | undefined;
+    await until(() => {
+      const rows = json<PsRow[]>(['ps', '--json', '--state', 'Z', '--interval', '0']);
+      zombie = rows.find((x) => {
+        try {
+          return readFileSync(`/proc/${x.pid}/stat`, 'utf8').includes(`) Z ${parent.pid} `);
+        } catch {
+          return false;
+        }
+      });
+      return zombie !== undefined;
+    }, 5000);
+    expect(zombie?.command).toBe('[python3] <defunct>');
+    const text = oslens(['ps', '-p', String(parent.pid), '--interval', '0']);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2); // header and one row: the newlines are escaped
+    expect(lines[1]).toContain('import os, time\\nif os.fork()');
+  });
+});
+
+describe('pidusage as an independent oracle', () => {
+  /** pidusage's CPU% over `ms` (two samples of /proc/PID/stat) and its RSS. */
+  async function oracle(pid: number, ms: number): Promise<{ cpu: number; memory: number }> {
+    await pidusage(pid);
+    await new Promise((r) => setTimeout(r, ms));
+    const s = await pidusage(pid);
+    pidusage.clear();
+    return { cpu: s.cpu, memory: s.memory };
+  }
+
+  it("ps's and top's CPU% and RSS for a busy child agree with pidusage's", async () => {
+    // Busy a third of the time (30 ms of every 90): its CPU% is about the same over any window,
+    // so ps's, top's and pidusage's windows need not line up to the millisecond.
+    const duty =
+      'import time\nb = bytearray(30 << 20)\nwhile True:\n    t = time.time()\n    while time.time() - t < 0.03: pass\n    time.sleep(0.06)';
+    const busy = startChild('python3', ['-c', duty]);
+    await new Promise((r) => setTimeout(r, 1500));
+    const pid = busy.pid as number;
+    // Over a second, side by side.
+    const [ps, ref] = await Promise.all([
+      new Promise<PsRowLike[]>((resolve, reject) => {
+        const c = spawn(process.execPath, [OSLENS, 'ps', '--json', '-p', String(pid), '--interval', '1000']);
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`ps exited ${code}`))));
+      }),
+      oracle(pid, 1500),
+    ]);
+    const row = ps[0] as PsRowLike;
+    // Generous bounds: two cores shared with other work.
+    expect(Math.abs(row.cpuPercent - ref.cpu)).toBeLessThan(20);
+    expect(row.cpuPercent).toBeGreaterThan(5);
+    expect(Math.abs(row.rss - ref.memory)).toBeLessThan(Math.max(2 * MiB, ref.memory * 0.1));
+    expect(ref.memory).toBeGreaterThan(30 * MiB);
+    // top --json: its first record is one interval in.
+    const [top, ref2] = await Promise.all([
+      new Promise<{ processes: PsRowLike[] }>((resolve, reject) => {
+        const c = spawn(process.execPath, [OSLENS, 'top', '--json', '-d', '1', '--no-ebpf']);
+        let out = '';
+        c.stdout.on('data', (d) => {
+          out += d;
+          const nl = out.indexOf('\n');
+          if (nl >= 0) {
+            c.kill();
+            resolve(JSON.parse(out.slice(0, nl)));
+          }
+        });
+        c.on('close', (code) => (out.includes('\n') ? undefined : reject(new Error(`top exited ${code}`))));
+      }),
+      oracle(pid, 1500),
+    ]);
+    const t = top.processes.find((p) => p.pid === pid) as PsRowLike;
+    expect(Math.abs(t.cpuPercent - ref2.cpu)).toBeLessThan(20);
+    expect(t.cpuPercent).toBeGreaterThan(5);
+    expect(Math.abs(t.rss - ref2.memory)).toBeLessThan(Math.max(2 * MiB, ref2.memory * 0.1));
+  });
+});
+
+interface PsRowLike {
+  pid: number;
+  cpuPercent: number;
+  rss: number;
+}
+
+describe('refused by the ptrace access check', () => {
+  /** A python that made itself non-dumpable (prctl PR_SET_DUMPABLE 0) holding 3 files open. */
+  async function nonDumpable(prefix: string[]): Promise<number> {
+    const code =
+      "import ctypes, time\nctypes.CDLL(None).prctl(4, 0, 0, 0, 0)\nfs = [open('/etc/hostname') for _ in range(3)]\nprint('ready', flush=True)\ntime.sleep(60)";
+    // The system python: a python under /root (pyenv) is not nobody's to run.
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const [cmd, ...args] = [...prefix, python, '-c', code];
+    const child = startChild(cmd as string, args);
+    await waitForOutput(child, 'ready');
+    return child.pid as number;
+  }
+
+  it('inspect without CAP_SYS_PTRACE: the fds listed, each "(permission denied)"; ns denied, not blank', async (ctx) => {
+    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root (to drop CAP_SYS_PTRACE)');
+    const pid = await nonDumpable([]);
+    // As root without CAP_SYS_PTRACE: /proc/PID/fd lists (root owns it), readlink fails the check.
+    const run = (args: string[]) =>
+      spawnSync('setpriv', ['--bounding-set=-sys_ptrace', process.execPath, OSLENS, ...args], { encoding: 'utf8' });
+    const doc = JSON.parse(run(['inspect', '--json', String(pid)]).stdout);
+    const fds = doc.fds as { fd: number; target: string | null; error?: string }[];
+    expect(fds.map((f) => f.fd)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4, 5]));
+    expect(fds.every((f) => f.target === null && f.error === 'permission denied')).toBe(true);
+    expect(doc.identity.namespaces).toEqual({ error: 'permission denied' });
+    const text = run(['inspect', String(pid)]).stdout;
+    expect(text).toMatch(/^\s+3 {2}\(permission denied\)$/m);
+    expect(text).toMatch(/^ {2}ns {8}\(permission denied\)$/m);
+    expect(text).not.toMatch(/^ {2}cgroup\s*$/m);
+  });
+
+  it('maps of its own non-dumpable process, as nobody: says the ptrace access check refused, not "another user"', async (ctx) => {
+    if (process.getuid?.() !== 0) skipUnlessCapable(ctx.skip, 'needs root to switch to user nobody');
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    const pid = await nonDumpable(nobody);
+    const [cmd, ...args] = [...nobody, process.execPath, OSLENS, 'maps', String(pid)];
+    const maps = spawnSync(cmd as string, args, { encoding: 'utf8' });
+    expectOneLineError(maps as ReturnType<typeof oslens>, 4, /ptrace access check .*even for its owner/);
+    expect(maps.stderr).not.toMatch(/belongs to another user/);
   });
 });
 
@@ -371,7 +578,8 @@ describe('bad input', () => {
   it('an unknown PID is "no such process" (exit 3)', () => {
     const pid = 4_000_000; // above the default pid_max
     for (const cmd of ['inspect', 'maps', 'why']) {
-      expectOneLineError(oslens([cmd, String(pid)]), 3, new RegExp(`process ${pid} exited`));
+      // It never existed: not "exited".
+      expectOneLineError(oslens([cmd, String(pid)]), 3, new RegExp(`^oslens: no such process ${pid} `));
     }
   });
 

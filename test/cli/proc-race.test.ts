@@ -70,7 +70,7 @@ describe('races with processes that come and go', () => {
           } catch (err) {
             // Only the documented, one-line outcomes: exited (3), a zombie's maps (1), a kernel thread's maps (2).
             expect(err).toBeInstanceOf(UserError);
-            expect((err as Error).message).toMatch(/exited|zombie|kernel thread/);
+            expect((err as Error).message).toMatch(/no such process|exited|zombie|kernel thread/);
             gone++;
           }
         }
@@ -97,7 +97,7 @@ describe('races with processes that come and go', () => {
         expect([0, 1, 3], r.stderr).toContain(r.status);
         if (r.status !== 0) {
           expect(r.stderr.trim().split('\n')).toHaveLength(1);
-          expect(r.stderr).toMatch(/^oslens: (process \d+ exited|process \d+ \(.*\) is a zombie)/);
+          expect(r.stderr).toMatch(/^oslens: (no such process \d+ |process \d+ exited|process \d+ \(.*\) is a zombie)/);
         } else {
           expect(() => JSON.parse(r.stdout)).not.toThrow();
         }

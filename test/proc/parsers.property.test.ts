@@ -230,12 +230,16 @@ describe('independent readings agree', () => {
         expect(rest).toEqual({
           comm: a.comm,
           state: a.state,
+          ppid: a.ppid,
+          ttyNr: a.ttyNr,
+          nice: a.nice,
           flags: a.flags,
           minflt: a.minflt,
           majflt: a.majflt,
           threads: a.threads,
           startTime: a.startTime,
           rss: a.rss,
+          vsize: a.vsize,
         });
         expect(cpuSeconds).toBeCloseTo(a.utime + a.stime, 9); // (u + s) / t against u / t + s / t
       }),

@@ -1,5 +1,5 @@
 /**
- * End to end, in a real terminal (tmux 120×40): top, watch and bench --live as a person sees them.
+ * End to end, in a real terminal (tmux 200×60, 100×30): top, watch and bench --live as a person sees them.
  * Children are the test's own; tmux sessions and children are killed after each test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,8 +14,11 @@ const sessions: TmuxSession[] = [];
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-function session(args: string[], env: Record<string, string> = {}): TmuxSession {
-  const s = new TmuxSession(args, env);
+/** 200×60: wide enough that the lens is shown beside the views (from 140 columns). */
+const WIDE = { cols: 200, rows: 60 };
+
+function session(args: string[], env: Record<string, string> = {}, size = WIDE): TmuxSession {
+  const s = new TmuxSession(args, env, size);
   sessions.push(s);
   return s;
 }
@@ -89,7 +92,7 @@ describe('dashboards in a terminal (tmux)', () => {
     for (const title of [
       'CPU per core',
       'CPU time split',
-      'Load & run queue',
+      'Load & run',
       'Switches/s',
       'Faults/s',
       'Memory & PSI',
@@ -107,7 +110,7 @@ describe('dashboards in a terminal (tmux)', () => {
     expect(screen).toContain('Model: 3. Virtual memory');
     expect(screen).toMatch(/Latency row: Minor vs major/i);
     s.keys('?');
-    screen = await s.waitFor((t) => t.includes('sort by CPU'), 5000, 'the keys help');
+    screen = await s.waitFor((t) => t.includes('sort by CPU%'), 5000, 'the keys help');
     s.keys('Escape');
     s.keys('q');
     screen = await s.waitFor((t) => t.includes('EXIT='), 5000, 'exit');
@@ -121,12 +124,12 @@ describe('dashboards in a terminal (tmux)', () => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const s = session(['top', '-d', '4'], isolatedHome());
     await s.waitFor(
-      (t) => /Processes \(\d+\) sorted by cpu/.test(t) && /^│\s+\d+ \S+\s+[A-Z] /m.test(t),
+      (t) => /Processes \(\d+\) sorted by CPU%/.test(t) && /^│\s+\d+ \S+\s+[A-Z] /m.test(t),
       20_000,
       'the table',
     );
     // f: faults order (a longer label), then c: back to cpu (a shorter one, which blessed redraws).
-    await expectSameAsFullRender(s, 120, 40, async () => {
+    await expectSameAsFullRender(s, WIDE.cols, WIDE.rows, async () => {
       s.keys('f');
       await pause(300);
       s.keys('c');

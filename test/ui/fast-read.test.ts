@@ -11,7 +11,7 @@ const UNITS = { clockTicks: 100, pageSize: 4096 };
 describe('top per-tick readers', () => {
   it('parseStatBytes agrees with parseStat (a comm with spaces and parentheses)', () => {
     const text =
-      '4242 (a (b) c) S 1 4242 4242 0 -1 4194560 1234 0 56 0 700 300 0 0 20 0 3 0 98765 123456789 2048 ' +
+      '4242 (a (b) c) S 1 4242 4242 34817 -1 4194560 1234 0 56 0 700 300 0 0 25 5 3 0 98765 123456789 2048 ' +
       '18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n';
     const buf = Buffer.from(text);
     const fast = parseStatBytes(buf, buf.length, UNITS);
@@ -19,6 +19,9 @@ describe('top per-tick readers', () => {
     expect(fast).toEqual({
       comm: slow.comm,
       state: slow.state,
+      ppid: slow.ppid,
+      ttyNr: slow.ttyNr,
+      nice: slow.nice,
       flags: slow.flags,
       minflt: slow.minflt,
       majflt: slow.majflt,
@@ -26,6 +29,7 @@ describe('top per-tick readers', () => {
       threads: slow.threads,
       startTime: slow.startTime,
       rss: slow.rss,
+      vsize: slow.vsize,
     });
   });
 

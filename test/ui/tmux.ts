@@ -57,20 +57,45 @@ export class TmuxSession {
   private readonly panePid: number;
 
   /**
-   * Starts `oslens ARGS` in a 120×40 terminal; after it exits the pane prints EXIT=<code>.
-   * `command` replaces the whole command line (e.g. oslens as another user: helpers/unprivileged).
+   * Starts `oslens ARGS` in a terminal of `size` (120×40 unless given); after it exits the pane
+   * prints EXIT=<code>. The third argument may instead be a whole command line replacing oslens
+   * ARGS (e.g. oslens as another user: helpers/unprivileged). `prefix`: words before the command
+   * (setpriv ... to run it as another user).
    */
-  constructor(args: string[], env: Record<string, string> = {}, command?: string[]) {
+  constructor(
+    args: string[],
+    env: Record<string, string> = {},
+    sizeOrCommand: { cols: number; rows: number } | string[] = { cols: 120, rows: 40 },
+    prefix: string[] = [],
+  ) {
+    const command = Array.isArray(sizeOrCommand) ? sizeOrCommand : undefined;
+    const size = Array.isArray(sizeOrCommand) ? { cols: 120, rows: 40 } : sizeOrCommand;
     const envs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const argv = command ?? [process.execPath, OSLENS, ...args];
     // Another user may not enter the test's cwd: such a command runs from /.
-    const cd = command ? 'cd / && ' : '';
-    const cmd = `${cd}env ${envs.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
+    const cd = command || prefix.length > 0 ? 'cd / && ' : '';
+    const cmd = `${cd}${prefix.map(shellQuote).join(' ')} env ${envs.join(' ')} ${argv.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 60`;
     // The server stays up when its last session ends, so the next test never meets it exiting.
     const start = () =>
-      tmux(['new', '-d', '-s', this.name, '-x', '120', '-y', '40', cmd, ';', 'set', '-s', 'exit-empty', 'off'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      tmux(
+        [
+          'new',
+          '-d',
+          '-s',
+          this.name,
+          '-x',
+          String(size.cols),
+          '-y',
+          String(size.rows),
+          cmd,
+          ';',
+          'set',
+          '-s',
+          'exit-empty',
+          'off',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
     for (let attempt = 1; ; attempt++) {
       try {
         start();

@@ -44,7 +44,8 @@ describe('trace --live', () => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const marker = `oslens-trace-live-${process.pid}`;
     const loop = `while :; do cat /etc/hostname; sleep 0.1; done # ${marker}`;
-    const s = new TmuxSession(['trace', '--live', '-d', '0.5', '--', 'sh', '-c', loop]);
+    // 200 columns: the lens is shown beside the view (folded to l below 140).
+    const s = new TmuxSession(['trace', '--live', '-d', '0.5', '--', 'sh', '-c', loop], {}, { cols: 200, rows: 60 });
     sessions.push(s);
     const screen = await s.waitFor(
       (t) => /^│ wait4 +process +\d+/m.test(t) && /Model: \d+\. Process/.test(t),

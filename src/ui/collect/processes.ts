@@ -5,12 +5,22 @@
  * the kernel builds /proc/PID/status at several times the cost of stat.
  */
 import { existsSync } from 'node:fs';
+import { ttyName } from '../../proc/tty.js';
 import { OpenProcFiles, parseStatBytes, schedstatField } from '../../proc/open-files.js';
 import { kernelUnits, readCmdline, readProcessStat, readSchedstat, userName } from '../../proc/process.js';
 import { ProcessGoneError, listPids, readField, readProcText, type Pid } from '../../proc/read.js';
 
 export interface ProcessSample {
+  /** The task id: the process's pid, or a thread's tid (top's H). */
   pid: Pid;
+  /** The process a thread belongs to (= pid for a process). */
+  tgid: Pid;
+  ppid: Pid;
+  nice: number;
+  /** Virtual size, bytes. */
+  vsize: number;
+  /** The controlling terminal's device number (stat tty_nr), 0 for none. */
+  ttyNr: number;
   /** Seconds after boot: with pid, identifies the process across samples (pids are reused). */
   startTime: number;
   comm: string;
@@ -34,7 +44,19 @@ export interface ProcessSample {
 }
 
 export interface ProcessRateRow {
+  /** The task id: the pid, or a thread's tid when top shows threads (then tgid is its process). */
   pid: Pid;
+  tgid: Pid;
+  ppid: Pid;
+  nice: number;
+  /** Virtual size, bytes. */
+  vsize: number;
+  /** Controlling terminal (pts/3, tty1) or '?' when none. */
+  tty: string;
+  /** CPU time since it started (utime + stime), seconds. */
+  cpuSeconds: number;
+  /** RSS as a percent of RAM (MemTotal). */
+  memPercent: number;
   user: string;
   state: string;
   comm: string;
@@ -51,7 +73,22 @@ export interface ProcessRateRow {
   syscallsPerSec: number | null;
 }
 
-export const PROCESS_SORT_KEYS = ['cpu', 'rss', 'faults', 'ctxsw', 'syscalls', 'pid'] as const;
+export const PROCESS_SORT_KEYS = [
+  'pid',
+  'user',
+  'nice',
+  'virt',
+  'rss',
+  'state',
+  'cpu',
+  'mem',
+  'time',
+  'faults',
+  'ctxsw',
+  'syscalls',
+  'tty',
+  'command',
+] as const;
 export type ProcessSortKey = (typeof PROCESS_SORT_KEYS)[number];
 
 export type ProcessSampleSet = Map<Pid, ProcessSample>;
@@ -66,6 +103,11 @@ export function sampleProcess(pid: Pid, known?: ProcessSample): ProcessSample | 
     const { command, user } = same ?? identity(pid, stat.comm, kernelThread);
     return {
       pid,
+      tgid: pid,
+      ppid: stat.ppid,
+      nice: stat.nice,
+      vsize: stat.vsize,
+      ttyNr: stat.ttyNr,
       startTime: stat.startTime,
       comm: stat.comm,
       command,
@@ -175,6 +217,11 @@ function sampleProcessesFast(pids: Iterable<Pid>, files: OpenProcFiles, previous
     }
     out.set(pid, {
       pid,
+      tgid: known?.tgid ?? pid,
+      ppid: stat.ppid,
+      nice: stat.nice,
+      vsize: stat.vsize,
+      ttyNr: stat.ttyNr,
       startTime: stat.startTime,
       comm: kept ? kept.comm : stat.comm,
       command: id.command,
@@ -235,6 +282,7 @@ export function processRates(
   cur: ProcessSampleSet,
   dtSeconds: number,
   syscalls?: ReadonlyMap<Pid, number> | null,
+  memTotal = 0,
 ): ProcessRateRow[] {
   const dt = Math.max(1e-3, dtSeconds);
   const rows: ProcessRateRow[] = [];
@@ -244,6 +292,13 @@ export function processRates(
     const delta = (k: 'cpuSeconds' | 'minflt' | 'majflt' | 'timeslices') => (p ? Math.max(0, s[k] - p[k]) : 0);
     rows.push({
       pid: s.pid,
+      tgid: s.tgid,
+      ppid: s.ppid,
+      nice: s.nice,
+      vsize: s.vsize,
+      tty: ttyName(s.ttyNr),
+      cpuSeconds: s.cpuSeconds,
+      memPercent: memTotal > 0 ? (s.rss / memTotal) * 100 : 0,
       user: s.user,
       state: s.state,
       comm: s.comm,
@@ -261,19 +316,59 @@ export function processRates(
   return rows;
 }
 
-const SORT_VALUE: Record<ProcessSortKey, (r: ProcessRateRow) => number> = {
-  cpu: (r) => r.cpuPercent,
+export { ttyName };
+
+type SortValue = (r: ProcessRateRow) => number | string;
+
+const SORT_VALUE: Record<ProcessSortKey, SortValue> = {
+  pid: (r) => r.pid,
+  user: (r) => r.user,
+  nice: (r) => r.nice,
+  virt: (r) => r.vsize,
   rss: (r) => r.rss,
+  state: (r) => r.state,
+  cpu: (r) => r.cpuPercent,
+  mem: (r) => r.rss,
+  time: (r) => r.cpuSeconds,
   faults: (r) => r.minorFaultsPerSec + r.majorFaultsPerSec,
   ctxsw: (r) => r.contextSwitchesPerSec,
   syscalls: (r) => r.syscallsPerSec ?? 0,
-  pid: (r) => -r.pid,
+  tty: (r) => r.tty,
+  command: (r) => r.command,
 };
 
-/** Biggest first (pid: ascending); ties broken by CPU, then pid, so the order is stable. */
-export function sortProcessRows(rows: readonly ProcessRateRow[], key: ProcessSortKey): ProcessRateRow[] {
+/** Keys sorted smallest first by default (ids and text); the figures go biggest first. */
+const ASCENDING: ReadonlySet<ProcessSortKey> = new Set(['pid', 'user', 'nice', 'state', 'tty', 'command']);
+
+const TEXT_KEYS: ReadonlySet<ProcessSortKey> = new Set(['user', 'state', 'tty', 'command']);
+
+/** A comparator for `key` (reverse: the other way round); ties by CPU, then pid, so the order is stable. */
+export function processComparator(
+  key: ProcessSortKey,
+  reverse = false,
+): (a: ProcessRateRow, b: ProcessRateRow) => number {
   const v = SORT_VALUE[key];
-  return [...rows].sort((a, b) => v(b) - v(a) || b.cpuPercent - a.cpuPercent || a.pid - b.pid);
+  const sign = (ASCENDING.has(key) ? 1 : -1) * (reverse ? -1 : 1);
+  // The figures (most sorts, every tick): numbers only, no type test per comparison.
+  if (!TEXT_KEYS.has(key)) {
+    const n = v as (r: ProcessRateRow) => number;
+    return (a, b) => sign * (n(a) - n(b)) || b.cpuPercent - a.cpuPercent || a.pid - b.pid;
+  }
+  return (a, b) => {
+    const x = v(a);
+    const y = v(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : x < y ? -1 : x > y ? 1 : 0;
+    return sign * c || b.cpuPercent - a.cpuPercent || a.pid - b.pid;
+  };
+}
+
+/** Sorted by `key`: figures biggest first, ids and text smallest first (`reverse`: the other way). */
+export function sortProcessRows(
+  rows: readonly ProcessRateRow[],
+  key: ProcessSortKey,
+  reverse = false,
+): ProcessRateRow[] {
+  return [...rows].sort(processComparator(key, reverse));
 }
 
 /** Processes of a sample whose state is `state` (e.g. "D", which /proc/stat's procs_blocked undercounts). */

@@ -3,7 +3,7 @@
  * keeps short histories, and builds the TopModel the views draw. Reading only: no drawing here.
  */
 import { OpenProcFiles } from '../../proc/open-files.js';
-import { kernelUnits } from '../../proc/process.js';
+import { kernelUnits, readTids } from '../../proc/process.js';
 import { pushHistory } from './history.js';
 import {
   processRates,
@@ -36,6 +36,10 @@ export interface TopModel {
   /** Sorted by `sort`. */
   processes: ProcessRateRow[];
   sort: ProcessSortKey;
+  /** True when sorted the other way round (smallest figures first). */
+  reverse: boolean;
+  /** True when `processes` also holds one row per thread (tgid = its process). */
+  threads: boolean;
   /** Why syscalls/s is empty, or '' when eBPF counts it. */
   syscallsNote: string;
   history: TopHistory;
@@ -47,6 +51,10 @@ export class TopCollector {
   private prevT: number;
   readonly history: TopHistory = { cpuBusy: [], minorFaults: [], majorFaults: [], contextSwitches: [], interrupts: [] };
   sort: ProcessSortKey = 'cpu';
+  reverse = false;
+  /** Also sample every thread (top's H): costs a task/ listing per multi-threaded process. */
+  showThreads = false;
+  private prevThreads: ProcessSampleSet = new Map();
   /** stat/schedstat and the system files, kept open between ticks (one pread each per tick). */
   private readonly files = new OpenProcFiles();
 
@@ -78,7 +86,13 @@ export class TopCollector {
     const counts = this.syscalls.take(looked, idle);
     const system = systemView(this.prevSystem, sys);
     system.blocked = countInState(procs, 'D');
-    const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null);
+    const memTotal = system.memory.total;
+    const rows = processRates(this.prevProcs, procs, t - this.prevT, counts?.byPid ?? null, memTotal);
+    if (this.showThreads) {
+      const threads = this.sampleThreads(procs);
+      rows.push(...processRates(this.prevThreads, threads, t - this.prevT, counts?.byPid ?? null, memTotal));
+      this.prevThreads = threads;
+    } else this.prevThreads = new Map();
     this.prevSystem = sys;
     this.prevProcs = procs;
     this.prevT = t;
@@ -91,8 +105,10 @@ export class TopCollector {
     return {
       time: new Date().toISOString(),
       system,
-      processes: sortProcessRows(rows, this.sort),
+      processes: sortProcessRows(rows, this.sort, this.reverse),
       sort: this.sort,
+      reverse: this.reverse,
+      threads: this.showThreads,
       syscallsNote: this.syscalls.available ? '' : this.syscalls.reason,
       history: h,
     };
@@ -101,11 +117,36 @@ export class TopCollector {
   /** Closes the files kept open. */
   close(): void {
     this.files.close();
+    this.threadFiles.close();
   }
 
+  /**
+   * The threads other than the main one of every multi-threaded process, as samples of their
+   * own (/proc/TID/stat is the thread's: its own times, faults and state).
+   */
+  private sampleThreads(procs: ProcessSampleSet): ProcessSampleSet {
+    const owner = new Map<Pid, Pid>();
+    for (const p of procs.values()) {
+      if (p.threads <= 1 || p.kernelThread) continue;
+      let tids: number[];
+      try {
+        tids = readTids(p.pid);
+      } catch {
+        continue; // exited meanwhile
+      }
+      for (const tid of tids) if (tid !== p.pid) owner.set(tid, p.pid);
+    }
+    const threads = sampleProcesses(this.prevThreads, this.threadFiles, owner.keys());
+    for (const [tid, s] of threads) s.tgid = owner.get(tid) ?? tid;
+    return threads;
+  }
+
+  private readonly threadFiles = new OpenProcFiles(256);
+
   /** Re-sorts a model already taken (a key press between ticks). */
-  resort(model: TopModel, sort: ProcessSortKey): TopModel {
+  resort(model: TopModel, sort: ProcessSortKey, reverse = this.reverse): TopModel {
     this.sort = sort;
-    return { ...model, sort, processes: sortProcessRows(model.processes, sort) };
+    this.reverse = reverse;
+    return { ...model, sort, reverse, processes: sortProcessRows(model.processes, sort, reverse) };
   }
 }

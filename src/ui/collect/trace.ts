@@ -126,11 +126,26 @@ export function shortDuration(s: number): string {
   return `${s.toFixed(2)} s`;
 }
 
-export const TRACE_HEADER = 'SYSCALL          MODEL               CALLS    N/s  ERR      AVG      MAX    TOTAL';
+export const TRACE_HEADER = traceHeader(18);
 
-export function syscallRowLine(r: SyscallLiveRow): string {
+/** The table's columns besides MODEL (which gets what is left, up to 18, or nothing). */
+const FIXED_WIDTH = 62;
+
+/** MODEL's width for a table `width` cells wide: 0 (dropped) below 6. */
+export function traceModelWidth(width: number): number {
+  const w = Math.min(18, width - FIXED_WIDTH - 1);
+  return w >= 6 ? w : 0;
+}
+
+export function traceHeader(modelWidth: number): string {
+  const model = modelWidth > 0 ? ` ${'MODEL'.padEnd(modelWidth)}` : '';
+  return `SYSCALL         ${model}  CALLS    N/s  ERR      AVG      MAX    TOTAL`;
+}
+
+export function syscallRowLine(r: SyscallLiveRow, modelWidth = 18): string {
+  const model = modelWidth > 0 ? ` ${(r.model ?? '-').slice(0, modelWidth).padEnd(modelWidth)}` : '';
   return (
-    `${r.name.slice(0, 16).padEnd(16)} ${(r.model ?? '-').slice(0, 18).padEnd(18)} ${String(r.calls).padStart(6)} ` +
+    `${r.name.slice(0, 16).padEnd(16)}${model} ${String(r.calls).padStart(6)} ` +
     `${r.perSec.toFixed(0).padStart(6)} ${String(r.errors).padStart(4)} ${shortDuration(r.avgSeconds).padStart(8)} ` +
     `${shortDuration(r.maxSeconds).padStart(8)} ${shortDuration(r.totalSeconds).padStart(8)}`
   );

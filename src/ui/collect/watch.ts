@@ -3,6 +3,7 @@
  * only for this one process: it walks page tables), per-region RSS deltas, rates, histories.
  */
 import { readFileSync } from 'node:fs';
+import { mappedBss } from '../../proc/elf.js';
 import { classifyRegions, parseSmaps, type Region, type RegionKind } from '../../proc/maps.js';
 import { kernelUnits, readProcessStat, readProcessStatus } from '../../proc/process.js';
 import { ProcessGoneError, readProcText, type Pid } from '../../proc/read.js';
@@ -14,7 +15,7 @@ import type { SyscallRateSource } from './syscall-rates.js';
 export const WATCH_HISTORY = 60;
 
 export interface RegionRow {
-  /** Start address in hex: the identity of a region across samples (the heap grows at its end). */
+  /** Start address in hex (a region growing down gets a new one: deltas match by identity, see matchRegions). */
   key: string;
   start: number;
   end: number;
@@ -83,12 +84,51 @@ function stillRunning(pid: Pid): boolean {
   }
 }
 
-/** Per-region deltas against the previous sample (pure). */
+/**
+ * Which region of `prev` each region of `cur` is (pure). A region keeps its start as it grows up
+ * (the heap); one that grows down (a stack, an anonymous mapping the kernel merged with a new one
+ * just below it) keeps its end; one split or merged otherwise still overlaps its old self. So:
+ * the same start first, then the same end, then the largest overlap, always with the same file
+ * (or both anonymous), each previous region taken once.
+ */
+export function matchRegions(prev: readonly Region[], cur: readonly Region[]): (Region | undefined)[] {
+  const taken = new Set<Region>();
+  const out: (Region | undefined)[] = new Array(cur.length).fill(undefined);
+  const byStart = new Map(prev.map((r) => [r.start, r]));
+  const byEnd = new Map(prev.map((r) => [r.end, r]));
+  const same = (a: Region, b: Region) => a.path === b.path;
+  const pass = (find: (r: Region) => Region | undefined) =>
+    cur.forEach((r, i) => {
+      if (out[i]) return;
+      const p = find(r);
+      if (p && !taken.has(p) && same(p, r)) {
+        out[i] = p;
+        taken.add(p);
+      }
+    });
+  pass((r) => byStart.get(r.start));
+  pass((r) => byEnd.get(r.end));
+  // Overlaps: both lists are sorted by address (smaps order), so a sweep would do; the lists are
+  // a few hundred regions and this runs for the leftovers only.
+  pass((r) => {
+    let best: Region | undefined;
+    let bestOverlap = 0;
+    for (const p of prev) {
+      if (taken.has(p) || !same(p, r)) continue;
+      const overlap = Math.min(p.end, r.end) - Math.max(p.start, r.start);
+      if (overlap > bestOverlap) [best, bestOverlap] = [p, overlap];
+    }
+    return best;
+  });
+  return out;
+}
+
+/** Per-region deltas against the previous sample (pure); regions matched by identity (matchRegions). */
 export function regionDeltas(prev: readonly Region[] | null, cur: readonly Region[]): RegionRow[] {
-  const before = new Map((prev ?? []).map((r) => [regionKey(r), r]));
-  return cur.map((r) => {
+  const matched = prev === null ? [] : matchRegions(prev, cur);
+  return cur.map((r, i) => {
     const key = regionKey(r);
-    const p = before.get(key);
+    const p = matched[i];
     const rssDelta = prev === null ? 0 : r.rss - (p?.rss ?? 0);
     const sizeDelta = prev === null ? 0 : r.size - (p?.size ?? 0);
     const isNew = prev !== null && p === undefined;
@@ -160,7 +200,8 @@ export class WatchCollector {
     const stat = readProcessStat(this.pid);
     const status = readProcessStatus(this.pid);
     const regions = stat.kernelThread ? [] : parseSmaps(readProcText(this.pid, 'smaps'));
-    classifyRegions(regions, { pageSize: kernelUnits().pageSize });
+    const page = kernelUnits().pageSize;
+    classifyRegions(regions, { pageSize: page, bss: mappedBss(this.pid, regions, page) });
     return { t: performance.now() / 1000, stat, status, regions };
   }
 

@@ -1,10 +1,9 @@
 /** `bench --live`: draws a BenchLiveModel — a row per benchmark, its log-scale bar against the reference range. */
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
-import contrib from 'blessed-contrib';
 import { axisLabels, barSegments, type BenchLiveModel, type BenchRowView, type SegmentKind } from '../collect/bench.js';
 import { lensFor, type SavedBench } from '../collect/lens.js';
-import { Shell, cell, type Panel } from './shell.js';
+import { Shell, fitLabel, fitMarkup, place, type Panel } from './shell.js';
 
 const SEGMENT_STYLE: Record<SegmentKind, [string, string]> = {
   bar: ['{green-fg}', '█'],
@@ -15,8 +14,9 @@ const SEGMENT_STYLE: Record<SegmentKind, [string, string]> = {
 
 export class BenchView {
   private readonly list: Widgets.ListElement;
-  private readonly gauge: contrib.Gauge;
+  private readonly gauge: Widgets.BoxElement;
   private model: BenchLiveModel | null = null;
+  private status = '';
   private readonly panel: Panel;
 
   constructor(
@@ -24,18 +24,15 @@ export class BenchView {
     private readonly bench: () => SavedBench | null,
   ) {
     const screen = shell.screen;
-    this.gauge = contrib.gauge({
-      ...cell(12, 1, 0, 0, 2, 1),
-      label: ' Progress ',
-      border: { type: 'line' },
-      stroke: 'green',
-      fill: 'white',
-    });
-    screen.append(this.gauge);
+    // The progress bar drawn with characters (a colour-only bar shows nothing in a log or
+    // capture), one row inside a border.
+    this.gauge = shell.textPanel('Progress');
     this.list = blessed.list({
       parent: screen,
-      ...cell(12, 1, 2, 0, 10, 1),
-      label: ' Benchmarks (log scale 0.1 ns … 1 s; ░ reference range, █ measured) ',
+      top: 0,
+      left: 0,
+      width: 10,
+      height: 3,
       tags: true,
       keys: true,
       vi: true,
@@ -43,6 +40,14 @@ export class BenchView {
       border: { type: 'line' },
       style: { border: { fg: 'cyan' }, selected: { bg: 'blue' } },
       items: [],
+    });
+    fitLabel(this.list, ' Benchmarks (log scale 0.1 ns … 1 s; ░ reference range, █ measured) ');
+    shell.onLayout((a) => {
+      place(this.gauge, { ...a, height: 3 });
+      place(this.list, { ...a, top: a.top + 3, height: a.height - 3 });
+    });
+    shell.onResize(() => {
+      if (this.model) this.draw(this.model, this.status);
     });
     this.panel = { element: this.list, lens: () => this.lens() };
     shell.add(this.panel);
@@ -74,6 +79,7 @@ export class BenchView {
 
   draw(model: BenchLiveModel, status: string): void {
     this.model = model;
+    this.status = status;
     const inner = Math.max(20, (this.list.width as number) - 4);
     // id 16, measured 10, reference 14, spaces: the bar gets the rest.
     const barWidth = Math.max(10, Math.min(40, inner - 16 - 10 - 14 - 4));
@@ -94,8 +100,15 @@ export class BenchView {
     const sel = (this.list as unknown as { selected: number }).selected;
     this.list.setItems(items as unknown as Widgets.BlessedElement[]);
     this.list.select(Math.min(sel, items.length - 1));
-    this.gauge.setPercent(model.total === 0 ? 100 : Math.round((model.done / model.total) * 100));
-    this.gauge.setLabel(
+    const percent = model.total === 0 ? 100 : Math.round((model.done / model.total) * 100);
+    const gaugeW = Math.max(4, (this.gauge.width as number) - 3);
+    const barW = Math.max(1, gaugeW - 6);
+    const full = Math.round((percent / 100) * barW);
+    this.gauge.setContent(
+      fitMarkup(`{green-fg}${'█'.repeat(full)}{/}${'░'.repeat(barW - full)} ${String(percent).padStart(3)}%`, gaugeW),
+    );
+    fitLabel(
+      this.gauge,
       ` Progress: ${model.done}/${model.total}${model.running ? ` — running ${model.running}` : ''} `,
     );
     this.shell.setKeyLine(status);

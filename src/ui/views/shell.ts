@@ -18,9 +18,6 @@ export function shownText(text: string): string {
   return blessed.escape(escapeForTerminal(text));
 }
 
-/** Width of the lens column, percent of the screen. */
-const LENS_PCT = 28;
-
 export interface Panel {
   /** What receives the keys when focused. */
   element: Widgets.BlessedElement;
@@ -32,28 +29,92 @@ export interface Panel {
 
 export interface ShellOptions {
   title: string;
-  /** Lines of the `?` help, after the common keys. */
+  /** Lines of the `?` help, after the common keys: "key  what it does", short (two fit in 80 columns). */
   keys: string[];
 }
 
-/** Position of a cell of a rows×cols grid over the main area (left of the lens). */
-export function cell(
+/** The keys every dashboard has, for the `?` help. */
+const COMMON_KEYS = [
+  '?         this help (Esc closes)',
+  'q Ctrl-C  quit',
+  'Tab S-Tab next / previous panel',
+  'l         show / hide the lens',
+];
+
+/** `markup` cut to `width` visible cells (tags kept, not counted). */
+export function fitMarkup(markup: string, width: number): string {
+  // Most lines fit: count their cells first (no new string each tick).
+  let cells0 = 0;
+  for (let i = 0; i < markup.length; i++) {
+    if (markup.charCodeAt(i) === 0x7b) {
+      const end = markup.indexOf('}', i);
+      if (end > i) {
+        i = end;
+        continue;
+      }
+    }
+    cells0++;
+  }
+  if (cells0 <= width) return markup;
+  let out = '';
+  let cells = 0;
+  for (let i = 0; i < markup.length; i++) {
+    const c = markup[i] as string;
+    if (c === '{') {
+      const end = markup.indexOf('}', i);
+      if (end > i) {
+        out += markup.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+    if (cells >= width) continue;
+    out += c;
+    cells++;
+  }
+  return out;
+}
+
+/** A rectangle of terminal cells. */
+export interface Area {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+/** From this many columns the lens is shown beside the view; narrower, it folds away (`l`). */
+export const LENS_AUTO_COLUMNS = 140;
+
+/** The lens column's width on a `columns`-wide terminal. */
+export function lensWidth(columns: number): number {
+  return Math.max(30, Math.min(56, Math.round(columns * 0.28)));
+}
+
+/**
+ * Cell (row, col) of a rows×cols grid over `area`, spanning rowSpan×colSpan cells; the edges are
+ * rounded so that neighbours share no cell and the grid fills the area exactly.
+ */
+export function gridCell(
+  area: Area,
   rows: number,
   cols: number,
   row: number,
   col: number,
   rowSpan = 1,
   colSpan = 1,
-): { top: string; left: string; width: string; height: string } {
-  const w = (100 - LENS_PCT) / cols;
-  // One line at the bottom is the key line; blessed takes "N%-1".
-  const h = 100 / rows;
-  return {
-    top: `${(row * h).toFixed(3)}%`,
-    left: `${(col * w).toFixed(3)}%`,
-    width: `${(colSpan * w).toFixed(3)}%`,
-    height: row + rowSpan >= rows ? `${(rowSpan * h).toFixed(3)}%-1` : `${(rowSpan * h).toFixed(3)}%`,
-  };
+): Area {
+  const y = (r: number) => area.top + Math.round((r * area.height) / rows);
+  const x = (c: number) => area.left + Math.round((c * area.width) / cols);
+  return { top: y(row), left: x(col), height: y(row + rowSpan) - y(row), width: x(col + colSpan) - x(col) };
+}
+
+/** Puts an element on `a` (absolute cells). */
+export function place(el: Widgets.BlessedElement, a: Area): void {
+  el.top = a.top;
+  el.left = a.left;
+  el.width = Math.max(1, a.width);
+  el.height = Math.max(1, a.height);
 }
 
 /** The full label of each panel (fitLabel cuts what is shown to the panel's width). */
@@ -70,6 +131,10 @@ export function fitLabel(el: Widgets.BlessedElement, text: string = fullLabels.g
   // whole label one cell longer at 120). ASCII dots: blessed counts '…' as two cells.
   const width = el.width as number;
   el.setLabel(text.length <= width - 3 ? text : `${text.slice(0, Math.max(2, width - 6))}..`);
+  // blessed puts a label it updates one cell right of one it creates: always where it creates
+  // them ("┌─ Title"), so a relayout does not move them.
+  const e = el as unknown as { _label?: { rleft: number }; ileft: number };
+  if (e._label) e._label.rleft = 2 - e.ileft;
 }
 
 /** Re-fits every panel label under `parent` (after a resize). */
@@ -81,16 +146,14 @@ function refitLabels(parent: Widgets.Node): void {
   }
 }
 
-/** A bordered, labelled panel on the main grid: the frame every view's panels share. */
-export function panel(
-  screen: Widgets.Screen,
-  pos: ReturnType<typeof cell>,
-  label: string,
-  options: Widgets.BoxOptions = {},
-): Widgets.BoxElement {
+/** A bordered, labelled panel (placed by its view's layout): the frame every view's panels share. */
+export function panel(screen: Widgets.Screen, label: string, options: Widgets.BoxOptions = {}): Widgets.BoxElement {
   const box = blessed.box({
     parent: screen,
-    ...pos,
+    top: 0,
+    left: 0,
+    width: 10,
+    height: 3,
     border: { type: 'line' },
     style: { border: { fg: 'cyan' } },
     padding: { left: 1 },
@@ -406,15 +469,23 @@ export class Shell {
   private keyLineChanged = false;
   /** Until the first full render (and after a resize), partial renders are full ones. */
   private needsFullRender = true;
+  /** The user's choice (`l`); null: shown when the terminal is wide enough. */
+  private lensChoice: boolean | null = null;
+  /** A prompt or menu has the keyboard: the views' keys and q do nothing meanwhile. */
+  private modal: Modal | null = null;
+  private status = '';
+  /** A message shown instead of the status until the next key (an error, "sent SIGTERM"). */
+  private notice = '';
   /** True while the next renderChanged() will be a full render (nothing drawn yet, an overlay up). */
   willRenderFully(overlayShown = false): boolean {
-    return this.needsFullRender || overlayShown || !this.helpBox.hidden;
+    return this.needsFullRender || overlayShown || !this.helpBox.hidden || this.modal !== null;
   }
   private closed = false;
   private resolveClosed: () => void = () => {};
   readonly closedPromise: Promise<void>;
   private readonly cleanups: Array<() => void> = [];
   private readonly resizeHandlers: Array<() => void> = [];
+  private readonly layoutHandlers: Array<(main: Area) => void> = [];
   private readonly fullRenderHooks: Array<() => void> = [];
   private readonly onSignal = (sig: NodeJS.Signals) => {
     noteSignal(sig);
@@ -454,9 +525,9 @@ export class Shell {
     this.lensBox = blessed.box({
       parent: this.screen,
       top: 0,
-      left: `${100 - LENS_PCT}%`,
-      width: `${LENS_PCT}%`,
-      height: '100%-1',
+      left: 0,
+      width: 10,
+      height: 3,
       label: ' Lens ',
       tags: true,
       border: { type: 'line' },
@@ -476,10 +547,10 @@ export class Shell {
     });
     this.helpBox = blessed.box({
       parent: this.screen,
-      top: 'center',
-      left: 'center',
-      width: '60%',
-      height: '60%',
+      top: 0,
+      left: 0,
+      width: 10,
+      height: 3,
       label: ' Keys ',
       tags: true,
       border: { type: 'line' },
@@ -487,25 +558,15 @@ export class Shell {
       padding: { left: 1, right: 1 },
       hidden: true,
     });
-    this.helpBox.setContent(
-      [
-        `{bold}${opts.title}{/bold}`,
-        '',
-        '?          show / hide this help',
-        'q, Ctrl-C  quit (the terminal is restored)',
-        'Tab        next panel (the lens follows the focus)',
-        'S-Tab      previous panel',
-        ...opts.keys,
-      ].join('\n'),
-    );
-    this.screen.key('q', () => this.close());
+    this.key(['q'], () => this.close());
     // The dashboard reads the terminal raw: Ctrl-C is a key here, and means what SIGINT means.
     this.screen.key('C-c', () => {
       noteSignal('SIGINT');
       this.close();
     });
-    this.screen.key(['?'], () => {
+    this.key(['?'], () => {
       this.helpBox.toggle();
+      if (!this.helpBox.hidden) this.layoutHelp();
       this.helpBox.setFront();
       this.render();
     });
@@ -515,31 +576,227 @@ export class Shell {
         this.render();
       }
     });
-    this.screen.key(['tab'], () => this.moveFocus(1));
-    this.screen.key(['S-tab'], () => this.moveFocus(-1));
-    this.screen.on('resize', () => {
-      refitLabels(this.screen);
-      // The views redraw for the new size: that draw must be a full one (new positions).
-      this.needsFullRender = true;
-      // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
-      for (const fn of this.resizeHandlers) fn();
-      this.updateLens();
-      this.render();
+    this.key(['tab'], () => this.moveFocus(1));
+    this.key(['S-tab'], () => this.moveFocus(-1));
+    this.key(['l'], () => {
+      this.lensChoice = !this.lensShown;
+      this.relayout();
     });
+    // Any key ends a notice (the status comes back).
+    this.screen.on('keypress', (_ch: unknown, key: { name?: string }) => {
+      // blessed sends Enter twice ("enter", then "return"): the second must not end the notice
+      // the first (a menu's pick) just put up.
+      if (key?.name === 'return') return;
+      if (this.notice && !this.modal) {
+        this.notice = '';
+        this.drawKeyLine();
+      }
+    });
+    this.screen.on('resize', () => this.relayout());
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, this.onSignal);
     process.once('uncaughtException', this.onFatal);
-    this.setKeyLine('');
+    this.layoutLens();
+    this.drawKeyLine();
   }
 
-  /** A bordered, labelled panel on the main grid whose text may hold colour tags. */
-  textPanel(pos: ReturnType<typeof cell>, label: string): Widgets.BoxElement {
-    return panel(this.screen, pos, label, { tags: true });
+  /** The terminal's size in cells. */
+  get size(): { columns: number; rows: number } {
+    return { columns: (this.screen.width as number) || 80, rows: (this.screen.height as number) || 24 };
   }
 
-  /** Adds a focusable panel (focus order = order added). */
+  /** True while the lens column is shown. */
+  get lensShown(): boolean {
+    return this.lensChoice ?? this.size.columns >= LENS_AUTO_COLUMNS;
+  }
+
+  /** The cells a view lays out on: the screen above the key line, left of the lens when shown. */
+  get mainArea(): Area {
+    const { columns, rows } = this.size;
+    const lens = this.lensShown ? lensWidth(columns) : 0;
+    return { top: 0, left: 0, width: Math.max(10, columns - lens), height: Math.max(3, rows - 1) };
+  }
+
+  /**
+   * Registers a view's layout: called now and after every resize or lens toggle, with the main
+   * area; the view places its elements there (absolute cells).
+   */
+  onLayout(fn: (main: Area) => void): void {
+    this.layoutHandlers.push(fn);
+    fn(this.mainArea);
+    refitLabels(this.screen);
+  }
+
+  /** Lays everything out again (resize, lens toggle) and redraws it all. */
+  private relayout(): void {
+    this.layoutLens();
+    const main = this.mainArea;
+    for (const fn of this.layoutHandlers) fn(main);
+    if (!this.helpBox.hidden) this.layoutHelp();
+    this.modal?.layout();
+    refitLabels(this.screen);
+    // The views redraw for the new size: that draw must be a full one (new positions).
+    this.needsFullRender = true;
+    // Canvas widgets (line charts) size their canvas on attach: redo it for the new size.
+    for (const fn of this.resizeHandlers) fn();
+    this.drawKeyLine();
+    this.updateLens();
+    this.render();
+  }
+
+  private layoutLens(): void {
+    const { columns, rows } = this.size;
+    if (!this.lensShown) {
+      this.lensBox.hide();
+      return;
+    }
+    const w = lensWidth(columns);
+    place(this.lensBox, { top: 0, left: columns - w, width: w, height: rows - 1 });
+    this.lensBox.show();
+  }
+
+  /**
+   * The help, sized to its lines; in two or more columns when they do not fit the height (80×24
+   * shows every key).
+   */
+  private layoutHelp(): void {
+    const { columns, rows } = this.size;
+    const lines = [...COMMON_KEYS, ...this.opts.keys].map(shownText);
+    const innerH = Math.max(1, rows - 1 - 2 - 1); // border, the title line
+    const perColumn = Math.ceil(lines.length / Math.ceil(lines.length / innerH));
+    const colW = Math.max(...lines.map((l) => l.length)) + 2;
+    const ncols = Math.ceil(lines.length / perColumn);
+    const out: string[] = [`{bold}${shownText(this.opts.title)}{/bold}`];
+    for (let i = 0; i < perColumn; i++) {
+      let line = '';
+      for (let c = 0; c < ncols; c++) line += (lines[c * perColumn + i] ?? '').padEnd(c < ncols - 1 ? colW : 0);
+      out.push(line.trimEnd());
+    }
+    const width = Math.min(columns, ncols * colW + 4);
+    const height = Math.min(rows - 1, out.length + 2);
+    place(this.helpBox, {
+      top: Math.max(0, Math.floor((rows - 1 - height) / 2)),
+      left: Math.max(0, Math.floor((columns - width) / 2)),
+      width,
+      height,
+    });
+    this.helpBox.setContent(out.join('\n'));
+  }
+
+  /**
+   * Binds keys to fn, like screen.key, except while a prompt or menu has the keyboard (typing
+   * "q" into a search must not quit).
+   */
+  key(keys: string[], fn: (ch: string, key: { name?: string; full?: string }) => void): void {
+    this.screen.key(keys, (ch: string, key: { name?: string; full?: string }) => {
+      if (this.modal) return;
+      fn(ch, key);
+    });
+  }
+
+  /** True while a prompt or menu is up. */
+  get busy(): boolean {
+    return this.modal !== null;
+  }
+
+  /**
+   * A one-line text prompt on the key line ("Search: ..."): onChange after every key, onDone
+   * with the text on Enter or null on Esc. The focused panel keeps its look; keys go here only.
+   */
+  prompt(
+    label: string,
+    initial: string,
+    onChange: (text: string) => void,
+    onDone: (text: string | null) => void,
+  ): void {
+    let text = initial;
+    const show = () =>
+      this.setKeyLineRaw(`{bold}${shownText(label)}:{/bold} ${shownText(text)}_  {/}(Enter: keep, Esc: cancel)`);
+    const handler = (ch: string | undefined, key: { name?: string; ctrl?: boolean; full?: string }) => {
+      if (key.name === 'enter' || key.name === 'return') return end(text);
+      if (key.name === 'escape') return end(null);
+      if (key.name === 'backspace') text = text.slice(0, -1);
+      else if (ch && !key.ctrl && ch >= ' ' && ch !== '\x7f') text += ch;
+      else return;
+      show();
+      onChange(text);
+    };
+    const end = (result: string | null) => {
+      this.screen.removeListener('keypress', handler);
+      this.modal = null;
+      this.highlightFocus();
+      this.drawKeyLine();
+      onDone(result);
+      this.render();
+    };
+    this.modal = { layout: () => {} };
+    // Keys to the key line (not a list): the focused list must not move under the typing.
+    this.keyLine.focus();
+    this.screen.on('keypress', handler);
+    show();
+    this.render();
+  }
+
+  /**
+   * A menu popup: `items` (text), the first `selected`; onPick with the index on Enter, nothing
+   * on Esc.
+   */
+  menu(title: string, items: string[], selected: number, onPick: (index: number) => void): void {
+    const { columns, rows } = this.size;
+    const list = blessed.list({
+      parent: this.screen,
+      label: ` ${title} `,
+      border: { type: 'line' },
+      style: { border: { fg: 'yellow' }, selected: { bg: 'blue', fg: 'white' } },
+      keys: true,
+      vi: false,
+      mouse: true,
+      tags: false,
+      items: items.map(escapeForTerminal),
+      top: 0,
+      left: 0,
+      width: 10,
+      height: 3,
+    });
+    const layout = () => {
+      const { columns: c, rows: r } = this.size;
+      const width = Math.min(c, Math.max(title.length + 6, ...items.map((i) => i.length + 4)));
+      const height = Math.min(r - 1, items.length + 2);
+      place(list, {
+        top: Math.max(0, Math.floor((r - 1 - height) / 2)),
+        left: Math.max(0, Math.floor((c - width) / 2)),
+        width,
+        height,
+      });
+    };
+    void columns;
+    void rows;
+    layout();
+    list.select(Math.max(0, Math.min(items.length - 1, selected)));
+    const end = (index: number | null) => {
+      this.modal = null;
+      list.destroy();
+      this.highlightFocus();
+      if (index !== null) onPick(index);
+      this.render();
+    };
+    list.on('select', (_item: unknown, index: number) => end(index));
+    list.key(['escape', 'q'], () => end(null));
+    this.modal = { layout };
+    list.setFront();
+    list.focus();
+    this.render();
+  }
+
+  /** A bordered, labelled panel whose text may hold colour tags (placed by the view's layout). */
+  textPanel(label: string): Widgets.BoxElement {
+    return panel(this.screen, label, { tags: true });
+  }
+
+  /** Adds a focusable panel (focus order = order added; hidden panels are skipped). */
   add(panel: Panel): void {
     this.panels.push(panel);
     panel.element.on('focus', () => {
+      if (this.modal) return;
       const i = this.panels.indexOf(panel);
       if (i >= 0 && i !== this.focusIndex) {
         this.focusIndex = i;
@@ -563,8 +820,16 @@ export class Shell {
   }
 
   private moveFocus(step: number): void {
-    if (this.panels.length === 0) return;
-    this.focusIndex = (this.focusIndex + step + this.panels.length) % this.panels.length;
+    const n = this.panels.length;
+    if (n === 0) return;
+    for (let k = 1; k <= n; k++) {
+      const i = (this.focusIndex + step * k + n * n) % n;
+      const p = this.panels[i] as Panel;
+      if (!(p.frame ?? p.element).hidden) {
+        this.focusIndex = i;
+        break;
+      }
+    }
     this.highlightFocus();
     this.updateLens();
     this.render();
@@ -582,6 +847,8 @@ export class Shell {
   updateLens(): void {
     const p = this.panels[this.focusIndex];
     if (!p) return;
+    // Folded, the lens is not even computed (the lessons it quotes load when it is first shown).
+    if (!this.lensShown) return;
     // Only when it changed: re-wrapping the lens text every tick is most of a redraw's cost.
     const content = p.lens();
     const width = (this.lensBox.width as number) - 4; // border and padding
@@ -596,10 +863,35 @@ export class Shell {
     }
   }
 
+  /** The status part of the key line (what the view is doing). */
   setKeyLine(status: string): void {
-    const keys = ' ? keys  q quit  Tab panel ';
-    if (setContentIfChanged(this.keyLine, `${keys}${status ? ` │ ${shownText(status)}` : ''}`))
-      this.keyLineChanged = true;
+    if (status === this.status) return;
+    this.status = status;
+    this.drawKeyLine();
+  }
+
+  /** A message on the key line until the next key (the outcome of a command, an error). */
+  notify(message: string): void {
+    this.notice = message;
+    this.drawKeyLine();
+  }
+
+  private drawKeyLine(): void {
+    if (this.modal) return;
+    const lens = this.lensShown ? 'l hide lens' : 'l lens';
+    // Narrow: the status matters more than the reminder of keys that ? lists anyway.
+    const keys = this.size.columns < 100 ? ` ? keys  q quit  ${lens} ` : ` ? keys  q quit  Tab panel  ${lens} `;
+    const message = this.notice
+      ? `{white-fg}{red-bg} ${shownText(this.notice)} {/}`
+      : this.status
+        ? shownText(this.status)
+        : '';
+    this.setKeyLineRaw(`${keys}${message ? ` │ ${message}` : ''}`);
+  }
+
+  private setKeyLineRaw(markup: string): void {
+    // Cut to the terminal: blessed would wrap the key line onto nothing (it is one row).
+    if (setContentIfChanged(this.keyLine, markup)) this.keyLineChanged = true;
   }
 
   render(): void {
@@ -615,11 +907,11 @@ export class Shell {
    * line if they changed, then writes the cells that differ, then the lines queued on `direct`.
    * blessed's render() re-renders every element, every cell, on each call; a dashboard refreshing
    * each second mostly changes a few panels. Falls back to a full render while an overlay (help,
-   * details) is up or after a resize.
+   * details, a menu) is up or after a resize.
    */
   renderChanged(changed: Iterable<Widgets.BlessedElement>, overlayShown = false): void {
     if (this.closed) return;
-    if (this.needsFullRender || overlayShown || !this.helpBox.hidden) {
+    if (this.willRenderFully(overlayShown)) {
       this.render();
       return;
     }
@@ -647,7 +939,7 @@ export class Shell {
     this.fullRenderHooks.push(fn);
   }
 
-  /** Runs fn after a terminal resize, before the redraw (views redraw their last model). */
+  /** Runs fn after a terminal resize or lens toggle, before the redraw (views redraw their last model). */
   onResize(fn: () => void): void {
     this.resizeHandlers.push(fn);
   }
@@ -678,6 +970,11 @@ export class Shell {
     process.stdin.pause();
     this.resolveClosed();
   }
+}
+
+/** A prompt or menu that has the keyboard; layout() places it again after a resize. */
+interface Modal {
+  layout(): void;
 }
 
 /** Lens content → blessed markup (escaped text, a little colour). */

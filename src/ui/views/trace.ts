@@ -2,9 +2,9 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import { lensFor, type LensFocus, type SavedBench } from '../collect/lens.js';
-import { TRACE_HEADER, shortDuration, syscallRowLine, type TraceLiveModel } from '../collect/trace.js';
+import { shortDuration, syscallRowLine, traceHeader, traceModelWidth, type TraceLiveModel } from '../collect/trace.js';
 import { escapeForTerminal } from '../../util/terminal.js';
-import { Shell, cell, headedList, panel, setContentIfChanged, setListItems } from './shell.js';
+import { Shell, fitLabel, gridCell, headedList, panel, place, setContentIfChanged, setListItems } from './shell.js';
 
 export const TRACE_KEYS = ['↑/↓, j/k   select a syscall (the lens explains its model and latency)'];
 
@@ -21,20 +21,27 @@ export class TraceView {
     private readonly bench: SavedBench | null,
     title: string,
   ) {
-    const G = (r: number, rs: number) => cell(12, 1, r, 0, rs, 1);
     this.log = blessed.box({
       parent: shell.screen,
-      ...G(0, 6),
-      label: ` Syscalls: ${escapeForTerminal(title)} `,
+      top: 0,
+      left: 0,
+      width: 10,
+      height: 3,
       tags: false,
       border: { type: 'line' },
       style: { border: { fg: 'cyan' } },
       padding: { left: 1 },
       wrap: false,
     });
-    this.frame = panel(shell.screen, G(6, 6), 'Per syscall: count and latency (busiest first)');
+    // Cut to the border, never wrapped into the log (a long command line is a long title).
+    fitLabel(this.log, ` Syscalls: ${escapeForTerminal(title)} `);
+    this.frame = panel(shell.screen, 'Per syscall: count and latency (busiest first)');
     ({ header: this.header, list: this.table } = headedList(this.frame, false));
-    this.header.setContent(`{bold}${TRACE_HEADER}{/bold}`);
+    shell.onLayout((a) => {
+      // The log gets the larger half; the table at least its header and a few rows.
+      place(this.log, gridCell(a, 2, 1, 0, 0));
+      place(this.frame, gridCell(a, 2, 1, 1, 0));
+    });
     shell.add({ element: this.table, frame: this.frame, lens: () => lensFor(this.focus(), this.bench) });
     shell.add({
       element: this.log,
@@ -92,7 +99,15 @@ export class TraceView {
         )
       )
         changed.push(this.log);
-      if (setListItems(this.table, m.rows.map(syscallRowLine))) changed.push(this.frame);
+      const modelWidth = traceModelWidth(Math.max(20, (this.table.width as number) - 1));
+      if (setContentIfChanged(this.header, `{bold}${traceHeader(modelWidth)}{/bold}`)) changed.push(this.frame);
+      if (
+        setListItems(
+          this.table,
+          m.rows.map((r) => syscallRowLine(r, modelWidth)),
+        )
+      )
+        changed.push(this.frame);
     } finally {
       this.drawing = false;
     }

@@ -11,6 +11,15 @@ import { clearLibbpfLog, copyBytes, isNull, lastErrno, libbpf, type Ptr } from '
 import { loadAddon } from '../native/addon.js';
 import { CFG_SIZE, encodeConfig, type BpfFilter } from './config.js';
 import { requireBpf } from './caps.js';
+import { closeSync } from 'node:fs';
+
+function closeFd(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
 
 export const BPF_DIR = resolve(PACKAGE_ROOT, 'native/bpf');
 
@@ -20,6 +29,11 @@ export interface OpenOptions {
   programs?: string[];
   /** Map sizes to override before load. */
   maxEntries?: Record<string, number>;
+  /**
+   * Programs loaded but not attached by the session (perf_event programs: the caller opens the
+   * events and hands them to attachPerfEvent).
+   */
+  manualAttach?: string[];
 }
 
 const openSessions = new Set<BpfSession>();
@@ -71,6 +85,8 @@ export class BpfSession {
   private obj: Ptr;
   private links: Ptr[] = [];
   private rings: number[] = [];
+  /** perf_event fds whose BPF links are in `links`: closed after the links on close(). */
+  private perfFds: number[] = [];
   private closed = false;
   readonly possibleCpus: number;
 
@@ -95,7 +111,7 @@ export class BpfSession {
       if (rc !== 0) {
         throw new UserError(`the kernel refused the ${tool} BPF programs (${errnoName(-rc)}); ${LOG_HINT}`);
       }
-      this.attachAll();
+      this.attachAll(new Set(opts.manualAttach ?? []));
     } catch (err) {
       this.close();
       throw err;
@@ -136,11 +152,11 @@ export class BpfSession {
     }
   }
 
-  private attachAll(): void {
+  private attachAll(manual: Set<string>): void {
     const l = libbpf();
     const progs: Ptr[] = [];
     for (let p = l.bpf_object__next_program(this.obj, null); !isNull(p); p = l.bpf_object__next_program(this.obj, p)) {
-      if (l.bpf_program__autoload(p)) progs.push(p);
+      if (l.bpf_program__autoload(p) && !manual.has(l.bpf_program__name(p))) progs.push(p);
     }
     // Programs on one tracepoint run in attach order. The followed-set upkeep (common.h) runs
     // after the tools' own programs, so a tool's exit handler still sees the process followed;
@@ -158,6 +174,24 @@ export class BpfSession {
       }
       this.links.push(link);
     }
+  }
+
+  /**
+   * Attaches `program` to an open perf event (perf_event_open fd); the session owns the fd from
+   * now on and closes it after destroying the link, also when attaching fails.
+   */
+  attachPerfEvent(program: string, pfd: number): void {
+    const l = libbpf();
+    this.perfFds.push(pfd);
+    const p = l.bpf_object__find_program_by_name(this.obj, program);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${program}`);
+    const link = l.bpf_program__attach_perf_event(p, pfd);
+    if (isNull(link)) {
+      throw new UserError(
+        `cannot attach ${this.tool}/${program} to a perf event: ${errnoName(lastErrno())}; ${LOG_HINT}`,
+      );
+    }
+    this.links.push(link);
   }
 
   mapFd(name: string): number {
@@ -291,6 +325,8 @@ export class BpfSession {
     this.rings = [];
     for (const link of this.links) l.bpf_link__destroy(link);
     this.links = [];
+    for (const fd of this.perfFds) closeFd(fd);
+    this.perfFds = [];
     l.bpf_object__close(this.obj);
   }
 }

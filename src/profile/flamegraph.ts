@@ -86,7 +86,7 @@ export function escapeXml(s: string): string {
 
 const WIDTH = 1200;
 const FRAME_H = 16;
-const PAD_TOP = 60;
+const PAD_TOP = 72;
 const PAD_BOTTOM = 24;
 const PAD_X = 10;
 /** Frames narrower than this (px at full view) are left out; their samples stay in the parent. */
@@ -125,11 +125,18 @@ export function flameGraphSvg(stacks: readonly ProfileStack[], opts: FlameGraphO
   const body = frames
     .join('\n')
     .replace(/\{Y:(\d+)\}/g, (_, d: string) => String(height - PAD_BOTTOM - (Number(d) + 1) * FRAME_H));
-  const legend = [...models]
-    .sort()
-    .map((m, i) => {
-      const x = PAD_X + 260 + i * 150;
-      return `<rect x="${x}" y="38" width="12" height="12" fill="${MODEL_COLOURS[m] ?? '#fd8d3c'}"/><text x="${x + 16}" y="48">kernel: ${escapeXml(m)}</text>`;
+  const swatches: Array<[string, string]> = [
+    ['user code', 'rgb(230,140,55)'],
+    ['kernel', '#e6a06c'],
+    ...[...models].sort().map((m): [string, string] => [`kernel: ${m}`, MODEL_COLOURS[m] ?? '#fd8d3c']),
+    ['[unknown]', '#bdbdbd'],
+  ];
+  let lx = PAD_X;
+  const legend = swatches
+    .map(([label, fill]) => {
+      const out = `<rect x="${lx}" y="50" width="12" height="12" fill="${fill}"/><text x="${lx + 16}" y="60">${escapeXml(label)}</text>`;
+      lx += 24 + label.length * CHAR_W;
+      return out;
     })
     .join('');
   return `<?xml version="1.0" standalone="no"?>
@@ -145,7 +152,7 @@ text { font-family: Verdana, sans-serif; font-size: 12px; fill: #000; }
 </style>
 <rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#fbfbf6"/>
 <text id="title" x="${WIDTH / 2}" y="22">${escapeXml(opts.title ?? 'oslens profile')}</text>
-<text x="${PAD_X}" y="48" fill="#555">${escapeXml(opts.subtitle ?? `${total} samples`)}</text>
+<text x="${PAD_X}" y="40" fill="#555">${escapeXml(opts.subtitle ?? `${total} samples`)}</text>
 ${legend}
 <text id="reset" class="ui hidden" x="${PAD_X}" y="22">Reset zoom</text>
 <text id="search" class="ui" x="${WIDTH - PAD_X - 60}" y="22">Search</text>

@@ -58,6 +58,8 @@ export class ProcessSymbols {
     try {
       text = readFileSync(`/proc/${this.pid}/maps`, 'utf8');
       const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      // A zombie (exited, not yet reaped) has no maps any more: it is gone for us.
+      if (/^State:\s*[ZX]/m.test(status)) return false;
       const ns = /^NSpid:\s*(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/);
       if (ns && ns.length > 0) this.nsPid = Number(ns[ns.length - 1]);
     } catch {

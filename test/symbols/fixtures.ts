@@ -47,7 +47,17 @@ export function buildElfFixtures(): ElfFixtures {
   const dir = mkdtempSync(join(tmpdir(), 'oslens-symbols-'));
   const full = join(dir, 'spin');
   writeFileSync(`${full}.c`, SPIN_SOURCE);
-  run('gcc', ['-O1', '-g', '-Wall', '-fno-omit-frame-pointer', '-Wl,--build-id', '-o', full, `${full}.c`]);
+  run('gcc', [
+    '-O1',
+    '-g',
+    '-Wall',
+    '-fno-omit-frame-pointer',
+    '-mno-omit-leaf-frame-pointer',
+    '-Wl,--build-id',
+    '-o',
+    full,
+    `${full}.c`,
+  ]);
 
   const stripped = join(dir, 'spin-stripped');
   run('strip', ['--strip-all', '-o', stripped, full]);

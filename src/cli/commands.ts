@@ -24,6 +24,7 @@ import { register as trace } from './trace.js';
 import { register as completion } from './completion.js';
 import { register as exporter } from './export.js';
 import { register as profile } from './profile.js';
+import { register as report } from './report.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   bench,
@@ -47,4 +48,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   completion,
   exporter,
   profile,
+  report,
 ];

@@ -97,10 +97,11 @@ export class Profiler {
     }
   }
 
-  /** Marks the end of sampling (the links stay until close, but the duration is measured). */
+  /** Marks the end of sampling (the links stay until close, but the duration is measured to here). */
   stop(): void {
-    this.stoppedAt ??= process.hrtime.bigint();
-    this.poll();
+    if (this.stoppedAt !== null) return;
+    this.stoppedAt = process.hrtime.bigint();
+    this.poll(); // the last look at the processes, before a `-- CMD` is ended
   }
 
   private stackOf(id: number): bigint[] {

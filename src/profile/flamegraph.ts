@@ -51,13 +51,19 @@ export function callTree(stacks: readonly ProfileStack[]): Node {
   return root;
 }
 
+/** Kernel frames by mental model: cool colours, apart from the warm user code. */
 export const MODEL_COLOURS: Record<string, string> = {
   'virtual-memory': '#6baed6',
+  'page-table-tlb': '#9ecae1',
+  'page-cache': '#41b6c4',
+  'file-descriptor': '#f1b6da',
   synchronization: '#9e9ac8',
   scheduling: '#74c476',
-  'page-cache': '#fdae6b',
-  'syscall-boundary': '#bcbddc',
+  'syscall-boundary': '#c6dbef',
 };
+const MODEL_FALLBACK = '#c7e9c0';
+const KERNEL_UNTAGGED = '#d9cbb4';
+const UNKNOWN = '#bdbdbd';
 
 /** A stable colour per name (same name, same colour, across runs), warm for user code. */
 function hashHue(name: string): number {
@@ -68,8 +74,8 @@ function hashHue(name: string): number {
 
 function colour(n: Node): string {
   if (n.kind === 'root' || n.kind === 'comm') return '#d9d9d9';
-  if (n.unknown) return '#bdbdbd';
-  if (n.kind === 'kernel') return n.model ? (MODEL_COLOURS[n.model] ?? '#fd8d3c') : '#e6a06c';
+  if (n.unknown) return UNKNOWN;
+  if (n.kind === 'kernel') return n.model ? (MODEL_COLOURS[n.model] ?? MODEL_FALLBACK) : KERNEL_UNTAGGED;
   const v = hashHue(n.name);
   if (n.kind === 'jit') return `rgb(${Math.round(60 + 60 * v)},${Math.round(170 + 50 * v)},${Math.round(60 + 40 * v)})`;
   return `rgb(${Math.round(205 + 50 * v)},${Math.round(80 + 120 * v)},${Math.round(40 + 30 * v)})`;
@@ -127,15 +133,15 @@ export function flameGraphSvg(stacks: readonly ProfileStack[], opts: FlameGraphO
     .replace(/\{Y:(\d+)\}/g, (_, d: string) => String(height - PAD_BOTTOM - (Number(d) + 1) * FRAME_H));
   const swatches: Array<[string, string]> = [
     ['user code', 'rgb(230,140,55)'],
-    ['kernel', '#e6a06c'],
-    ...[...models].sort().map((m): [string, string] => [`kernel: ${m}`, MODEL_COLOURS[m] ?? '#fd8d3c']),
-    ['[unknown]', '#bdbdbd'],
+    ['kernel', KERNEL_UNTAGGED],
+    ...[...models].sort().map((m): [string, string] => [`kernel: ${m}`, MODEL_COLOURS[m] ?? MODEL_FALLBACK]),
+    ['[unknown]', UNKNOWN],
   ];
   let lx = PAD_X;
   const legend = swatches
     .map(([label, fill]) => {
       const out = `<rect x="${lx}" y="50" width="12" height="12" fill="${fill}"/><text x="${lx + 16}" y="60">${escapeXml(label)}</text>`;
-      lx += 24 + label.length * CHAR_W;
+      lx += 30 + label.length * 6.5;
       return out;
     })
     .join('');

@@ -105,23 +105,24 @@ export function encodeProfile(p: Profile, startedAtMs = Date.now() - p.durationS
     if (!fn) functions.set(key, (fn = { id: functions.size + 1, name: strings.id(name), file: strings.id(f.module) }));
     return fn.id;
   };
-  const mappingId = (pid: number, f: ProfileFrame) => {
-    if (!f.mapping) return 0;
-    const key = `${pid}\0${f.mapping.start}\0${f.module}`;
-    let m = mappings.get(key);
-    if (!m) {
-      m = {
-        id: mappings.size + 1,
-        start: f.mapping.start,
-        end: f.mapping.end,
-        offset: f.mapping.offset,
-        file: strings.id(f.module),
-        buildId: strings.id(f.buildId ?? ''),
-      };
-      mappings.set(key, m);
-    }
-    return m.id;
-  };
+  const mappingKey = (pid: number, f: ProfileFrame) => `${pid}\0${f.mapping?.start}\0${f.module}`;
+  // pprof takes mapping 1 for the main binary: number them by address, the executable (low, at
+  // 0x400000 or 0x55…) before the libraries (0x7f…).
+  const seen = new Map<string, { pid: number; f: ProfileFrame }>();
+  for (const s of p.stacks) for (const f of s.frames) if (f.mapping) seen.set(mappingKey(s.pid, f), { pid: s.pid, f });
+  const ordered = [...seen].sort((a, b) => (a[1].f.mapping?.start ?? 0) - (b[1].f.mapping?.start ?? 0));
+  for (const [key, { f }] of ordered) {
+    const m = f.mapping as NonNullable<ProfileFrame['mapping']>;
+    mappings.set(key, {
+      id: mappings.size + 1,
+      start: m.start,
+      end: m.end,
+      offset: m.offset,
+      file: strings.id(f.module),
+      buildId: strings.id(f.buildId ?? ''),
+    });
+  }
+  const mappingId = (pid: number, f: ProfileFrame) => (f.mapping ? (mappings.get(mappingKey(pid, f))?.id ?? 0) : 0);
   const locationId = (pid: number, f: ProfileFrame) => {
     const mapping = mappingId(pid, f);
     const fn = functionId(f);

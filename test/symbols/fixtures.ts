@@ -25,6 +25,35 @@ int main(int argc, char **argv) {
 }
 `;
 
+/**
+ * A workload that spends time in several parts of the OS: user loops (3:1), page faults (fresh
+ * anonymous pages), reads of a cached file (page cache), sched_yield (scheduler) and getpid
+ * (the syscall boundary). Runs forever; argv[1] is the file to read.
+ */
+export const MIXED_SOURCE = `
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+volatile unsigned long sink;
+__attribute__((noinline)) void hot_three(unsigned long n) { for (unsigned long i = 0; i < 3 * n; i++) sink += i * 7; }
+__attribute__((noinline)) void hot_one(unsigned long n) { for (unsigned long i = 0; i < n; i++) sink += i * 7; }
+__attribute__((noinline)) void touch_pages(void) {
+  char *p = mmap(0, 4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  for (long i = 0; i < (4 << 20); i += 4096) p[i] = 1;
+  munmap(p, 4 << 20);
+}
+__attribute__((noinline)) void read_file(int fd) { static char buf[65536]; for (int i = 0; i < 16; i++) pread(fd, buf, sizeof buf, 0); }
+__attribute__((noinline)) void yield_cpu(void) { for (int i = 0; i < 200; i++) sched_yield(); }
+__attribute__((noinline)) void enter_kernel(void) { for (int i = 0; i < 2000; i++) syscall(SYS_getpid); }
+int main(int argc, char **argv) {
+  int fd = open(argc > 1 ? argv[1] : "/proc/self/exe", O_RDONLY);
+  for (;;) { hot_three(300000); hot_one(300000); touch_pages(); read_file(fd); yield_cpu(); enter_kernel(); }
+}
+`;
+
 export interface ElfFixtures {
   dir: string;
   /** Built with -g, symbols intact. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { libbpf } from '../native/libbpf.js';
 import { openCpuClock } from '../native/perf.js';
 import { ExitCode, UserError } from '../util/errors.js';
-import { ProcessSymbols, kernelSymbols } from '../symbols/index.js';
+import { ProcessSymbols, demangleAll, kernelSymbols } from '../symbols/index.js';
 import { kernelFrameModel } from '../profile/overlay.js';
 import type { Profile, ProfileFrame, ProfileStack } from '../profile/model.js';
 import type { BpfFilter } from './config.js';
@@ -184,6 +184,10 @@ export class Profiler {
         });
       stacks.push({ pid: s.tgid, comm: s.comm, frames: all, samples: s.count });
     }
+    // C++ names as perf shows them (Rust's v0 and legacy names too, where c++filt knows them).
+    const demangled = demangleAll(stacks.flatMap((s) => s.frames.map((f) => f.name ?? '')));
+    if (demangled.size > 0)
+      for (const s of stacks) for (const f of s.frames) if (f.name !== null) f.name = demangled.get(f.name) ?? f.name;
     let lostUser = 0n,
       lostKernel = 0n,
       lostSamples = 0n,

@@ -28,6 +28,8 @@
  * Kernel (kallsyms.ts): kernelSymbols().lookup(addr: bigint) → { name, offset, module } | null.
  * JIT (perfmap.ts): parsePerfMap(text) for /tmp/perf-PID.map (used by ProcessSymbols).
  *
+ * demangleAll(names) → Map mangled → demangled (c++filt, one process per batch; {} without it).
+ *
  * Display: frameLabel(frame) is the name, or `[unknown]` followed by the module in parentheses;
  * never a guessed name.
  */
@@ -48,6 +50,7 @@ export { ProcessSymbols, type UserFrame } from './process.js';
 export { KernelSymbols, kernelSymbols, parseKallsyms, type KernelSymbol, type KernelHit } from './kallsyms.js';
 export { parsePerfMap, perfMapTable } from './perfmap.js';
 export { xzDecompress } from './xz.js';
+export { demangleAll } from './demangle.js';
 
 import { basename } from 'node:path';
 

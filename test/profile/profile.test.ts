@@ -6,7 +6,7 @@
  * namespace, Ctrl-C — with nothing left loaded after any of them.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,47 @@ describe('outputs', () => {
     }
     expect(sum).toBeGreaterThan(20);
     expect(lines.some((l) => l.includes(';hot_three'))).toBe(true);
+  }, 60_000);
+});
+
+describe('symbols beyond C', () => {
+  it('JIT frames: node --perf-basic-prof shows its JS function, from /tmp/perf-PID.map', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-jit-'));
+    const script = join(dir, 'hot.js');
+    writeFileSync(
+      script,
+      'function hotJsLoop(n) { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * (i & 7); return s; }\n' +
+        'let t = 0; const end = Date.now() + 30000; while (Date.now() < end) t += hotJsLoop(1e6);\n',
+    );
+    let pids: number[] = [];
+    try {
+      const { json } = profileJson(['--user', '--duration', '3', '--', process.execPath, '--perf-basic-prof', script]);
+      pids = [...new Set(json.stacks.map((s) => s.pid))];
+      const hot = json.top.find((t) => /hotJsLoop/.test(t.name));
+      expect(hot).toMatchObject({ module: '[jit]', kind: 'jit' });
+      expect(hot!.selfPercent).toBeGreaterThan(30);
+    } finally {
+      for (const pid of pids) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('C++ names are demangled as perf shows them', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-cxx-'));
+    try {
+      writeFileSync(
+        join(dir, 'spin.cc'),
+        'namespace lens { struct Spinner { volatile unsigned long v = 0; __attribute__((noinline)) void spin(unsigned long n) { for (unsigned long i = 0; i < n; i++) v += i; } }; }\n' +
+          'int main() { lens::Spinner s; for (;;) s.spin(1000000); }\n',
+      );
+      execFileSync('g++', ['-O1', '-fno-omit-frame-pointer', '-o', join(dir, 'spin'), join(dir, 'spin.cc')]);
+      const { json } = profileJson(['--user', '--duration', '2', '--', join(dir, 'spin')]);
+      expect(json.top[0]!.name).toBe('lens::Spinner::spin(unsigned long)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

@@ -124,7 +124,7 @@ function notes(p: Profile): string[] {
   const lost = p.lost.userStacks + p.lost.kernelStacks + p.lost.samples;
   if (lost > 0)
     out.push(
-      `not kept whole: ${p.lost.userStacks} user stacks, ${p.lost.kernelStacks} kernel stacks, ${p.lost.samples} samples (tables full)`,
+      `not kept whole: ${p.lost.userStacks} user stacks, ${p.lost.kernelStacks} kernel stacks (the stack map had no free slot for them), ${p.lost.samples} samples (the counts table was full)`,
     );
   if (p.modulesWithoutSymbols.length > 0)
     out.push(`no symbols (stripped, no debug file found): ${p.modulesWithoutSymbols.join(', ')}`);

@@ -19,6 +19,8 @@ export const WANT_USER = 1;
 export const WANT_KERNEL = 2;
 const KEY_SIZE = 28; // struct sample_key: tgid, user_stack, kernel_stack, comm[16]
 const MAX_DEPTH = 127;
+/** bpf_get_stackid's error when there is no stack of that kind to walk (not a loss). */
+const EFAULT = 14;
 /** Processes snapshotted per poll at most (a fork storm must not make a poll cost more). */
 const SNAPSHOTS_PER_POLL = 64;
 
@@ -172,16 +174,27 @@ export class Profiler {
       });
       // Root first: the user stack's outermost caller ... its leaf, then the kernel's entry ... leaf.
       const all = [...frames.reverse(), ...kframes.reverse()];
+      // A half the kernel could not store is one unknown frame; a half there is none of (user
+      // mode under --kernel, a kernel thread under --user) is said as such.
+      const placeholder = (name: string | null, module: string, kind: ProfileFrame['kind']): ProfileFrame => ({
+        name,
+        module,
+        kind,
+        address: '0x0',
+        model: null,
+        buildId: null,
+        mapping: null,
+      });
+      if (this.want & WANT_USER && s.userStack < 0 && s.userStack !== -EFAULT)
+        all.unshift(placeholder(null, '[lost stack]', 'user'));
+      if (this.want & WANT_KERNEL && s.kernelStack < 0 && s.kernelStack !== -EFAULT)
+        all.push(placeholder(null, '[lost stack]', 'kernel'));
       if (all.length === 0)
-        all.push({
-          name: null,
-          module: '[unknown]',
-          kind: 'user',
-          address: '0x0',
-          model: null,
-          buildId: null,
-          mapping: null,
-        });
+        all.push(
+          this.want & WANT_KERNEL
+            ? placeholder('[user mode]', '[user]', 'user')
+            : placeholder('[kernel thread]', '[kernel]', 'kernel'),
+        );
       stacks.push({ pid: s.tgid, comm: s.comm, frames: all, samples: s.count });
     }
     // C++ names as perf shows them (Rust's v0 and legacy names too, where c++filt knows them).

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
 import { asNobody, canSwitchToNobody } from '../helpers/unprivileged.js';
-import { buildElfFixtures, type ElfFixtures } from '../symbols/fixtures.js';
+import { MIXED_SOURCE, buildElfFixtures, type ElfFixtures } from '../symbols/fixtures.js';
 
 const ROOT = process.getuid?.() === 0;
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -169,6 +169,29 @@ describe('outputs', () => {
     }
     expect(sum).toBeGreaterThan(20);
     expect(lines.some((l) => l.includes(';hot_three'))).toBe(true);
+  }, 60_000);
+});
+
+describe('the overlay', () => {
+  it('kernel frames of a faulting, syscall-making workload carry their mental models', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-mixed-'));
+    try {
+      writeFileSync(join(dir, 'w.c'), MIXED_SOURCE);
+      execFileSync('gcc', ['-O1', '-fno-omit-frame-pointer', '-o', join(dir, 'w'), join(dir, 'w.c')]);
+      const { json } = profileJson(['--kernel', '-F', '499', '--duration', '3', '--', join(dir, 'w'), join(dir, 'w')]);
+      const models = new Map<string, string | null>();
+      for (const s of json.stacks)
+        for (const f of s.frames) if (f.name) models.set(f.name, (f as { model?: string | null }).model ?? null);
+      // Samples in user mode have no kernel stack: one `[user mode]` frame stands for them.
+      for (const s of json.stacks)
+        expect(s.frames.every((f) => f.kind === 'kernel') || s.frames[0]!.name === '[user mode]').toBe(true);
+      expect(json.top.find((t) => t.name === '[user mode]')).toBeDefined();
+      expect([...models].some(([n, m]) => /page_fault/.test(n) && m === 'virtual-memory')).toBe(true);
+      expect([...models].some(([, m]) => m === 'syscall-boundary')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

@@ -270,7 +270,8 @@ export function readSymbolTable(src: ByteSource, elf: ElfFile, table: ElfSection
   if (entsize < (elf.is64 ? 24 : 16)) throw new ElfError(`symbol entry size ${entsize} too small`);
   const data = sectionData(src, table);
   const strings = elf.sections[table.link];
-  const names = strings ? sectionData(src, strings) : Buffer.alloc(0);
+  // The string table as one JS string: slicing it is much cheaper than a Buffer decode per name.
+  const names = (strings ? sectionData(src, strings) : Buffer.alloc(0)).toString('latin1');
   const tableName = table.type === SHT_DYNSYM ? '.dynsym' : '.symtab';
   const out: ElfSymbol[] = [];
   for (let at = entsize; at + entsize <= data.length; at += entsize) {
@@ -287,8 +288,15 @@ export function readSymbolTable(src: ByteSource, elf: ElfFile, table: ElfSection
       info = data[at + 12] ?? 0;
       shndx = data.readUInt16LE(at + 14);
     }
+    let name = '';
+    if (nameOff < names.length) {
+      const end = names.indexOf('\0', nameOff);
+      name = names.slice(nameOff, end < 0 ? names.length : end);
+      // latin1 keeps byte offsets; a name with UTF-8 in it (Rust, C++ identifiers) is re-read as such.
+      if (/[\u0080-\u00ff]/.test(name)) name = Buffer.from(name, 'latin1').toString('utf8');
+    }
     out.push({
-      name: cstring(names, nameOff),
+      name,
       value,
       size,
       type: info & 0xf,

@@ -121,9 +121,11 @@ export class Profiler {
     return out; // leaf first
   }
 
-  /** Reads the kernel's tables and resolves every stack. */
+  /**
+   * Reads the kernel's tables and resolves every stack: the profile so far (--interval), or the
+   * whole profile after stop().
+   */
   collect(): Profile {
-    this.stop();
     const kernel = kernelSymbols();
     const stackCache = new Map<number, bigint[]>();
     const stack = (id: number) => {

@@ -4,6 +4,7 @@
  * it, pure: the top functions (self and total share) and Brendan Gregg's folded stacks.
  */
 import type { ModelId } from '../lessons/types.js';
+import { frameLabel } from '../symbols/index.js';
 
 export type FrameKind = 'user' | 'kernel' | 'jit';
 
@@ -47,11 +48,9 @@ export interface Profile {
   exited: number[];
 }
 
-/** How a frame is shown: the function, or `[unknown]` and the module's file name. */
+/** How a frame is shown: the function, or `[unknown] (file name of the module)`. */
 export function frameName(f: Pick<ProfileFrame, 'name' | 'module'>): string {
-  if (f.name !== null) return f.name;
-  const base = f.module.split('/').pop() || f.module;
-  return `[unknown] (${base})`;
+  return frameLabel(f);
 }
 
 export interface TopFunction {

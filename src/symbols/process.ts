@@ -37,8 +37,11 @@ export class ProcessSymbols {
   private readonly modules = new Map<string, ElfModule | null>();
   private perfMap: SymbolTable | null = null;
   private vdso: ElfModule | null = null;
+  /** Its pid in its own pid namespace (the name of its JIT map there). */
   private nsPid: number;
+  private readonly debugDirs: string[] | undefined;
 
+  /** Takes the first snapshot at once (a process already gone resolves nothing). */
   constructor(pid: number, options: { debugDirs?: string[] } = {}) {
     this.pid = pid;
     this.root = `/proc/${pid}/root`;
@@ -46,8 +49,6 @@ export class ProcessSymbols {
     this.debugDirs = options.debugDirs;
     this.snapshot();
   }
-
-  private readonly debugDirs: string[] | undefined;
 
   /**
    * Reads the maps again and opens the executable modules now mapped (modules already opened stay

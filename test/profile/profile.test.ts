@@ -139,14 +139,23 @@ describe('outputs', () => {
       const svg = join(dir, 'flame.svg');
       const { json } = profileJson(['--duration', '2', '--pprof', pprof, '--svg', svg, '--', fx.full, '-1']);
       expect(json.samples).toBeGreaterThan(20);
-      const top = execFileSync('go', ['tool', 'pprof', '-top', '-sample_index=samples', pprof], { encoding: 'utf8' });
+      const top = execFileSync(
+        'go',
+        ['tool', 'pprof', '-top', '-nodefraction=0', '-nodecount=100000', '-sample_index=samples', pprof],
+        {
+          encoding: 'utf8',
+        },
+      );
       // "flat flat% sum% cum cum% name": flat counts equal our self samples.
       const flat = new Map<string, number>();
       for (const line of top.split('\n')) {
         const m = /^\s*(\d+)\s+[\d.]+%\s+[\d.]+%\s+\d+\s+[\d.]+%\s+(.+)$/.exec(line);
         if (m) flat.set(m[2]!.trim(), Number(m[1]));
       }
-      for (const t of json.top.filter((x) => x.self > 0)) expect(flat.get(t.name)).toBe(t.self);
+      // pprof's reports shorten names with parentheses and brackets: compare the plain ones.
+      const plain = json.top.filter((x) => x.self > 0 && !/[()[\]]/.test(x.name));
+      expect(plain.map((x) => x.name)).toContain('hot_three');
+      for (const t of plain) expect(flat.get(t.name)).toBe(t.self);
       const svgText = readFileSync(svg, 'utf8');
       expect(svgText).toMatch(/<title>hot_three \(\d+ samples/);
       expect(svgText).not.toMatch(/<script[^>]*src=|href="http/);
@@ -250,13 +259,33 @@ describe('bad input', () => {
 
   it('a process that exits mid-profile: its samples are still resolved, and it is reported', async ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
-    const child = spawn(fx.full, ['200'], { stdio: 'ignore' }); // ~1 s of work, then exits
-    running.push(child);
-    const { json } = profileJson(['--user', '-p', String(child.pid), '--duration', '6']);
-    // It ended before the profile did (a zombie until this test's loop reaps it).
-    expect(await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))).toBe(0);
-    expect(json.exited).toContain(child.pid);
-    expect(json.top.map((t) => t.name)).toContain('hot_three');
+    const child = spinForever(fx.full);
+    const bg = spawn(
+      process.execPath,
+      [OSLENS, 'profile', '--user', '-p', String(child.pid), '--duration', '5', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    bg.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    bg.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      // Sampling has started: let it see the process for a while, then end the process.
+      const deadline = Date.now() + 30_000;
+      while (!err.includes('Ctrl-C to stop') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGKILL');
+      expect(await new Promise((r) => bg.once('exit', r))).toBe(0);
+      const json = JSON.parse(out) as JsonProfile;
+      expect(json.exited).toContain(child.pid);
+      expect(json.top.map((t) => t.name)).toContain('hot_three');
+      expect(err).toContain(`exited while sampled (resolved from their last maps): pid ${child.pid}`);
+    } finally {
+      bg.kill('SIGKILL');
+      child.kill('SIGKILL');
+    }
   }, 60_000);
 
   it('a process in another mount namespace: its binary is read through /proc/PID/root', ({ skip }) => {

@@ -164,6 +164,26 @@ describe('outputs', () => {
     }
   }, 120_000);
 
+  it('a hostile program name is escaped in the table and the folded stacks, exact in JSON', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-evil-'));
+    const evil = join(dir, 'ev;l\x1b[2J');
+    try {
+      execFileSync('cp', [fx.full, evil]);
+      const text = oslens(['profile', '--user', '--duration', '2', '--', evil]);
+      expect(text.status).toBe(0);
+      expect(text.stdout).not.toContain('\x1b');
+      expect(text.stdout).toContain('hot_three');
+      const folded = oslens(['profile', '--user', '--folded', '--duration', '2', '--', evil]);
+      expect(folded.stdout).not.toContain('\x1b');
+      expect(folded.stdout.split('\n')[0]!.startsWith('ev:l\\x1b[2J;')).toBe(true); // ; would split the frame
+      const { json } = profileJson(['--user', '--duration', '2', '--', evil]);
+      expect(json.stacks[0]!.comm).toBe('ev;l\x1b[2J');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('--folded lines add up to the samples, one comm;frames… count per stack', ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     const r = oslens(['profile', '--folded', '--duration', '2', '--', fx.full, '-1']);

@@ -34,7 +34,12 @@ interface ProfileFlags extends TargetFlags {
   top: string;
 }
 
-/** How often the sampled processes are snapshotted (maps, modules) while they run. */
+/**
+ * How often the sampled processes are snapshotted (maps, modules) while they run: often at first,
+ * so a short `-- CMD` (or the children it starts) is seen before it exits, then every 250 ms.
+ */
+const POLL_FIRST_MS = 40;
+const POLL_FIRST_FOR_MS = 2000;
 const POLL_MS = 250;
 
 export function register(program: Command): void {
@@ -81,7 +86,13 @@ async function profileCommand(command: string[], flags: ProfileFlags): Promise<n
   const profiler = openFor(target, () => new Profiler(target.filter, hz, want));
   try {
     process.stderr.write(`profile: sampling ${target.describe} at ${hz} Hz; Ctrl-C to stop\n`);
-    const poller = setInterval(() => profiler.poll(), POLL_MS);
+    const started = Date.now();
+    let poller: NodeJS.Timeout;
+    const poll = () => {
+      profiler.poll();
+      poller = setTimeout(poll, Date.now() - started < POLL_FIRST_FOR_MS ? POLL_FIRST_MS : POLL_MS);
+    };
+    poller = setTimeout(poll, POLL_FIRST_MS);
     let why;
     try {
       why = await runSession(profiler.session, target, {
@@ -92,7 +103,7 @@ async function profileCommand(command: string[], flags: ProfileFlags): Promise<n
         },
       });
     } finally {
-      clearInterval(poller);
+      clearTimeout(poller);
     }
     profiler.stop();
     endTarget(target, why);

@@ -107,7 +107,10 @@ describe('the flame graph in headless Chromium', () => {
     writeFileSync(`${bin}.c`, MIXED_SOURCE);
     execFileSync('gcc', ['-O1', '-fno-omit-frame-pointer', '-mno-omit-leaf-frame-pointer', '-o', bin, `${bin}.c`]);
     const svg = join(scratch, 'live.svg');
-    const r = oslens(['profile', '-F', '499', '--duration', '4', '--svg', svg, '--', bin, bin], { timeout: 120_000 });
+    const r = oslens(['profile', '-F', '499', '--duration', '4', '--svg', svg, '--', './workload', 'workload'], {
+      timeout: 120_000,
+      cwd: scratch,
+    });
     expect(r.status, r.stderr).toBe(0);
     const opened = await openFile(svg, { width: 1200, height: 200 }); // fullPage: the SVG's own height
     try {

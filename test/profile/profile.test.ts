@@ -350,10 +350,16 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/CAP_BPF/);
   });
 
-  it('usage errors: bad -F, --kernel with --user (exit 2)', () => {
+  it('usage errors (exit 2), no such process (exit 3), an output file that cannot be written (exit 1)', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'the capability check comes first (exit 5 without root)');
     expect(oslens(['profile', '-F', '0']).status).toBe(2);
     expect(oslens(['profile', '-F', 'abc']).status).toBe(2);
     expect(oslens(['profile', '--kernel', '--user']).status).toBe(2);
+    expect(oslens(['profile', '-p', '4194305']).status).toBe(3);
+    const r = oslens(['profile', '--duration', '1', '--svg', '/nonexistent-dir/x.svg']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--svg: cannot write \/nonexistent-dir\/x\.svg/);
   });
 
   it('Ctrl-C: prints what it sampled, exits 130, and leaves nothing loaded', async ({ skip }) => {

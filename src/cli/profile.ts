@@ -150,10 +150,12 @@ function renderTop(p: Profile, top: number): string {
   const lines = [`${p.samples} samples at ${p.hz} Hz over ${p.durationSeconds.toFixed(1)} s`];
   lines.push(`${'SELF'.padStart(6)} ${'TOTAL'.padStart(6)} ${'SAMPLES'.padStart(8)}  FUNCTION  (MODULE) [MODEL]`);
   for (const r of rows) {
-    const mod = r.module.split('/').pop() ?? r.module;
+    const mod = r.module.split('/').pop() || r.module;
     const model = r.model ? `  [${r.model}]` : '';
+    // An unknown frame's name already says its module.
+    const where = r.name.startsWith('[unknown] (') ? '' : `  (${escapeForTerminal(mod)})`;
     lines.push(
-      `${pctText(r.selfPercent)} ${pctText(r.totalPercent)} ${String(r.self).padStart(8)}  ${escapeForTerminal(r.name)}  (${escapeForTerminal(mod)})${model}`,
+      `${pctText(r.selfPercent)} ${pctText(r.totalPercent)} ${String(r.self).padStart(8)}  ${escapeForTerminal(r.name)}${where}${model}`,
     );
   }
   return `${lines.join('\n')}\n`;

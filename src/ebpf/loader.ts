@@ -20,6 +20,8 @@ export interface OpenOptions {
   programs?: string[];
   /** Map sizes to override before load. */
   maxEntries?: Record<string, number>;
+  /** Programs loaded but attached by the caller (uprobes: attachUprobe), not at open. */
+  manual?: string[];
 }
 
 const openSessions = new Set<BpfSession>();
@@ -95,7 +97,7 @@ export class BpfSession {
       if (rc !== 0) {
         throw new UserError(`the kernel refused the ${tool} BPF programs (${errnoName(-rc)}); ${LOG_HINT}`);
       }
-      this.attachAll();
+      this.attachAll(new Set(opts.manual ?? []));
     } catch (err) {
       this.close();
       throw err;
@@ -136,11 +138,11 @@ export class BpfSession {
     }
   }
 
-  private attachAll(): void {
+  private attachAll(manual: Set<string>): void {
     const l = libbpf();
     const progs: Ptr[] = [];
     for (let p = l.bpf_object__next_program(this.obj, null); !isNull(p); p = l.bpf_object__next_program(this.obj, p)) {
-      if (l.bpf_program__autoload(p)) progs.push(p);
+      if (l.bpf_program__autoload(p) && !manual.has(l.bpf_program__name(p))) progs.push(p);
     }
     // Programs on one tracepoint run in attach order. The followed-set upkeep (common.h) runs
     // after the tools' own programs, so a tool's exit handler still sees the process followed;
@@ -158,6 +160,29 @@ export class BpfSession {
       }
       this.links.push(link);
     }
+  }
+
+  /**
+   * Attaches the (manual) program `prog` to the instruction at file offset `offset` of the ELF
+   * file `path`: a uprobe, or with `retprobe` a uretprobe on the function starting there. `pid`
+   * -1: in every process that maps the file; else only in that one. `cookie` is what the
+   * program's bpf_get_attach_cookie() returns. The link is released with the session.
+   */
+  attachUprobe(prog: string, pid: number, path: string, offset: number, cookie: number, retprobe: boolean): void {
+    const l = libbpf();
+    const p = l.bpf_object__find_program_by_name(this.obj, prog);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${prog}`);
+    // struct bpf_uprobe_opts (libbpf 1.1): sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
+    const opts = Buffer.alloc(40);
+    opts.writeBigUInt64LE(40n, 0);
+    opts.writeBigUInt64LE(BigInt(cookie), 16);
+    opts[24] = retprobe ? 1 : 0;
+    const link = l.bpf_program__attach_uprobe_opts(p, pid, path, offset, opts);
+    if (isNull(link)) {
+      const at = `${path}+0x${offset.toString(16)}`;
+      throw new UserError(`cannot attach a ${retprobe ? 'uretprobe' : 'uprobe'} at ${at}: ${errnoName(lastErrno())}`);
+    }
+    this.links.push(link);
   }
 
   mapFd(name: string): number {

@@ -28,6 +28,7 @@ export interface Libbpf {
   bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
   bpf_program__autoload(prog: Ptr): boolean;
   bpf_program__attach(prog: Ptr): Ptr;
+  bpf_program__attach_uprobe_opts(prog: Ptr, pid: number, path: string, offset: number, opts: Buffer): Ptr;
   bpf_link__destroy(link: Ptr): number;
   bpf_map_lookup_elem(fd: number, key: Buffer, value: Buffer): number;
   bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: number): number;
@@ -83,6 +84,9 @@ export function libbpf(): Libbpf {
     bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
     bpf_program__autoload: f('bool bpf_program__autoload(void *prog)'),
     bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
+    bpf_program__attach_uprobe_opts: f(
+      'void *bpf_program__attach_uprobe_opts(void *prog, int pid, const char *path, size_t offset, const void *opts)',
+    ),
     bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
     bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
     bpf_map_update_elem: f('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),

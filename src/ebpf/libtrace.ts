@@ -4,6 +4,7 @@
  * make come in the order they happened. The probes are attached before a spawned command runs
  * (it waits at its gate) and released on every exit path, with the rest of the session.
  */
+import { readFileSync } from 'node:fs';
 import { libbpf } from '../native/libbpf.js';
 import { parseLibSpec, LibSpecError } from '../trace/lib/spec.js';
 import { commandObjects, processObjects, resolveSpec, type ProbeSite } from '../trace/lib/resolve.js';
@@ -219,7 +220,15 @@ export async function startLibTrace(
   const loss = new LossReporter(session, 'trace', opts.countOnly);
   let stop: () => void = () => undefined;
   const stopped = new Promise<StopReason>((r) => (stop = () => r('interrupted')));
-  const done = Promise.race([runSession(session, target, {}), stopped]).then(async (why) => {
+  const ends = [runSession(session, target, {}), stopped];
+  let watch: NodeJS.Timeout | undefined;
+  // -p: the trace ends with the process (as the ptrace engine's does).
+  if (opts.pid !== undefined) {
+    const pid = opts.pid;
+    ends.push(new Promise<StopReason>((r) => (watch = setInterval(() => gone(pid) && r('command-exited'), 100))));
+  }
+  const done = Promise.race(ends).then(async (why) => {
+    clearInterval(watch);
     endTarget(target, why);
     await ring?.stop();
     const lost = loss.stop();
@@ -229,6 +238,16 @@ export async function startLibTrace(
     return { why, status: exitStatus(target, why), lost, functions: rows, syscalls };
   });
   return { functions, skippedIfuncs, done, stop: () => stop() };
+}
+
+/** Whether the process is gone (a zombie counts as gone: it runs no code any more). */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
 }
 
 function attachAll(s: BpfSession, sites: ProbeSite[], functions: ProbedFunction[], pid: number): void {

@@ -179,8 +179,10 @@ export class BpfSession {
     opts[24] = retprobe ? 1 : 0;
     const link = l.bpf_program__attach_uprobe_opts(p, pid, path, offset, opts);
     if (isNull(link)) {
+      const errno = lastErrno();
+      if (errno === 3 && pid > 0) throw new UserError(`process ${pid} exited before its probes were attached`, 3);
       const at = `${path}+0x${offset.toString(16)}`;
-      throw new UserError(`cannot attach a ${retprobe ? 'uretprobe' : 'uprobe'} at ${at}: ${errnoName(lastErrno())}`);
+      throw new UserError(`cannot attach a ${retprobe ? 'uretprobe' : 'uprobe'} at ${at}: ${errnoName(errno)}`);
     }
     this.links.push(link);
   }

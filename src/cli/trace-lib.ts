@@ -68,7 +68,6 @@ async function run(
   const countOnly = Boolean(flags.summary && !flags.summaryAndLines);
   const buffer = parseBufferSize(flags.buffer, DEFAULT_TRACE_BUFFER);
   const output = await openTraceOutput(flags);
-  let renderer: LibTraceRenderer | undefined;
   const handle = await startLibTrace(
     {
       specs: flags.lib,
@@ -82,11 +81,13 @@ async function run(
       quietChild: json && !flags.output,
       buffer,
     },
-    (records) => {
-      for (const r of records) output.write(renderer!.push(r));
+    (functions) => {
+      const renderer = new LibTraceRenderer(renderOptions(flags, json, !countOnly), functions);
+      return (records) => {
+        for (const r of records) output.write(renderer.push(r));
+      };
     },
   );
-  renderer = new LibTraceRenderer(renderOptions(flags, json, !countOnly), handle.functions);
   if (handle.skippedIfuncs.length > 0)
     process.stderr.write(
       `oslens: not traced (IFUNCs whose implementation oslens cannot find): ${handle.skippedIfuncs.join(', ')}\n`,

@@ -182,7 +182,8 @@ const LIB_PROGRAMS = ['lib_enter', 'lib_return'];
  */
 export async function startLibTrace(
   opts: LibTraceOptions,
-  onRecords: (records: (EngineRecord | LibRecord)[]) => void,
+  /** Called once the functions are known (before any record): returns where records go. */
+  sink: (functions: ProbedFunction[]) => (records: (EngineRecord | LibRecord)[]) => void,
 ): Promise<LibTraceHandle> {
   const { sites, skippedIfuncs } = sitesFor(opts);
   const functions: ProbedFunction[] = sites.map((s) => ({
@@ -190,6 +191,7 @@ export async function startLibTrace(
     name: s.name,
     proto: libFunction(s.name),
   }));
+  const onRecords = sink(functions);
   const target: Target = await resolveTarget(
     opts.pid !== undefined ? { pid: String(opts.pid) } : {},
     opts.command ?? [],

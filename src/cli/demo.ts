@@ -1,5 +1,6 @@
 /** `oslens demo`: each classic mistake as an experiment on this machine. */
 import type { Command } from 'commander';
+import { holdSignals } from '../demos/cleanup.js';
 import { DEMOS, DEMO_IDS, findDemo, runDemo } from '../demos/index.js';
 import { renderDemoList, renderDemoResult } from '../demos/render.js';
 import { closestMatches } from '../lessons/text.js';
@@ -48,6 +49,7 @@ export function register(program: Command): void {
             return d;
           });
       const results = [];
+      holdSignals();
       for (const demo of chosen) {
         const log = flags.json ? () => undefined : (l: string) => process.stderr.write(`  .. ${l}\n`);
         const r = await runDemo(demo, { quick: flags.quick === true, log });

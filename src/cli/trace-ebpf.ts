@@ -71,6 +71,8 @@ async function run(
   const handle = await startEbpfTrace(opts, (records) => {
     for (const r of records) output.write(renderer.push(r));
   });
+  // As ptrace's "Process N attached": the probes are in and the process's calls are being read.
+  if (pids && !json) for (const pid of pids) process.stderr.write(`oslens: Process ${pid} attached (eBPF)\n`);
   // The table (-C, and the JSON summary) is counted in kernel: exact even when records were lost.
   const { rows, lost, status } = await handle.done;
   if (flags.summaryAndLines || json) output.summary(rows, Boolean(flags.model), lost);

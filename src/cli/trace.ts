@@ -242,7 +242,14 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   // As strace: -p detaches; a spawned command that got the signal itself (Ctrl-C goes to the
   // whole foreground process group) handles it as it would untraced, and the trace shows how it
   // ends; one that did not gets it forwarded, then is detached (src/trace/ptrace.ts signal()).
-  const onSignal = (name: NodeJS.Signals) => (pids ? handle.stop('detach') : handle.signal(osConstants.signals[name]));
+  // Attached processes are detached and left running; oslens itself then ends as strace does,
+  // with 128 + the signal (130 for Ctrl-C).
+  let detachedBy: number | undefined;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!pids) return handle.signal(osConstants.signals[name]);
+    detachedBy ??= osConstants.signals[name];
+    handle.stop('detach');
+  };
   for (const s of FATAL_SIGNALS) process.on(s, onSignal);
   const result = await handle.done;
   for (const s of FATAL_SIGNALS) process.off(s, onSignal);
@@ -265,7 +272,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   }));
   if (json || counting) output.summary(rows, Boolean(flags.model));
   await output.close();
-  return exitCode(result);
+  return exitCode(detachedBy ? { ...result, detachedOnSignal: result.detachedOnSignal || detachedBy } : result);
 }
 
 /** The signals strace acts on (it also takes SIGPIPE, which Node ignores and turns into EPIPE). */

@@ -27,30 +27,51 @@ export class Cleanup {
   }
 }
 
+// One SIGINT/SIGTERM listener for every running demo. It stays while a demo runs, and for the
+// whole `oslens demo` command once held: removing it between two demos would leave a moment in
+// which Ctrl-C found no listener and killed oslens outright, cleanup skipped.
+const active = new Set<Cleanup>();
+let held = false;
+let listening = false;
+
+function onSignal(sig: NodeJS.Signals): void {
+  for (const c of active) c.runAll();
+  process.stderr.write(`oslens: interrupted (${sig}); demo cleaned up\n`);
+  process.exit(sig === 'SIGINT' ? 130 : 143);
+}
+const onExit = (): void => {
+  for (const c of active) c.runAll();
+};
+
+function listen(on: boolean): void {
+  if (on === listening) return;
+  listening = on;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) (on ? process.on : process.off).call(process, sig, onSignal);
+  (on ? process.on : process.off).call(process, 'exit', onExit);
+}
+
+/** Keeps the signal listener for the rest of the process (a command that runs several demos). */
+export function holdSignals(): void {
+  held = true;
+  listen(true);
+}
+
 /**
  * Runs `body` with cleanup guaranteed on return, throw, SIGINT and SIGTERM. On a signal the
  * cleanup runs and the process exits with 128+signo, as a shell would report it.
  */
 export async function withCleanup<T>(body: (cleanup: Cleanup) => Promise<T>): Promise<T> {
   const cleanup = new Cleanup();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    cleanup.runAll();
-    process.stderr.write(`oslens: interrupted (${sig}); demo cleaned up\n`);
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  const onExit = (): void => cleanup.runAll();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', onExit);
+  active.add(cleanup);
+  listen(true);
   try {
     return await body(cleanup);
   } finally {
     // A demo is mostly synchronous (spawnSync): a Ctrl-C that came meanwhile is still queued in
-    // the event loop. Let it be delivered to onSignal (exit 130) before the handler goes.
+    // the event loop. Let it be delivered to onSignal (exit 130) before the cleanup leaves the set.
     await new Promise((r) => setImmediate(r));
     cleanup.runAll();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', onExit);
+    active.delete(cleanup);
+    if (active.size === 0 && !held) listen(false);
   }
 }

@@ -5,7 +5,7 @@
  * when oslens is SIGKILLed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,22 @@ describe('Ctrl-C (SIGINT to the foreground group) exits 130', () => {
     const code = await r.exit;
     expect(code, r.output()).toBe(130);
     if (args.includes('sleep')) expect(alive(`sleep ${args[args.length - 1]}`)).toBe(false);
+  });
+
+  it.each([
+    ['ptrace', []],
+    ['eBPF', ['--ebpf']],
+  ])('trace -p (%s): detaches, leaves the process running, 130 as strace', async (_engine, extra, ctx) => {
+    if (extra.length && !ROOT_USER) skipUnlessCapable(ctx.skip, 'eBPF needs root');
+    const sleeper = spawn('sleep', ['35.5']);
+    started.push(sleeper);
+    const r = start(['trace', ...extra, '-p', String(sleeper.pid)]);
+    await until(() => /attached|tracing/.test(r.output()), 'trace attached');
+    process.kill(-(r.child.pid as number), 'SIGINT');
+    expect(await r.exit, r.output()).toBe(130);
+    const status = readFileSync(`/proc/${sleeper.pid}/status`, 'utf8');
+    expect(status).toMatch(/^TracerPid:\s+0$/m);
+    expect(status).not.toMatch(/^State:\s+[tTZ]/m);
   });
 
   it('syscount (eBPF): 130, BPF released', async (ctx) => {

@@ -88,6 +88,8 @@ async function run(
       };
     },
   );
+  // As ptrace's "Process N attached": the probes are in and the process's calls are being read.
+  if (pids && !json) process.stderr.write(`oslens: Process ${pids[0]} attached (eBPF)\n`);
   if (handle.skippedIfuncs.length > 0)
     process.stderr.write(
       `oslens: not traced (IFUNCs whose implementation oslens cannot find): ${handle.skippedIfuncs.join(', ')}\n`,

@@ -193,6 +193,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   // The dashboard (blessed) and the eBPF loader (koffi) are loaded only when asked for.
   if (flags.lib && flags.lib.length > 0) {
     if (flags.live) throw new UserError('--lib and --live do not go together', ExitCode.usage);
+    if (pids && pids.length > 1) throw new UserError('--lib traces one process: give one -p PID', ExitCode.usage);
     const executable = path === undefined ? undefined : path.toString();
     return (await import('./trace-lib.js')).traceLib(command, executable, pids, filter, strsize, {
       ...flags,

@@ -12,6 +12,7 @@ import { renderOptions } from '../trace/render.js';
 import { LibTraceRenderer } from '../trace/lib/render.js';
 import { libbpfLog } from '../native/libbpf.js';
 import { parseBufferSize } from './ebpf-common.js';
+import { escapeForTerminal } from '../util/terminal.js';
 import { openTraceOutput } from './trace-output.js';
 import type { EbpfTraceFlags } from './trace-ebpf.js';
 
@@ -51,7 +52,9 @@ export function renderLibSummary(rows: readonly LibCountRow[]): string {
     `${pct.toFixed(2).padStart(6)} ${s.toFixed(6).padStart(11)} ${(perCall && calls ? String(Math.floor((s * 1e6) / calls)) : '').padStart(11)} ${String(calls).padStart(9)} ${name}`;
   const out = ['% time     seconds  usecs/call     calls function', rule];
   for (const r of rows)
-    out.push(line(total.seconds ? (100 * r.seconds) / total.seconds : 0, r.seconds, r.calls, r.name));
+    out.push(
+      line(total.seconds ? (100 * r.seconds) / total.seconds : 0, r.seconds, r.calls, escapeForTerminal(r.name)),
+    );
   out.push(rule, line(100, total.seconds, total.calls, 'total', false));
   return out.join('\n') + '\n';
 }
@@ -92,7 +95,7 @@ async function run(
   if (pids && !json) process.stderr.write(`oslens: Process ${pids[0]} attached (eBPF)\n`);
   if (handle.skippedIfuncs.length > 0)
     process.stderr.write(
-      `oslens: not traced (IFUNCs whose implementation oslens cannot find): ${handle.skippedIfuncs.join(', ')}\n`,
+      `oslens: not traced (IFUNCs whose implementation oslens cannot find): ${escapeForTerminal(handle.skippedIfuncs.join(', '))}\n`,
     );
   const result: LibTraceResult = await handle.done;
   if (json) {

@@ -86,7 +86,7 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option('-v, --verbose', '--ebpf, --lib: print the libbpf log when loading or attaching fails')
+    .option('--verbose', '--lib: print the libbpf log when loading or attaching fails')
     .option('--live', 'live view: the stream in a scrolling log and a per-syscall count/latency table with models')
     .option('-d, --delay <seconds>', 'refresh interval of --live', '1')
     .option('--no-tui', '--live: plain lines even on a terminal')

@@ -13,6 +13,7 @@ import { STACK_WORDS } from '../trace/lib/args.js';
 import type { LibRecord, ProbedFunction } from '../trace/lib/render.js';
 import type { EngineRecord } from '../trace/records.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { escapeForTerminal } from '../util/terminal.js';
 import { BpfSession } from './loader.js';
 import { LossReporter } from './loss.js';
 import { endTarget, exitStatus, openFor, resolveTarget, runSession, type StopReason, type Target } from './target.js';
@@ -146,7 +147,8 @@ function sitesFor(opts: LibTraceOptions): { sites: ProbeSite[]; skippedIfuncs: s
   try {
     items = parseLibSpec(opts.specs);
   } catch (err) {
-    if (err instanceof LibSpecError) throw new UserError(`trace --lib: ${err.message}`, ExitCode.usage);
+    if (err instanceof LibSpecError)
+      throw new UserError(`trace --lib: ${escapeForTerminal(err.message)}`, ExitCode.usage);
     throw err;
   }
   const objects = opts.pid !== undefined ? processObjects(opts.pid) : commandObjects(opts.executable!);

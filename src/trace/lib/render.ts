@@ -11,6 +11,7 @@
 import type { Capture, EngineRecord } from '../records.js';
 import { TraceRenderer, type RenderOptions } from '../render.js';
 import type { DecodedArg, SyscallEvent, TraceRecord } from '../types.js';
+import { escapeForTerminal } from '../../util/terminal.js';
 import { decodeLibArgs, decodeLibReturn, returnNumber } from './args.js';
 import type { LibFunction } from './functions.js';
 
@@ -167,7 +168,7 @@ export class LibTraceRenderer {
     stack.push({
       fn: rec.fn,
       depth: rec.depth,
-      text: `${f.name}(${args.map((a) => a.text).join(', ')})`,
+      text: `${escapeForTerminal(f.name)}(${args.map((a) => a.text).join(', ')})`,
       pending: true,
     });
     if (this.o.json)
@@ -188,7 +189,7 @@ export class LibTraceRenderer {
   private abandon(tid: number, frame: Frame, out: (string | LibTraceRecord)[]): void {
     if (this.o.json || !this.o.lines) return;
     const pad = this.prefix(tid) + INDENT.repeat(frame.depth);
-    out.push(frame.pending ? `${pad}${frame.text} = ?` : `${pad}} ${this.name(frame.fn).name} = ?`);
+    out.push(frame.pending ? `${pad}${frame.text} = ?` : `${pad}} ${escapeForTerminal(this.name(frame.fn).name)} = ?`);
   }
 
   private return(rec: LibReturnRecord, out: (string | LibTraceRecord)[]): void {
@@ -222,7 +223,7 @@ export class LibTraceRenderer {
     if (!this.o.lines) return;
     const pad = this.prefix(rec.tid) + INDENT.repeat(rec.depth);
     const value = retText === null ? '<void>' : retText;
-    let line = frame?.pending ? `${pad}${frame.text} = ${value}` : `${pad}} ${f.name} = ${value}`;
+    let line = frame?.pending ? `${pad}${frame.text} = ${value}` : `${pad}} ${escapeForTerminal(f.name)} = ${value}`;
     if (this.o.durations && rec.enterNs !== null) line += ` <${(Number(rec.timeNs - rec.enterNs) / 1e9).toFixed(6)}>`;
     out.push(line);
   }

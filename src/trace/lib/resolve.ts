@@ -18,6 +18,7 @@ import {
   type ElfSymbol,
 } from '../../symbols/index.js';
 import { ExitCode, UserError } from '../../util/errors.js';
+import { escapeForTerminal } from '../../util/terminal.js';
 import { globRegExp, isGlob, libraryMatches, type LibSpecItem } from './spec.js';
 
 /** A file the traced program has (or will have) mapped. */
@@ -157,9 +158,9 @@ export function resolveSpec(
   for (const item of items) {
     const libs = objects.filter((o) => libraryMatches(item.library, o.path));
     if (libs.length === 0) {
-      const names = objects.map((o) => basename(o.path)).join(', ');
+      const names = escapeForTerminal(objects.map((o) => basename(o.path)).join(', '));
       throw new UserError(
-        `trace --lib: ${program} loads no library "${item.library}" (it loads ${names})`,
+        `trace --lib: ${escapeForTerminal(program)} loads no library "${escapeForTerminal(item.library)}" (it loads ${names})`,
         ExitCode.usage,
       );
     }
@@ -199,7 +200,7 @@ export function resolveSpec(
         }
       }
       if (found === 0 && !skippedIfuncs.some((s) => s.endsWith(`:${pattern}`))) {
-        const where = libs.map((l) => basename(l.path)).join(', ');
+        const where = escapeForTerminal(libs.map((l) => basename(l.path)).join(', '));
         throw new UserError(
           isGlob(pattern)
             ? `trace --lib: no function of ${where} matches "${pattern}"`
@@ -220,7 +221,7 @@ export function resolveSpec(
   }
   if (sites.length === 0)
     throw new UserError(
-      `trace --lib: nothing to probe (${skippedIfuncs.join(', ')} could not be resolved)`,
+      `trace --lib: nothing to probe (${escapeForTerminal(skippedIfuncs.join(', '))} could not be resolved)`,
       ExitCode.usage,
     );
   return { sites, skippedIfuncs };

@@ -186,6 +186,37 @@ describe('trace --lib stream', () => {
   });
 });
 
+describe('trace --lib loss', () => {
+  it('a ring too small drops records: every one is counted (lost + received = sent), the counts stay exact', ({
+    skip,
+  }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'uprobes need root');
+    const own = counter.bin + '.loss';
+    const args = ['trace', '--json', '--buffer', '4K', '--lib', 'libc:malloc,free,printf', '-e', 'trace=write'];
+    // Megabytes of records: to a file (-o), not through a pipe's spawnSync buffer.
+    const r = oslens([...args, '-o', `${own}.jsonl`, '--', counter.bin, '3000', own]);
+    expect(r.status, r.stderr).toBe(0);
+    const recs = jsonLines(readFileSync(`${own}.jsonl`, 'utf8'));
+    rmSync(`${own}.jsonl`, { force: true });
+    const summary = recs.at(-1) as {
+      type: string;
+      lost: number;
+      functions: { name: string; calls: number }[];
+      syscalls: { name: string; calls: number }[];
+    };
+    expect(summary.type).toBe('summary');
+    expect(Object.fromEntries(summary.functions.map((f) => [f.name, f.calls]))).toEqual(ownCounts(own));
+    expect(summary.lost).toBeGreaterThan(0);
+    const calls = summary.functions.reduce((n, f) => n + f.calls, 0);
+    const writes = summary.syscalls.find((s) => s.name === 'write')!.calls;
+    // An entry and a return per call, a record per write, the exit: sent, or lost and counted.
+    expect(recs.length - 1 + summary.lost).toBe(2 * calls + writes + 1);
+    const reported = [...r.stderr.matchAll(/^trace: lost (\d+) events?/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(reported).toBe(summary.lost);
+    rmSync(own, { force: true });
+  });
+});
+
 describe('trace --lib bad input', () => {
   it('a missing library or function: one line naming it, exit 2, the command never run', ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'the check comes after the capability check (root)');

@@ -6,7 +6,8 @@
  * (no lib_enter/lib_return program loaded, the breakpoint gone from the process's text).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModule, symbolFileOffset } from '../../src/symbols/index.js';
@@ -64,15 +65,23 @@ int main(int argc, char **argv) {
 }
 `;
 
-let counter: CompiledC, hello: CompiledC, loop: CompiledC;
+/** Calls its own tick() every 20 ms, forever. */
+const TICK = String.raw`
+#include <unistd.h>
+__attribute__((noinline)) int tick(int i) { return i * 2; }
+int main(void) { for (int i = 0; ; i++) { tick(i); usleep(20000); } }
+`;
+
+let counter: CompiledC, hello: CompiledC, loop: CompiledC, tick: CompiledC;
 beforeAll(() => {
+  tick = compileC('libtick', TICK, ['-O0']);
   // -O0: the compiler keeps every call (no malloc/free pair elided).
   counter = compileC('libcount', COUNTER, ['-O0']);
   hello = compileC('libhello', HELLO, ['-O0']);
   loop = compileC('libloop', LOOP, ['-O0']);
 });
 afterAll(() => {
-  for (const c of [counter, hello, loop]) c?.remove();
+  for (const c of [counter, hello, loop, tick]) c?.remove();
 });
 
 const jsonLines = (text: string) =>
@@ -310,6 +319,36 @@ describe('trace --lib -p and the end of a trace: nothing left attached', () => {
       expect(victim.exitCode).toBeNull(); // still running, untouched
     } finally {
       victim.kill('SIGKILL');
+    }
+  });
+
+  it("-p of a process in another mount namespace: its own program's function, found through /proc/PID/root", async ({
+    skip,
+  }) => {
+    if (!ROOT || spawnSync('unshare', ['--version']).status !== 0) skipUnlessCapable(skip, 'needs root and unshare');
+    // The program lives on a tmpfs mounted only in the new namespace: not at that path here.
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-ns-'));
+    const inner = `mount -t tmpfs none ${dir} && cp ${tick.bin} ${dir}/ticker && exec ${dir}/ticker`;
+    const victim = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', inner], { stdio: 'ignore' });
+    try {
+      await until('the ticker', () => {
+        try {
+          return readFileSync(`/proc/${victim.pid}/cmdline`, 'utf8').includes('ticker');
+        } catch {
+          return false;
+        }
+      });
+      expect(existsSync(join(dir, 'ticker'))).toBe(false);
+      const bg = start(['trace', '--lib', 'ticker:tick', '-e', 'trace=!all', '-p', String(victim.pid)]);
+      await until('tick lines', () => (bg.err().match(/^tick\(0x[0-9a-f]+, .*\) = 0x[0-9a-f]+$/gm) ?? []).length >= 3);
+      // tick(i) returns 2 * i (it is not in the prototype table: raw registers).
+      for (const m of bg.err().matchAll(/^tick\((0x[0-9a-f]+), .*\) = (0x[0-9a-f]+)$/gm))
+        expect(Number(m[2])).toBe(2 * Number(m[1]));
+      bg.child.kill('SIGINT');
+      expect(await bg.done).toBe(130);
+    } finally {
+      victim.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

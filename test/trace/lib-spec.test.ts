@@ -4,11 +4,14 @@
  * any registers and captured bytes render without throwing or a raw control character).
  */
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeLibArgs, decodeLibReturn, printfArgs, returnNumber, CAP_LIB_STACK } from '../../src/trace/lib/args.js';
 import { knownLibFunctions, libFunction, parsePrototype } from '../../src/trace/lib/functions.js';
-import { parseLoaderList } from '../../src/trace/lib/resolve.js';
+import { commandObjects, parseLoaderList, scriptInterpreter } from '../../src/trace/lib/resolve.js';
 import { LibSpecError, globRegExp, libraryMatches, parseLibSpec } from '../../src/trace/lib/spec.js';
 import type { Capture } from '../../src/trace/records.js';
 import { encodeLibFunc } from '../../src/ebpf/libtrace.js';
@@ -120,6 +123,25 @@ describe('parseLoaderList', () => {
     const fromLdd = [...ldd.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
     expect(parseLoaderList(list.stdout).sort()).toEqual([...new Set(fromLdd)].sort());
     expect(parseLoaderList('\tlinux-vdso.so.1 (0x00007ffd)\n\tlibx.so => not found\n')).toEqual([]);
+  });
+});
+
+describe('commandObjects', () => {
+  it('a #! script loads what its interpreter loads (libc for /bin/sh), as ldd says of the interpreter', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-script-'));
+    try {
+      const script = join(dir, 'run.sh');
+      writeFileSync(script, '#! /bin/sh -e\necho hi\n');
+      chmodSync(script, 0o755);
+      expect(scriptInterpreter(script)).toBe('/bin/sh');
+      expect(scriptInterpreter('/bin/sh')).toBeNull();
+      const paths = commandObjects(script).map((o) => o.path);
+      const ldd = spawnSync('ldd', ['/bin/sh'], { encoding: 'utf8' }).stdout;
+      expect(paths.slice(0, 2)).toEqual([script, '/bin/sh']);
+      for (const m of ldd.matchAll(/(\/\S+) \(0x/g)) expect(paths).toContain(m[1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

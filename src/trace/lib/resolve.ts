@@ -5,7 +5,7 @@
  * reading is src/symbols/ (shared with `oslens profile`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import koffi from 'koffi';
 import { parseMaps } from '../../proc/maps.js';
@@ -56,13 +56,34 @@ export function parseLoaderList(text: string): string[] {
  * order, ld.so.cache, RUNPATH, LD_LIBRARY_PATH): `ld.so --list` maps them without running any of
  * the program's code. A static executable is just itself.
  */
-export function commandObjects(executable: string): LoadedObject[] {
+export function commandObjects(executable: string, depth = 0): LoadedObject[] {
   const out: LoadedObject[] = [{ path: executable, hostPath: executable }];
+  // A script: what runs is its interpreter (and the libraries that one loads).
+  const interpreter = scriptInterpreter(executable);
+  if (interpreter && depth < 4) return [...out, ...commandObjects(interpreter, depth + 1)];
   if (!existsSync(LOADER)) return out;
   const r = spawnSync(LOADER, ['--list', executable], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0) return out;
   for (const p of parseLoaderList(r.stdout)) if (p !== executable) out.push({ path: p, hostPath: p });
   return out;
+}
+
+/** The interpreter of a `#!` script (its first word), or null. */
+export function scriptInterpreter(path: string): string | null {
+  const head = Buffer.alloc(256);
+  let n = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const m = /^#!\s*(\/\S+)/.exec(head.subarray(0, n).toString('latin1'));
+  return m ? m[1]! : null;
 }
 
 /** The files a running process maps (through /proc/PID/root: its mount namespace may differ). */

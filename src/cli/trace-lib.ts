@@ -93,6 +93,10 @@ async function run(
   );
   // As ptrace's "Process N attached": the probes are in and the process's calls are being read.
   if (pids && !json) process.stderr.write(`oslens: Process ${pids[0]} attached (eBPF)\n`);
+  if (handle.refused.length > 0)
+    process.stderr.write(
+      `oslens: not traced (the kernel cannot probe their first instruction): ${escapeForTerminal(handle.refused.join(', '))}\n`,
+    );
   if (handle.skippedIfuncs.length > 0)
     process.stderr.write(
       `oslens: not traced (IFUNCs whose implementation oslens cannot find): ${escapeForTerminal(handle.skippedIfuncs.join(', '))}\n`,

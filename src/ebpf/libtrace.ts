@@ -14,7 +14,9 @@ import type { LibRecord, ProbedFunction } from '../trace/lib/render.js';
 import type { EngineRecord } from '../trace/records.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { escapeForTerminal } from '../util/terminal.js';
-import { BpfSession } from './loader.js';
+import { basename } from 'node:path';
+import { kernelVersion } from './caps.js';
+import { BPF_TRACE_UPROBE_MULTI, BpfSession } from './loader.js';
 import { LossReporter } from './loss.js';
 import { endTarget, exitStatus, openFor, resolveTarget, runSession, type StopReason, type Target } from './target.js';
 import {
@@ -96,6 +98,8 @@ export interface LibTraceHandle {
   functions: ProbedFunction[];
   /** IFUNCs that were not probed (their implementation could not be found). */
   skippedIfuncs: string[];
+  /** Functions the kernel would not probe (LIBRARY:NAME). */
+  refused: string[];
   done: Promise<LibTraceResult>;
   stop(): void;
 }
@@ -201,17 +205,21 @@ export async function startLibTrace(
     Boolean(opts.quietChild),
   );
   target.filter.followChildren = opts.follow;
+  const refused: string[] = [];
   const session = openFor(target, () => {
     const flags = FILTER_SYSCALLS | (opts.countOnly ? LIB_COUNT_ONLY : 0);
     const s = new BpfSession('libtrace', {
       filter: { ...target.filter, flags, strsize: opts.strsize },
       programs: opts.countOnly ? LIB_PROGRAMS : [...SYSCALL_PROGRAMS, ...LIB_PROGRAMS],
       manual: LIB_PROGRAMS,
+      expectedAttachType: multiLinks()
+        ? Object.fromEntries(LIB_PROGRAMS.map((p) => [p, BPF_TRACE_UPROBE_MULTI]))
+        : undefined,
       maxEntries: { events: opts.countOnly ? 4096 : (opts.buffer ?? DEFAULT_TRACE_BUFFER) },
     });
     try {
       if (!opts.countOnly) fillTables(s, shownSyscalls(opts.filter));
-      attachAll(s, sites, functions, opts.follow ? -1 : target.followPid!);
+      refused.push(...attachAll(s, sites, functions, opts.follow ? -1 : target.followPid!));
     } catch (err) {
       s.close();
       throw err;
@@ -241,7 +249,7 @@ export async function startLibTrace(
     session.close();
     return { why, status: exitStatus(target, why), lost, functions: rows, syscalls };
   });
-  return { functions, skippedIfuncs, done, stop: () => stop() };
+  return { functions, skippedIfuncs, refused, done, stop: () => stop() };
 }
 
 /** Whether the process is gone (a zombie counts as gone: it runs no code any more). */
@@ -254,18 +262,50 @@ function gone(pid: number): boolean {
   }
 }
 
-function attachAll(s: BpfSession, sites: ProbeSite[], functions: ProbedFunction[], pid: number): void {
+/** uprobe_multi links (one per file and kind, removed in one grace period): Linux 6.6+. */
+function multiLinks(): boolean {
+  const k = kernelVersion();
+  return k.major > 6 || (k.major === 6 && k.minor >= 6);
+}
+
+/**
+ * Fills `libfuncs` and attaches the entry and return programs to every site; returns the
+ * functions the kernel cannot probe (their first instruction is one uprobes refuse).
+ */
+function attachAll(s: BpfSession, sites: ProbeSite[], functions: ProbedFunction[], pid: number): string[] {
   const l = libbpf();
   const table = s.mapFd('libfuncs');
   const key = Buffer.alloc(4);
-  sites.forEach((site, fn) => {
+  sites.forEach((_, fn) => {
     key.writeUInt32LE(fn);
     l.bpf_map_update_elem(table, key, encodeLibFunc(functions[fn]!.proto), 0);
   });
-  sites.forEach((site, fn) => {
-    s.attachUprobe('lib_enter', pid, site.hostPath, site.offset, fn, false);
-    s.attachUprobe('lib_return', pid, site.hostPath, site.offset, fn, true);
-  });
+  const refused = new Set<number>();
+  if (multiLinks()) {
+    const byFile = new Map<string, number[]>();
+    sites.forEach((site, fn) => byFile.set(site.hostPath, [...(byFile.get(site.hostPath) ?? []), fn]));
+    for (const [path, fns] of byFile) {
+      const offsets = fns.map((fn) => sites[fn]!.offset);
+      for (const [prog, ret] of [
+        ['lib_enter', false],
+        ['lib_return', true],
+      ] as const) {
+        for (const off of s.attachUprobeMulti(prog, pid, path, offsets, fns, ret))
+          for (const fn of fns) if (sites[fn]!.offset === off) refused.add(fn);
+      }
+    }
+  } else {
+    sites.forEach((site, fn) => {
+      try {
+        s.attachUprobe('lib_enter', pid, site.hostPath, site.offset, fn, false);
+        s.attachUprobe('lib_return', pid, site.hostPath, site.offset, fn, true);
+      } catch (err) {
+        if (!(err instanceof UserError) || !err.message.includes('errno 524')) throw err;
+        refused.add(fn);
+      }
+    });
+  }
+  return [...refused].map((fn) => `${basename(sites[fn]!.library)}:${sites[fn]!.name}`);
 }
 
 /** Calls and time per function, counted in kernel; by time, then calls, descending. */

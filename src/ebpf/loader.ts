@@ -4,6 +4,7 @@
  * it on close, on error, on exit and on Ctrl-C (every open session is tracked here).
  */
 import { existsSync } from 'node:fs';
+import koffi from 'koffi';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package.js';
 import { UserError } from '../util/errors.js';
@@ -22,7 +23,15 @@ export interface OpenOptions {
   maxEntries?: Record<string, number>;
   /** Programs loaded but attached by the caller (uprobes: attachUprobe), not at open. */
   manual?: string[];
+  /** Attach types to load programs with (uprobe_multi: BPF_TRACE_UPROBE_MULTI). */
+  expectedAttachType?: Record<string, number>;
 }
+
+/** enum bpf_attach_type: a uprobe_multi link's programs are loaded with it (Linux 6.6+). */
+export const BPF_TRACE_UPROBE_MULTI = 48;
+const BPF_LINK_CREATE = 28;
+const BPF_F_UPROBE_MULTI_RETURN = 1;
+const ENOTSUPP = 524;
 
 const openSessions = new Set<BpfSession>();
 let exitHookInstalled = false;
@@ -72,6 +81,8 @@ export function forEachRecord(batch: Buffer, onRecord: (data: Buffer) => void): 
 export class BpfSession {
   private obj: Ptr;
   private links: Ptr[] = [];
+  /** Links made with bpf(2) directly (uprobe_multi): closing the fd destroys the link. */
+  private linkFds: number[] = [];
   private rings: number[] = [];
   private closed = false;
   readonly possibleCpus: number;
@@ -117,6 +128,8 @@ export class BpfSession {
             ? opts.filter.filterPids
             : !wanted || wanted.has(name);
       l.bpf_program__set_autoload(p, load);
+      const type = opts.expectedAttachType?.[name];
+      if (type !== undefined) l.bpf_program__set_expected_attach_type(p, type);
     }
     let rodata: Ptr | undefined;
     for (let m = l.bpf_object__next_map(this.obj, null); !isNull(m); m = l.bpf_object__next_map(this.obj, m)) {
@@ -185,6 +198,71 @@ export class BpfSession {
       throw new UserError(`cannot attach a ${retprobe ? 'uretprobe' : 'uprobe'} at ${at}: ${errnoName(errno)}`);
     }
     this.links.push(link);
+  }
+
+  /**
+   * One uprobe_multi link (Linux 6.6+; the program loaded with BPF_TRACE_UPROBE_MULTI): `prog`
+   * on every offset of `path` at once, each with its cookie; `pid` as for attachUprobe. One
+   * link, so removing a thousand probes takes one RCU grace period, not a thousand. An offset
+   * the kernel cannot probe (an instruction uprobes refuse, `lock decl`: ENOTSUPP) fails the
+   * whole link: those are found by halving and returned, the rest attached.
+   */
+  attachUprobeMulti(
+    prog: string,
+    pid: number,
+    path: string,
+    offsets: number[],
+    cookies: number[],
+    retprobe: boolean,
+  ): number[] {
+    if (offsets.length === 0) return [];
+    const l = libbpf();
+    const p = l.bpf_object__find_program_by_name(this.obj, prog);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${prog}`);
+    const pathBytes = Buffer.from(`${path}\0`);
+    const at = Math.ceil(pathBytes.length / 8) * 8;
+    const size = at + 16 * offsets.length;
+    const mem = koffi.alloc('uint8_t', size);
+    try {
+      const view = Buffer.from(koffi.view(mem, size));
+      pathBytes.copy(view, 0);
+      offsets.forEach((o, i) => {
+        view.writeBigUInt64LE(BigInt(o), at + 8 * i);
+        view.writeBigUInt64LE(BigInt(cookies[i]!), at + 8 * (offsets.length + i));
+      });
+      const base = koffi.address(mem);
+      // union bpf_attr, link_create: prog_fd, target_fd, attach_type, flags, then uprobe_multi's
+      // path, offsets, ref_ctr_offsets, cookies, cnt, flags, pid.
+      const attr = Buffer.alloc(64);
+      attr.writeUInt32LE(l.bpf_program__fd(p), 0);
+      attr.writeUInt32LE(BPF_TRACE_UPROBE_MULTI, 8);
+      attr.writeBigUInt64LE(base, 16);
+      attr.writeBigUInt64LE(base + BigInt(at), 24);
+      attr.writeBigUInt64LE(base + BigInt(at + 8 * offsets.length), 40);
+      attr.writeUInt32LE(offsets.length, 48);
+      attr.writeUInt32LE(retprobe ? BPF_F_UPROBE_MULTI_RETURN : 0, 52);
+      attr.writeUInt32LE(pid > 0 ? pid : 0, 56);
+      const fd = l.bpf(BPF_LINK_CREATE, attr);
+      if (fd >= 0) {
+        this.linkFds.push(fd);
+        return [];
+      }
+      const errno = lastErrno();
+      if (errno === 3 && pid > 0) throw new UserError(`process ${pid} exited before its probes were attached`, 3);
+      if (errno === ENOTSUPP) {
+        if (offsets.length === 1) return offsets;
+        const half = offsets.length >> 1;
+        return [
+          ...this.attachUprobeMulti(prog, pid, path, offsets.slice(0, half), cookies.slice(0, half), retprobe),
+          ...this.attachUprobeMulti(prog, pid, path, offsets.slice(half), cookies.slice(half), retprobe),
+        ];
+      }
+      throw new UserError(
+        `cannot attach ${offsets.length} ${retprobe ? 'uretprobes' : 'uprobes'} in ${path}: ${errnoName(errno)}; ${LOG_HINT}`,
+      );
+    } finally {
+      koffi.free(mem);
+    }
   }
 
   mapFd(name: string): number {
@@ -318,6 +396,8 @@ export class BpfSession {
     this.rings = [];
     for (const link of this.links) l.bpf_link__destroy(link);
     this.links = [];
+    for (const fd of this.linkFds) l.close(fd);
+    this.linkFds = [];
     l.bpf_object__close(this.obj);
   }
 }

@@ -116,7 +116,8 @@ function functionSymbols(mod: ElfModule): Map<string, ElfSymbol[]> {
   return byName;
 }
 
-let dlsym: ((handle: null, name: string) => unknown) | undefined;
+let dl: { open(path: string, flags: number): unknown; sym(handle: unknown, name: string): unknown } | undefined;
+const RTLD_LAZY_NOLOAD = 0x1 | 0x4;
 
 /**
  * An IFUNC's symbol is its resolver, which runs once at load time and picks an implementation
@@ -144,8 +145,17 @@ function resolveIfunc(hostPath: string, name: string): number | null {
     (r) => r.inode === st.ino && r.path.startsWith('/') && sameFile(r.path),
   );
   if (mine.length === 0) return null;
-  dlsym ??= koffi.load('libc.so.6').func('void *dlsym(void *handle, const char *symbol)') as unknown as typeof dlsym;
-  const p = dlsym!(null, name);
+  if (!dl) {
+    const libc = koffi.load('libc.so.6');
+    dl = {
+      open: libc.func('void *dlopen(const char *path, int flags)') as (path: string, flags: number) => unknown,
+      sym: libc.func('void *dlsym(void *handle, const char *symbol)') as (handle: unknown, name: string) => unknown,
+    };
+  }
+  // The symbol of that very file (RTLD_DEFAULT would find an executable's own strcmp first).
+  const handle = dl.open(mine[0]!.path, RTLD_LAZY_NOLOAD);
+  if (!handle) return null;
+  const p = dl.sym(handle, name);
   if (!p) return null;
   const addr = Number(koffi.address(p));
   const r = mine.find((x) => addr >= x.start && addr < x.end);

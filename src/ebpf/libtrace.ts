@@ -262,8 +262,12 @@ function gone(pid: number): boolean {
   }
 }
 
-/** uprobe_multi links (one per file and kind, removed in one grace period): Linux 6.6+. */
+/**
+ * uprobe_multi links (one per file and kind, removed in one grace period): Linux 6.6+.
+ * OSLENS_UPROBE_MULTI=0 uses one perf-event link per probe instead (what older kernels get).
+ */
 function multiLinks(): boolean {
+  if (process.env.OSLENS_UPROBE_MULTI === '0') return false;
   const k = kernelVersion();
   return k.major > 6 || (k.major === 6 && k.minor >= 6);
 }

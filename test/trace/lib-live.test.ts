@@ -138,6 +138,20 @@ describe('trace --lib counts (oracles: the program itself, bpftrace, ltrace)', (
     rmSync(own, { force: true });
   });
 
+  it('the same counts with one perf-event link per probe (kernels before 6.6, OSLENS_UPROBE_MULTI=0)', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'uprobes need root');
+    const own = counter.bin + '.classic';
+    const r = oslens(['trace', '-c', '--json', '--lib', 'libc:malloc,free,printf', '--', counter.bin, '300', own], {
+      env: { OSLENS_UPROBE_MULTI: '0' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const summary = jsonLines(r.stdout).find((x) => x.type === 'summary') as {
+      functions: { name: string; calls: number }[];
+    };
+    expect(Object.fromEntries(summary.functions.map((f) => [f.name, f.calls]))).toEqual(ownCounts(own));
+    rmSync(own, { force: true });
+  });
+
   it('text -c and ltrace -c agree on the calls the program makes through its PLT', ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'uprobes need root');
     const own = counter.bin + '.lt';

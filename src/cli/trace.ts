@@ -280,7 +280,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
 const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /** A command that was run: its status, 128+N when killed by signal N or when oslens got N and
- * detached; attached processes: 0. */
+ * detached; attached processes: 0 (128 + the signal when one ended the trace). */
 export function exitCode(result: { status: number; detachedOnSignal?: number }): number {
   if (result.detachedOnSignal) return 128 + result.detachedOnSignal;
   if (result.status < 0) return 0;

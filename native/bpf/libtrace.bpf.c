@@ -40,6 +40,7 @@ struct libframe {
 	__u32 depth;
 	__u32 fn[LIB_DEPTH];
 	__u64 ts[LIB_DEPTH];
+	__u64 sp[LIB_DEPTH]; /* the stack pointer at entry (where the return address is) */
 };
 
 struct {
@@ -120,9 +121,18 @@ int lib_enter(struct pt_regs *ctx)
 	st = bpf_task_storage_get(&libstack, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (st) {
 		depth = st->depth;
+		/* A call made from where an open call's frame was (or above it) means that call was
+		 * left without returning (longjmp, a C++ exception): it is no longer open. A call
+		 * inside an open one always has a lower stack pointer. */
+		for (int i = 0; i < LIB_DEPTH && depth > 0 && depth <= LIB_DEPTH; i++) {
+			if (st->sp[(depth - 1) & (LIB_DEPTH - 1)] > ctx->sp)
+				break;
+			depth--;
+		}
 		if (depth < LIB_DEPTH) {
 			st->fn[depth & (LIB_DEPTH - 1)] = fn;
 			st->ts[depth & (LIB_DEPTH - 1)] = now;
+			st->sp[depth & (LIB_DEPTH - 1)] = ctx->sp;
 		}
 		st->depth = depth + 1;
 	}

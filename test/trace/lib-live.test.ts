@@ -72,8 +72,23 @@ __attribute__((noinline)) int tick(int i) { return i * 2; }
 int main(void) { for (int i = 0; ; i++) { tick(i); usleep(20000); } }
 `;
 
-let counter: CompiledC, hello: CompiledC, loop: CompiledC, tick: CompiledC;
+/** qsort's comparator longjmps out of qsort: qsort never returns. */
+const LONGJMP = String.raw`
+#include <setjmp.h>
+#include <stdlib.h>
+static jmp_buf env;
+static int cmp(const void *a, const void *b) { (void)a; (void)b; longjmp(env, 1); }
+int main(void) {
+    int v[4] = {4, 3, 2, 1};
+    if (setjmp(env) == 0) qsort(v, 4, sizeof v[0], cmp);
+    free(malloc(10));
+    return 0;
+}
+`;
+
+let counter: CompiledC, hello: CompiledC, loop: CompiledC, tick: CompiledC, jumper: CompiledC;
 beforeAll(() => {
+  jumper = compileC('libjmp', LONGJMP, ['-O0']);
   tick = compileC('libtick', TICK, ['-O0']);
   // -O0: the compiler keeps every call (no malloc/free pair elided).
   counter = compileC('libcount', COUNTER, ['-O0']);
@@ -81,7 +96,7 @@ beforeAll(() => {
   loop = compileC('libloop', LOOP, ['-O0']);
 });
 afterAll(() => {
-  for (const c of [counter, hello, loop, tick]) c?.remove();
+  for (const c of [counter, hello, loop, tick, jumper]) c?.remove();
 });
 
 const jsonLines = (text: string) =>
@@ -215,6 +230,27 @@ describe('trace --lib stream', () => {
     expect(Number(ret.start)).toBeLessThanOrEqual(Number(write.start));
     expect(Number(ret.end)).toBeGreaterThanOrEqual(Number(write.end));
     expect(recs.at(-1)).toMatchObject({ type: 'summary', lost: 0, functions: [{ name: 'printf', calls: 1 }] });
+  });
+});
+
+describe('trace --lib and longjmp', () => {
+  it('a call left by longjmp ends with "= ?", and what follows is not nested in it (text and JSON)', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'uprobes need root');
+    const r = oslens(['trace', '--lib', 'libc:qsort,malloc,free', '-e', 'trace=!all', '--', jumper.bin]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => /^(\S+\(|\})/.test(l) || l.startsWith(' '));
+    expect(lines[0]).toMatch(/^qsort\(0x[0-9a-f]+, 4, 4, 0x[0-9a-f]+\) = \?$/);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^malloc\(10\) = 0x[0-9a-f]+$/),
+      expect.stringMatching(/^free\(0x[0-9a-f]+\) = <void>$/),
+    ]);
+    const json = jsonLines(oslens(['trace', '--json', '--lib', 'libc:qsort,malloc', '--', jumper.bin]).stdout);
+    const calls = json.filter((x) => x.type === 'libcall');
+    expect(calls.map((c) => [c.function, c.depth])).toEqual([
+      ['qsort', 0],
+      ['malloc', 0],
+    ]);
+    expect(json.filter((x) => x.type === 'libreturn').map((x) => x.function)).toEqual(['malloc']);
   });
 });
 

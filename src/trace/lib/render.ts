@@ -228,7 +228,9 @@ export class LibTraceRenderer {
     out.push(line);
   }
 
+  /** As the syscall lines of `oslens trace`: `PID   ` on every line with -o FILE and -f, else `[pid N] ` while two threads live. */
   private prefix(tid: number): string {
-    return this.live.size > 1 ? `[pid ${String(tid).padStart(5)}] ` : '';
+    if (this.o.pidPrefix) return `${tid}`.padEnd(5) + ' ';
+    return !this.o.toFile && this.live.size > 1 ? `[pid ${String(tid).padStart(5)}] ` : '';
   }
 }

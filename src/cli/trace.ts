@@ -194,6 +194,8 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   if (flags.lib && flags.lib.length > 0) {
     if (flags.live) throw new UserError('--lib and --live do not go together', ExitCode.usage);
     if (pids && pids.length > 1) throw new UserError('--lib traces one process: give one -p PID', ExitCode.usage);
+    if (flags.timestamps > 0 || flags.showPaths || flags.wallClock)
+      throw new UserError('--lib does not take -t, -y or -w', ExitCode.usage);
     const executable = path === undefined ? undefined : path.toString();
     return (await import('./trace-lib.js')).traceLib(command, executable, pids, filter, strsize, {
       ...flags,

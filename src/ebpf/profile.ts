@@ -55,7 +55,7 @@ export class Profiler {
     readonly hz: number,
     readonly want: number,
   ) {
-    this.session = new BpfSession('profile', { filter: { ...filter, flags: want }, manualAttach: ['oslens_profile'] });
+    this.session = new BpfSession('profile', { filter: { ...filter, flags: want }, manual: ['oslens_profile'] });
     try {
       for (const cpu of parseCpuList(readFileSync('/sys/devices/system/cpu/online', 'utf8'))) {
         const fd = openCpuClock(cpu, hz);

@@ -6,14 +6,15 @@ import { diffRuns } from '../bench/diff.js';
 import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
 import type { BenchRun } from '../bench/types.js';
-import { checkBenchHome, rememberRun } from '../bench/saved.js';
+import { checkBenchHome, readRunFile, rememberRun } from '../bench/saved.js';
 import { diskTempDir } from '../bench/host.js';
 import { noiseWarning } from '../bench/noise.js';
 import { parseMeminfo } from '../proc/system.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
-import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { checkWritable, writeFileReplacing } from '../util/files.js';
+import { writeReport } from './report.js';
 import { parsePositiveInt, parseSize } from '../util/units.js';
 
 interface BenchFlags {
@@ -22,6 +23,7 @@ interface BenchFlags {
   quick?: boolean;
   save?: string;
   compare?: string;
+  report?: string;
   heap: string;
   batches?: string;
   rounds?: string;
@@ -43,6 +45,7 @@ export function register(program: Command): void {
       '--compare <file>',
       'print this run beside a saved one (from --save); --compare A.json B.json compares two saved runs without measuring',
     )
+    .option('--report <file>', 'also write the run as a self-contained HTML report (see oslens report)')
     .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
     .option('--rounds <n>', 'interleaved rounds the batches are split across (default 2 with --quick, 3 otherwise)')
@@ -51,7 +54,7 @@ export function register(program: Command): void {
     .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
       'after',
-      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json\n  oslens bench --compare host-a.json host-b.json',
+      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json\n  oslens bench --compare host-a.json host-b.json\n  oslens bench --quick --report now.html',
     )
     .action(async (ids: string[], flags: BenchFlags) => {
       await benchCommand(ids, flags);
@@ -81,18 +84,25 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (heapBytes < 1 << 20) throw new UserError('--heap: at least 1M', ExitCode.usage);
   const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
   const rounds = flags.rounds === undefined ? undefined : parsePositiveInt(flags.rounds, '--rounds', 100);
-  const other = flags.compare ? readSavedRun(flags.compare) : undefined;
+  const other = flags.compare ? readRunFile(flags.compare) : undefined;
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
   // What can fail after minutes of measuring is checked first.
   checkBenchHome();
   if (flags.save) checkWritable(flags.save, '--save');
+  if (flags.report) checkWritable(flags.report, '--report');
   diskTempDir(process.env, (flags.quick ? 48 : 320) << 20); // an OSLENS_TMPDIR that cannot be used
   checkHeapFits(selected, heapBytes, flags.heap);
   if (flags.live) {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, rounds, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
     const { benchLive } = await import('../ui/bench-live.js');
-    await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save, rememberNoisy: flags.rememberNoisy });
+    const full = await benchLive(selected, {
+      run,
+      json: Boolean(flags.json),
+      save: flags.save,
+      rememberNoisy: flags.rememberNoisy,
+    });
+    if (full && flags.report) writeReport([{ name: 'this run', run: full }], flags.report, '--report');
     return;
   }
 
@@ -135,6 +145,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (flags.save) {
     writeFileReplacing(flags.save, JSON.stringify(run, null, 2) + '\n', '--save');
   }
+  if (flags.report) writeReport([{ name: 'this run', run }], flags.report, '--report');
   if (flags.json) {
     process.stdout.write(JSON.stringify(run, null, 2) + '\n');
   } else {
@@ -154,7 +165,7 @@ function compareSaved(fileA: string, fileB: string, ids: string[], flags: BenchF
       `--compare ${fileA} ${fileB}: unknown benchmark ${unknown.map((u) => `"${u}"`).join(', ')} (or more than two files)`,
       ExitCode.usage,
     );
-  const measuring = (['save', 'live', 'quick', 'batches', 'rounds', 'rememberNoisy'] as const).filter(
+  const measuring = (['save', 'report', 'live', 'quick', 'batches', 'rounds', 'rememberNoisy'] as const).filter(
     (k) => flags[k] !== undefined,
   );
   if (measuring.length > 0)
@@ -162,8 +173,8 @@ function compareSaved(fileA: string, fileB: string, ids: string[], flags: BenchF
       `--compare with two files measures nothing: --${measuring[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} does not apply`,
       ExitCode.usage,
     );
-  const a = readSavedRun(fileA);
-  const b = readSavedRun(fileB);
+  const a = readRunFile(fileA);
+  const b = readRunFile(fileB);
   const selected = ids.length > 0 ? orderedIds(ids) : [];
   if (flags.json) {
     const diff = diffRuns(a, b, selected);
@@ -193,22 +204,6 @@ function checkHeapFits(ids: readonly string[], heapBytes: number, text: string):
     `--heap ${text}: the heap benchmarks would touch ${gib(touched)} but ${gib(available)} is available (MemAvailable); use a smaller --heap`,
     ExitCode.usage,
   );
-}
-
-function readSavedRun(file: string): BenchRun {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read ${file}: ${errnoCode(err) ?? String(err)}`);
-  }
-  try {
-    const run = JSON.parse(text) as BenchRun;
-    if (!run.host || !Array.isArray(run.results)) throw new Error('shape');
-    return run;
-  } catch {
-    throw new UserError(`${file} is not a saved oslens bench run (make one with --save)`);
-  }
 }
 
 function printList(json: boolean): void {

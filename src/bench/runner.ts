@@ -18,6 +18,12 @@ export interface RunOptions {
   heapBytes: number;
   /** Batches per benchmark; default 7 with --quick, 31 otherwise. */
   batches?: number;
+  /**
+   * Rounds: the list runs this many times, interleaved, and each benchmark's batches are split
+   * across them, so a load that comes and goes hits every benchmark alike instead of one of them;
+   * the rounds' disagreement is one of the noise signs. Default 2 with --quick, 3 otherwise.
+   */
+  rounds?: number;
   /** Pin to one CPU where the method wants it (default true). */
   pin: boolean;
   onProgress?: (done: number, total: number, id: string) => void;
@@ -26,7 +32,7 @@ export interface RunOptions {
 }
 
 /** Turns one raw harness result into the record every view and exporter uses. */
-export function toResult(spec: BenchSpec, raw: RawBenchResult | null): BenchResult {
+export function toResult(spec: BenchSpec, raw: RawBenchResult | null, roundMedians: number[] = []): BenchResult {
   const row = findLatencyRow(spec.row);
   const measured = raw !== null && raw.skipped === null && raw.nsPerOp.length > 0;
   const s = measured ? summarize(raw.nsPerOp) : null;
@@ -51,6 +57,28 @@ export function toResult(spec: BenchSpec, raw: RawBenchResult | null): BenchResu
     status: spec.compare === 'reference-only' ? 'reference-only' : measured ? 'measured' : 'skipped',
     skipped: spec.compare === 'reference-only' ? null : measured ? null : (raw?.skipped ?? 'not run'),
     note: raw?.note ?? null,
+    roundMedians: measured ? roundMedians : [],
+  };
+}
+
+/** Batches of every round of one benchmark, merged. */
+interface Collected {
+  raw: RawBenchResult;
+  roundMedians: number[];
+  /** Not run again: it skipped (in its first round: a skip; later: the rounds it measured stand). */
+  done: boolean;
+}
+
+function collect(into: Collected | undefined, raw: RawBenchResult): Collected {
+  const measured = raw.skipped === null && raw.nsPerOp.length > 0;
+  if (!into || !measured) {
+    if (into && into.raw.nsPerOp.length > 0) return { ...into, done: true };
+    return { raw: { ...raw }, roundMedians: measured ? [summarize(raw.nsPerOp).median] : [], done: !measured };
+  }
+  return {
+    raw: { ...raw, nsPerOp: [...into.raw.nsPerOp, ...raw.nsPerOp], auxPerOp: [...into.raw.auxPerOp, ...raw.auxPerOp] },
+    roundMedians: [...into.roundMedians, summarize(raw.nsPerOp).median],
+    done: false,
   };
 }
 
@@ -61,38 +89,59 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
   const tmpdir = diskTempDir(process.env, (opts.quick ? 48 : 320) << 20);
   const cpus = allowedCpus();
   const batches = opts.batches ?? (opts.quick ? 7 : 31);
+  const rounds = Math.max(1, Math.min(opts.rounds ?? (opts.quick ? 2 : 3), batches));
+  const perRound = Math.ceil(batches / rounds);
   const helperPath = resolve(BUILD_DIR, 'oslens-forkhelper');
   const addon = specs.some((s) => s.compare !== 'reference-only') ? loadAddon() : null;
-  const results: BenchResult[] = [];
-  for (const [i, spec] of specs.entries()) {
-    if (opts.cancelled?.()) break;
-    opts.onProgress?.(i, specs.length, spec.id);
-    if (spec.compare === 'reference-only' || !addon) {
-      results.push(toResult(spec, null));
-      continue;
+  const measuring = specs.filter((s) => s.compare !== 'reference-only' && addon);
+  const collected = new Map<string, Collected>();
+  let done = 0;
+  let stopped = false;
+  const total = measuring.length * rounds;
+  for (let round = 0; round < rounds && !stopped; round++) {
+    for (const spec of measuring) {
+      if (opts.cancelled?.()) {
+        stopped = true;
+        break;
+      }
+      const before = collected.get(spec.id);
+      if (before?.done) continue; // a skip's reason does not change from one round to the next
+      opts.onProgress?.(done++, total, spec.id);
+      const raw = await addon!.runBench(spec.id, {
+        // The last allowed CPU: usually the one the rest of the system leaves quietest.
+        cpu: opts.pin && cpus.length > 0 ? (cpus[cpus.length - 1] as number) : -1,
+        quick: opts.quick ? 1 : 0,
+        // the last round takes what is left, so the total is exactly `batches`
+        batches: round === rounds - 1 ? batches - perRound * (rounds - 1) : perRound,
+        targetBatchNs: opts.quick ? 1e6 : 5e6,
+        heapBytes: opts.heapBytes,
+        l1Bytes: host.cache.l1dBytes,
+        l2Bytes: host.cache.l2Bytes,
+        llcBytes: host.cache.llcBytes,
+        tmpdir,
+        helperPath: existsSync(helperPath) ? helperPath : 'oslens-forkhelper (not built)',
+      });
+      if (raw.skipped === 'cancelled') {
+        stopped = true;
+        break;
+      }
+      collected.set(spec.id, collect(before, raw));
     }
-    const raw = await addon.runBench(spec.id, {
-      // The last allowed CPU: usually the one the rest of the system leaves quietest.
-      cpu: opts.pin && cpus.length > 0 ? (cpus[cpus.length - 1] as number) : -1,
-      quick: opts.quick ? 1 : 0,
-      batches,
-      targetBatchNs: opts.quick ? 1e6 : 5e6,
-      heapBytes: opts.heapBytes,
-      l1Bytes: host.cache.l1dBytes,
-      l2Bytes: host.cache.l2Bytes,
-      llcBytes: host.cache.llcBytes,
-      tmpdir,
-      helperPath: existsSync(helperPath) ? helperPath : 'oslens-forkhelper (not built)',
-    });
-    if (raw.skipped === 'cancelled') break;
-    results.push(toResult(spec, raw));
   }
-  opts.onProgress?.(specs.length, specs.length, '');
+  opts.onProgress?.(total, total, '');
+  const results: BenchResult[] = [];
+  for (const spec of specs) {
+    if (spec.compare === 'reference-only' || !addon) results.push(toResult(spec, null));
+    else if (collected.has(spec.id)) {
+      const c = collected.get(spec.id)!;
+      results.push(toResult(spec, c.raw, c.roundMedians));
+    } else if (!stopped) results.push(toResult(spec, null));
+  }
   const ratios = computeRatios(results, loadLatencyTable());
   return {
     oslens: packageVersion(),
     host,
-    options: { quick: opts.quick, heapBytes: opts.heapBytes, batches, tmpdir },
+    options: { quick: opts.quick, heapBytes: opts.heapBytes, batches, rounds, tmpdir },
     results,
     ratios,
     notes: folkloreNotes(results, ratios, opts.heapBytes, readHostFacts()),

@@ -36,6 +36,8 @@ export interface BenchResult {
   skipped: string | null;
   /** What the run used or saw (tlb-2m: which huge pages; wakeup-1ms: min/p50/p99/max), or null. */
   note: string | null;
+  /** Median ns/op of each round, in run order (empty when skipped); see BenchRun.options.rounds. */
+  roundMedians: number[];
 }
 
 export interface RatioResult {
@@ -53,7 +55,7 @@ export interface RatioResult {
 export interface BenchRun {
   oslens: string;
   host: HostInfo;
-  options: { quick: boolean; heapBytes: number; batches: number; tmpdir: string };
+  options: { quick: boolean; heapBytes: number; batches: number; rounds: number; tmpdir: string };
   results: BenchResult[];
   ratios: RatioResult[];
   /** Plain-language notes where this machine and the seed's folklore disagree. */

@@ -22,6 +22,7 @@ interface BenchFlags {
   compare?: string;
   heap: string;
   batches?: string;
+  rounds?: string;
   pin: boolean;
   live?: boolean;
 }
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--compare <file>', 'print this run beside a saved one (from --save)')
     .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
+    .option('--rounds <n>', 'interleaved rounds the batches are split across (default 2 with --quick, 3 otherwise)')
     .option('--no-pin', 'do not pin to one CPU (the context-switch benchmarks then skip)')
     .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
@@ -64,6 +66,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   const heapBytes = parseSize(flags.heap, '--heap');
   if (heapBytes < 1 << 20) throw new UserError('--heap: at least 1M', ExitCode.usage);
   const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
+  const rounds = flags.rounds === undefined ? undefined : parsePositiveInt(flags.rounds, '--rounds', 100);
   const other = flags.compare ? readSavedRun(flags.compare) : undefined;
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
   // What can fail after minutes of measuring is checked first.
@@ -72,7 +75,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   diskTempDir(process.env, (flags.quick ? 48 : 320) << 20); // an OSLENS_TMPDIR that cannot be used
   checkHeapFits(selected, heapBytes, flags.heap);
   if (flags.live) {
-    const run = { quick: Boolean(flags.quick), heapBytes, batches, pin: flags.pin };
+    const run = { quick: Boolean(flags.quick), heapBytes, batches, rounds, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
     const { benchLive } = await import('../ui/bench-live.js');
     await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save });
@@ -91,6 +94,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
     quick: Boolean(flags.quick),
     heapBytes,
     batches,
+    rounds,
     pin: flags.pin,
     cancelled: () => cancelled,
     onProgress: showProgress

@@ -15,8 +15,6 @@ const IDS = [
   'wakeup-1ms',
   'write-4k',
   'write-fsync-4k',
-  'tlb-4k',
-  'tlb-2m',
   'fd-open-close',
   'fd-dup-close',
   'fd-low',
@@ -38,10 +36,19 @@ const IDS = [
 ];
 
 let run: BenchRun;
+/** The two TLB chases again, in four interleaved rounds: a load that comes and goes hits both. */
+let tlb: BenchRun;
 
 beforeAll(async () => {
   run = await runBenchmarks(IDS, { quick: true, heapBytes: 1 << 20, pin: true });
-}, 240_000);
+  tlb = await runBenchmarks(['tlb-4k', 'tlb-2m'], {
+    quick: true,
+    heapBytes: 1 << 20,
+    pin: true,
+    rounds: 4,
+    batches: 12,
+  });
+}, 300_000);
 
 function result(id: string): BenchResult {
   return run.results.find((r) => r.id === id)!;
@@ -62,11 +69,22 @@ describe('bench --quick: the models the first suite did not cover', () => {
   });
 
   it('page table & TLB: a random load costs less with 2 MiB pages, and the note says which kind', (ctx) => {
-    const small = measured('tlb-4k', ctx.skip);
-    const huge = measured('tlb-2m', ctx.skip);
-    expect(huge.note).toMatch(/MAP_HUGETLB|THP/);
+    const pick = (id: string) => {
+      const r = tlb.results.find((x) => x.id === id)!;
+      if (r.status !== 'measured') skipUnlessCapable(ctx.skip, `${id}: ${r.skipped}`);
+      return r;
+    };
+    const small = pick('tlb-4k');
+    const huge = pick('tlb-2m');
     expect(small.note).toMatch(/4 KiB/);
+    expect(huge.note).toMatch(/MAP_HUGETLB|THP/);
+    // THP may cover only part of the set on a fragmented machine: the benchmark says how much
+    // (and skips under 90%); a mix of page sizes would not be the 2 MiB figure.
+    const thp = /(\d+) of (\d+) MiB in huge pages/.exec(huge.note!);
+    if (thp) expect(Number(thp[1])).toBeGreaterThanOrEqual(0.9 * Number(thp[2]));
+    expect(huge.roundMedians).toHaveLength(4);
     expect(huge.p10!).toBeLessThan(small.p10!);
+    expect(Math.min(...huge.roundMedians)).toBeLessThan(Math.min(...small.roundMedians));
   });
 
   it('file descriptor: dup+close is cheaper than open+close; fd 10,000 costs what fd 3 does', (ctx) => {

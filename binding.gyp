@@ -15,6 +15,7 @@
         "native/bench/fd.c",
         "native/bench/poll.c",
         "native/bench/ns.c",
+        "native/bench/probe.c",
         "native/ptrace/tracer.c",
         "native/ptrace/ptrace_addon.cc",
         "native/proc/pread_many.cc",

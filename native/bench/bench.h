@@ -32,7 +32,8 @@ typedef struct {
 typedef struct bench_ctx {
   const bench_params *params;
   void *state;           /* owned by the benchmark */
-  double aux_ns;         /* optional: overhead the benchmark measured and subtracted (total ns) */
+  double aux_ns;         /* optional second figure (total ns): the overhead measured and subtracted,
+                            or for noise-probe the thread's CPU time */
   char err[BENCH_ERR_LEN]; /* set with a reason when setup decides to skip */
   char note[BENCH_ERR_LEN]; /* optional: what the run used or saw (huge page kind, a distribution) */
 } bench_ctx;
@@ -94,6 +95,7 @@ extern const bench_def bench_epoll_10, bench_epoll_100, bench_epoll_1000;
 extern const bench_def bench_read_n_4k, bench_uring_n_4k;
 extern const bench_def bench_clone_ns;
 extern const bench_def bench_unshare_pid, bench_unshare_mnt, bench_unshare_net, bench_unshare_uts;
+extern const bench_def bench_noise_probe; /* internal: the runner's reference loop */
 
 /* Shared helpers. */
 int bench_pin_self(int cpu);           /* 0 on success */

@@ -72,6 +72,13 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
       opts.width === undefined ? 1000 : proseWidth,
     ),
   );
+  if (run.noise?.noisy) {
+    const signs =
+      run.noise.reasons.length > 0 ? run.noise.reasons.join('; ') : 'some rows were measured beside other work';
+    lines.push(
+      ...wrap(`NOISY RUN: ${signs}. Rows marked ~ had their own signs.`, opts.width === undefined ? 1000 : proseWidth),
+    );
+  }
   const header = twoLine
     ? pad('benchmark', 24) + padStart('measured', 10) + '  p10–p90\n' + pad('', 6) + 'reference: verdict'
     : pad('benchmark', 30) +
@@ -92,16 +99,18 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
     if (opts.width === undefined) lines.push('', bold(`${m.title}`) + dim(` — ${m.summary}`));
     else lines.push('', ...wrap(`${m.title} — ${m.summary}`, proseWidth).map((l, i) => (i === 0 ? bold(l) : dim(l))));
     for (const r of run.results.filter((x) => x.model === model)) {
+      const mark = r.noise?.noisy ? '~ ' : '  ';
       const bar = r.nsPerOp !== null ? logBar(r.nsPerOp) : '';
       if (twoLine) {
-        lines.push(`  ${pad(r.id, 22)}${padStart(measuredText(r), 10)}  ${spreadText(r)}`.trimEnd());
+        lines.push(`${mark}${pad(r.id, 22)}${padStart(measuredText(r), 10)}  ${spreadText(r)}`.trimEnd());
         lines.push(`      ${referenceText(r)}: ${describeVerdict(r.verdict)}`);
         if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
         if (r.note) lines.push(dim(`      ${r.note}`));
+        if (r.noise?.noisy) lines.push(dim(`      noisy: ${r.noise.reasons.join('; ')}`));
         continue;
       }
       lines.push(
-        '  ' +
+        mark +
           pad(r.id, 28) +
           padStart(measuredText(r), 10) +
           '  ' +
@@ -111,6 +120,7 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
       );
       if (r.status === 'skipped') lines.push(dim(`      skipped: ${r.skipped}`));
       if (r.note) lines.push(dim(`      ${r.note}`));
+      if (r.noise?.noisy) lines.push(dim(`      noisy: ${r.noise.reasons.join('; ')}`));
     }
   }
   if (run.ratios.length > 0) {

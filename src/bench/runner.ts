@@ -3,6 +3,7 @@
  * JS only schedules and summarises: every timed loop is in native/bench.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { findLatencyRow, loadLatencyTable } from '../lessons/load.js';
 import { BUILD_DIR, loadAddon, type RawBenchResult } from '../native/addon.js';
@@ -10,6 +11,7 @@ import { BENCHMARKS, findBench, type BenchSpec } from './catalog.js';
 import { computeRatios, folkloreNotes, verdictFor, type HostFacts } from './compare.js';
 import { allowedCpus, diskTempDir, readHostInfo } from './host.js';
 import { summarize } from './stats.js';
+import { assessNoise, systemSnapshot, type ProbeSample } from './noise.js';
 import { packageVersion } from '../util/package.js';
 import type { BenchResult, BenchRun } from './types.js';
 
@@ -58,6 +60,7 @@ export function toResult(spec: BenchSpec, raw: RawBenchResult | null, roundMedia
     skipped: spec.compare === 'reference-only' ? null : measured ? null : (raw?.skipped ?? 'not run'),
     note: raw?.note ?? null,
     roundMedians: measured ? roundMedians : [],
+    noise: null,
   };
 }
 
@@ -95,6 +98,31 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
   const addon = specs.some((s) => s.compare !== 'reference-only') ? loadAddon() : null;
   const measuring = specs.filter((s) => s.compare !== 'reference-only' && addon);
   const collected = new Map<string, Collected>();
+  const cpu = opts.pin && cpus.length > 0 ? (cpus[cpus.length - 1] as number) : -1;
+  const options = (batchCount: number) => ({
+    // The last allowed CPU: usually the one the rest of the system leaves quietest.
+    cpu,
+    quick: opts.quick ? 1 : 0,
+    batches: batchCount,
+    targetBatchNs: opts.quick ? 1e6 : 5e6,
+    heapBytes: opts.heapBytes,
+    l1Bytes: host.cache.l1dBytes,
+    l2Bytes: host.cache.l2Bytes,
+    llcBytes: host.cache.llcBytes,
+    tmpdir,
+    helperPath: existsSync(helperPath) ? helperPath : 'oslens-forkhelper (not built)',
+  });
+  const probes: ProbeSample[] = [];
+  const start = systemSnapshot();
+  /** The reference loop, on the benchmark CPU, between benchmarks (noise.ts). */
+  const probe = async (after: string | null) => {
+    if (!addon) return;
+    const raw = await addon.runBench('noise-probe', options(PROBE_BATCHES));
+    if (raw.skipped !== null || raw.nsPerOp.length === 0) return;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0) * raw.opsPerBatch;
+    probes.push({ atMs: performance.now() - start.atMs, after, wallNs: sum(raw.nsPerOp), cpuNs: sum(raw.auxPerOp) });
+  };
+  await probe(null);
   let done = 0;
   let stopped = false;
   const total = measuring.length * rounds;
@@ -107,27 +135,18 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
       const before = collected.get(spec.id);
       if (before?.done) continue; // a skip's reason does not change from one round to the next
       opts.onProgress?.(done++, total, spec.id);
-      const raw = await addon!.runBench(spec.id, {
-        // The last allowed CPU: usually the one the rest of the system leaves quietest.
-        cpu: opts.pin && cpus.length > 0 ? (cpus[cpus.length - 1] as number) : -1,
-        quick: opts.quick ? 1 : 0,
-        // the last round takes what is left, so the total is exactly `batches`
-        batches: round === rounds - 1 ? batches - perRound * (rounds - 1) : perRound,
-        targetBatchNs: opts.quick ? 1e6 : 5e6,
-        heapBytes: opts.heapBytes,
-        l1Bytes: host.cache.l1dBytes,
-        l2Bytes: host.cache.l2Bytes,
-        llcBytes: host.cache.llcBytes,
-        tmpdir,
-        helperPath: existsSync(helperPath) ? helperPath : 'oslens-forkhelper (not built)',
-      });
+      // the last round takes what is left, so the total is exactly `batches`
+      const count = round === rounds - 1 ? batches - perRound * (rounds - 1) : perRound;
+      const raw = await addon!.runBench(spec.id, options(count));
       if (raw.skipped === 'cancelled') {
         stopped = true;
         break;
       }
       collected.set(spec.id, collect(before, raw));
+      await probe(spec.id);
     }
   }
+  const end = systemSnapshot();
   opts.onProgress?.(total, total, '');
   const results: BenchResult[] = [];
   for (const spec of specs) {
@@ -137,6 +156,8 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
       results.push(toResult(spec, c.raw, c.roundMedians));
     } else if (!stopped) results.push(toResult(spec, null));
   }
+  const noise = assessNoise(start, end, probes, results, { cpus: cpuCount() });
+  for (const r of results) r.noise = noise.rows.get(r.id) ?? null;
   const ratios = computeRatios(results, loadLatencyTable());
   return {
     oslens: packageVersion(),
@@ -145,7 +166,16 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
     results,
     ratios,
     notes: folkloreNotes(results, ratios, opts.heapBytes, readHostFacts()),
+    noise: noise.report,
   };
+}
+
+/** Batches of the reference loop each time it runs (~0.5 ms each): one probe is ~2 ms. */
+const PROBE_BATCHES = 4;
+
+/** CPUs online (the load average counts runnable tasks over all of them). */
+function cpuCount(): number {
+  return Math.max(1, os.cpus().length);
 }
 
 function readHostFacts(): HostFacts {

@@ -1,6 +1,7 @@
 /** The records `oslens bench` produces. `BenchRun` is the `--json` / `--save` document. */
 import type { ModelId } from '../lessons/types.js';
 import type { HostInfo } from './host.js';
+import type { NoiseReport, RowNoise } from './noise.js';
 
 export type Verdict =
   | { kind: 'within'; factor: 1 }
@@ -38,6 +39,8 @@ export interface BenchResult {
   note: string | null;
   /** Median ns/op of each round, in run order (empty when skipped); see BenchRun.options.rounds. */
   roundMedians: number[];
+  /** This row's noise signs (null when not measured); see noise.ts. */
+  noise: RowNoise | null;
 }
 
 export interface RatioResult {
@@ -60,4 +63,6 @@ export interface BenchRun {
   ratios: RatioResult[];
   /** Plain-language notes where this machine and the seed's folklore disagree. */
   notes: string[];
+  /** Whether the machine was busy while measuring, and the signs that say so (noise.ts). */
+  noise: NoiseReport;
 }

@@ -7,6 +7,7 @@ import { orderedIds, runBenchmarks } from '../bench/runner.js';
 import type { BenchRun } from '../bench/types.js';
 import { checkBenchHome, rememberRun } from '../bench/saved.js';
 import { diskTempDir } from '../bench/host.js';
+import { noiseWarning } from '../bench/noise.js';
 import { parseMeminfo } from '../proc/system.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
@@ -25,6 +26,7 @@ interface BenchFlags {
   rounds?: string;
   pin: boolean;
   live?: boolean;
+  rememberNoisy?: boolean;
 }
 
 export function register(program: Command): void {
@@ -41,6 +43,7 @@ export function register(program: Command): void {
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
     .option('--rounds <n>', 'interleaved rounds the batches are split across (default 2 with --quick, 3 otherwise)')
     .option('--no-pin', 'do not pin to one CPU (the context-switch benchmarks then skip)')
+    .option('--remember-noisy', 'remember a noisy run as this machine\'s figures anyway (README: "Noise")')
     .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
       'after',
@@ -78,7 +81,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, rounds, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
     const { benchLive } = await import('../ui/bench-live.js');
-    await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save });
+    await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save, rememberNoisy: flags.rememberNoisy });
     return;
   }
 
@@ -109,7 +112,15 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (cancelled)
     throw new UserError('interrupted: benchmark stopped, helpers reaped, temp files removed', ExitCode.interrupted);
 
-  rememberRun(run); // for the lessons and lenses: oslens learn shows this machine's figures
+  // for the lessons and lenses (oslens learn shows this machine's figures): never a noisy run
+  // unless asked, so a busy machine's figures are not quoted as this machine's
+  const remember = !run.noise.noisy || Boolean(flags.rememberNoisy);
+  if (remember) {
+    run.noise.rememberedAnyway = run.noise.noisy;
+    rememberRun(run);
+  }
+  const warning = noiseWarning(run, remember);
+  if (warning) process.stderr.write(warning + '\n');
   if (flags.save) {
     writeFileReplacing(flags.save, JSON.stringify(run, null, 2) + '\n', '--save');
   }

@@ -7,6 +7,7 @@
 import { writeFileReplacing } from '../util/files.js';
 import { findBench } from '../bench/catalog.js';
 import { computeRatios, folkloreNotes } from '../bench/compare.js';
+import { mergeNoise, noiseWarning } from '../bench/noise.js';
 import { renderTable } from '../bench/render.js';
 import { runBenchmarks, type RunOptions } from '../bench/runner.js';
 import type { BenchResult, BenchRun } from '../bench/types.js';
@@ -23,6 +24,8 @@ export interface BenchLiveOptions {
   json: boolean;
   /** Also write the run here (bench --save). */
   save?: string;
+  /** Remember the run even when it was noisy (bench --remember-noisy). */
+  rememberNoisy?: boolean;
   /** Where the run is saved for the lenses (default ~/.oslens/last-bench.json). */
   lastBenchFile?: string;
 }
@@ -93,10 +96,14 @@ export async function benchLive(ids: readonly string[], opts: BenchLiveOptions):
   const first = runs[0];
   const all = specs.map((s) => results.get(s.id)).filter((r): r is BenchResult => r !== undefined);
   let full: BenchRun | null = null;
+  let remembered = false;
   if (first && !cancelled) {
     const ratios = computeRatios(all, loadLatencyTable());
-    full = { ...first, results: all, ratios, notes: folkloreNotes(all, ratios, opts.run.heapBytes) };
-    rememberRun(full, lastFile);
+    const noise = mergeNoise(runs.map((r) => r.noise)) ?? first.noise;
+    full = { ...first, results: all, ratios, notes: folkloreNotes(all, ratios, opts.run.heapBytes), noise };
+    remembered = !noise.noisy || Boolean(opts.rememberNoisy);
+    noise.rememberedAnyway = remembered && noise.noisy;
+    if (remembered) rememberRun(full, lastFile);
     if (opts.save) {
       writeFileReplacing(opts.save, JSON.stringify(full, null, 2) + '\n', '--save');
     }
@@ -104,7 +111,8 @@ export async function benchLive(ids: readonly string[], opts: BenchLiveOptions):
   }
   if (shell) {
     if (!shell.isClosed) {
-      draw(null, cancelled ? 'stopped' : `done: saved to ${lastFile}; press q to quit`);
+      const where = remembered ? `saved to ${lastFile}` : 'noisy: not remembered';
+      draw(null, cancelled ? 'stopped' : `done: ${where}; press q to quit`);
       await shell.closedPromise;
     }
   }
@@ -113,7 +121,9 @@ export async function benchLive(ids: readonly string[], opts: BenchLiveOptions):
   }
   if (full && !opts.json) {
     if (dashboard) process.stdout.write(renderTable(full, { color: Boolean(process.stdout.isTTY) }));
-    else process.stdout.write(`saved to ${lastFile}\n`);
+    else if (remembered) process.stdout.write(`saved to ${lastFile}\n`);
   }
+  const warning = full ? noiseWarning(full, remembered) : null;
+  if (warning) process.stderr.write(warning + '\n');
   return full;
 }

@@ -38,7 +38,8 @@ describe('the remembered bench run', () => {
 
   it('oslens bench remembers its run and oslens learn shows this machine beside the reference', () => {
     const env = { OSLENS_HOME: join(home, 'cli') };
-    expect(oslens(['bench', '--quick', 'syscall-getpid'], { env }).status).toBe(0);
+    // --remember-noisy: this is about remembering; on a busy test machine the run may be noisy
+    expect(oslens(['bench', '--quick', '--remember-noisy', 'syscall-getpid'], { env }).status).toBe(0);
     const ns = measuredNs(loadSavedBench(join(home, 'cli', 'last-bench.json')), 'syscall-getpid');
     expect(ns).toBeGreaterThan(0);
     const r = oslens(['learn', 'syscall-boundary', '--no-run'], { env });
@@ -49,7 +50,7 @@ describe('the remembered bench run', () => {
 
 describe('where runs are written: no planted link followed, nothing left to chance', () => {
   const bench = (env: Record<string, string>, ...extra: string[]) =>
-    oslens(['bench', '--quick', 'counter-inc', ...extra], { env, timeout: 30_000 });
+    oslens(['bench', '--quick', '--remember-noisy', 'counter-inc', ...extra], { env, timeout: 30_000 });
   const oneLine = (r: { stderr: string }) => r.stderr.trim().split('\n');
 
   it('an OSLENS_HOME under /proc (where mkdir -p used to spin) is a one-line error', () => {

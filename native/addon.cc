@@ -54,11 +54,15 @@ class BenchWorker : public Napi::AsyncWorker {
     out["auxPerOp"] = aux;
     out["opsPerBatch"] = static_cast<double>(result_.ops_per_batch);
     out["pinnedCpu"] = result_.pinned_cpu;
+    Napi::Array waited = Napi::Array::New(env, result_.batches);
+    for (int i = 0; i < result_.batches; i++) waited[i] = result_.waited_ns[i];
+    out["waitedNs"] = waited;
     out["skipped"] = result_.skipped[0] ? Napi::Value(Napi::String::New(env, result_.skipped))
                                         : env.Null();
     out["note"] = result_.note[0] ? Napi::Value(Napi::String::New(env, result_.note)) : env.Null();
     free(result_.ns_per_op);
     free(result_.aux_per_op);
+    free(result_.waited_ns);
     deferred_.Resolve(out);
   }
 

@@ -56,6 +56,8 @@ typedef struct {
   int batches;
   uint64_t ops_per_batch;
   int pinned_cpu;        /* CPU the run was pinned to, -1 if not pinned */
+  double *waited_ns;     /* per batch: ns its run() call spent runnable but not running (schedstat
+                            run_delay), -1 when the kernel has no schedstat (caller frees) */
   char skipped[BENCH_ERR_LEN]; /* non-empty when the benchmark did not run */
   char note[BENCH_ERR_LEN];    /* the benchmark's note (bench_ctx.note), may be empty */
 } bench_result;

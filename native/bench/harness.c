@@ -116,6 +116,24 @@ void bench_echo(int in, int out) {
   }
 }
 
+/*
+ * The calling thread's run_delay: ns it spent runnable on a run queue while another task had the
+ * CPU (/proc/thread-self/schedstat, CONFIG_SCHED_INFO). Sleeping does not count, so it is the
+ * share of the CPU lost to other work even for benchmarks that block. -1 when unavailable.
+ */
+static double run_delay_ns(void) {
+  int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  unsigned long long exec_ns, delay_ns;
+  if (sscanf(buf, "%llu %llu", &exec_ns, &delay_ns) != 2) return -1;
+  return (double)delay_ns;
+}
+
 int bench_run(const bench_def *def, const bench_params *params, int batches,
               double target_batch_ns, volatile int *cancel, bench_result *result) {
   memset(result, 0, sizeof *result);
@@ -161,6 +179,7 @@ int bench_run(const bench_def *def, const bench_params *params, int batches,
   result->ns_per_op = calloc((size_t)batches, sizeof(double));
   result->aux_per_op = calloc((size_t)batches, sizeof(double));
   result->ops_per_batch = ops;
+  result->waited_ns = calloc((size_t)batches, sizeof(double));
   for (int b = 0; b < batches; b++) {
     if (cancel && *cancel) {
       snprintf(result->skipped, sizeof result->skipped, "cancelled");
@@ -168,8 +187,11 @@ int bench_run(const bench_def *def, const bench_params *params, int batches,
       goto out_teardown;
     }
     ctx.aux_ns = 0;
+    double delay0 = run_delay_ns(); /* outside run(), so outside its timed region */
     t = def->run(&ctx, ops);
+    double delay1 = run_delay_ns();
     if (t < 0) goto out_failed;
+    result->waited_ns[b] = delay0 >= 0 && delay1 >= 0 ? delay1 - delay0 : -1;
     result->ns_per_op[b] = t / (double)ops;
     result->aux_per_op[b] = ctx.aux_ns / (double)ops;
     result->batches = b + 1;

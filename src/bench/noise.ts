@@ -9,6 +9,7 @@
  * The JSON shape (BenchRun.noise, BenchResult.noise) is a contract: README "bench --json".
  */
 import { readFileSync } from 'node:fs';
+import { quantile } from './stats.js';
 import type { BenchResult } from './types.js';
 
 export type LoadAverage = [number, number, number];
@@ -21,6 +22,8 @@ export interface ProbeSample {
   after: string | null;
   wallNs: number;
   cpuNs: number;
+  /** Of wallNs, the time its thread waited runnable for the CPU (schedstat run_delay); null without schedstat. */
+  waitedNs: number | null;
 }
 
 export interface NoiseLimits {
@@ -34,6 +37,8 @@ export interface NoiseLimits {
   probeSlowdown: number;
   /** A probe whose thread had the CPU less than this fraction of its wall time. */
   probeOnCpu: number;
+  /** A benchmark's median batch spent more than this share of its time waiting runnable for the CPU. */
+  waitShare: number;
   /** Rounds of one benchmark disagreeing by more than this ((max - min) / min of their medians). */
   roundDisagreement: number;
 }
@@ -44,6 +49,7 @@ export const NOISE_LIMITS: NoiseLimits = {
   loadPerCpu: 0.5,
   probeSlowdown: 1.3,
   probeOnCpu: 0.85,
+  waitShare: 0.05,
   roundDisagreement: 0.25,
 };
 
@@ -75,6 +81,10 @@ export interface RowNoise {
   /** The worst probe beside this row (before or after any of its rounds): wall / best wall, and on-CPU share. */
   probeSlowdown: number | null;
   probeOnCpu: number | null;
+  /** The median over its batches of the share of a batch's time its thread waited runnable for
+   * the CPU (schedstat run_delay): above the limit, the median figure itself is inflated; null
+   * without schedstat. */
+  waitShare: number | null;
 }
 
 /** Busy and idle jiffies of all CPUs together (the "cpu" line of /proc/stat). */
@@ -134,9 +144,25 @@ const MIN_STAT_TICKS = 50;
 
 const pct = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)}%`;
 
+/**
+ * Benchmarks whose partner shares their CPU by design (the ping-pong pins both ends to one CPU):
+ * their thread waiting for the CPU is the switch being measured, not noise.
+ */
+const PARTNER_ON_CPU = new Set(['ctxsw-thread', 'ctxsw-process']);
+
 /** The per-row signs: its rounds, and the probes that ran beside it. */
-export function rowNoise(result: BenchResult, probes: readonly ProbeSample[], limits: NoiseLimits): RowNoise {
+export function rowNoise(
+  result: BenchResult,
+  probes: readonly ProbeSample[],
+  limits: NoiseLimits,
+  waitShares: readonly number[] = [],
+): RowNoise {
   const reasons: string[] = [];
+  const wait = waitShares.length > 0 && !PARTNER_ON_CPU.has(result.id) ? quantile(waitShares, 0.5) : null;
+  if (wait !== null && wait > limits.waitShare)
+    reasons.push(
+      `its median batch waited for the CPU ${pct(wait * 100)} of its time (runnable while another task ran)`,
+    );
   const rounds = result.roundMedians;
   let disagreement: number | null = null;
   if (rounds.length >= 2) {
@@ -153,7 +179,9 @@ export function rowNoise(result: BenchResult, probes: readonly ProbeSample[], li
   let onCpu: number | null = null;
   for (const p of beside) {
     const s = p.wallNs / bestWall;
-    const c = p.wallNs > 0 ? Math.min(1, p.cpuNs / p.wallNs) : 1;
+    // the thread's CPU time, or wall minus its wait on the run queue when the kernel says that
+    const cpu = p.waitedNs !== null ? Math.min(p.cpuNs, p.wallNs - p.waitedNs) : p.cpuNs;
+    const c = p.wallNs > 0 ? Math.max(0, Math.min(1, cpu / p.wallNs)) : 1;
     if (slowdown === null || s > slowdown) slowdown = s;
     if (onCpu === null || c < onCpu) onCpu = c;
   }
@@ -167,6 +195,7 @@ export function rowNoise(result: BenchResult, probes: readonly ProbeSample[], li
     roundDisagreement: disagreement,
     probeSlowdown: slowdown,
     probeOnCpu: onCpu,
+    waitShare: wait,
   };
 }
 
@@ -176,7 +205,7 @@ export function assessNoise(
   after: SystemSnapshot,
   probes: readonly ProbeSample[],
   rows: readonly BenchResult[],
-  opts: { cpus: number; ticksPerSecond?: number; limits?: NoiseLimits },
+  opts: { cpus: number; limits?: NoiseLimits; waits?: ReadonlyMap<string, readonly number[]> },
 ): { report: NoiseReport; rows: Map<string, RowNoise> } {
   const limits = opts.limits ?? NOISE_LIMITS;
   const reasons: string[] = [];
@@ -199,7 +228,8 @@ export function assessNoise(
   if (othersLoad > limits.loadPerCpu * opts.cpus)
     reasons.push(`load average ${othersLoad.toFixed(1)} on ${opts.cpus} CPU${opts.cpus === 1 ? '' : 's'}`);
   const rowMap = new Map<string, RowNoise>();
-  for (const r of rows) if (r.status === 'measured') rowMap.set(r.id, rowNoise(r, probes, limits));
+  for (const r of rows)
+    if (r.status === 'measured') rowMap.set(r.id, rowNoise(r, probes, limits, opts.waits?.get(r.id)));
   const noisyRows = [...rowMap].filter(([, n]) => n.noisy).map(([id]) => id);
   const bestWall = probes.length > 0 ? Math.min(...probes.map((p) => p.wallNs)) : null;
   const bestCpu = probes.length > 0 ? Math.min(...probes.map((p) => p.cpuNs)) : null;

@@ -68,19 +68,38 @@ export function toResult(spec: BenchSpec, raw: RawBenchResult | null, roundMedia
 interface Collected {
   raw: RawBenchResult;
   roundMedians: number[];
+  /** Per measured batch: the share of its time the thread waited runnable for the CPU. */
+  waitShares: number[];
   /** Not run again: it skipped (in its first round: a skip; later: the rounds it measured stand). */
   done: boolean;
+}
+
+/** Per batch: the share of its time the thread waited runnable for the CPU (none without schedstat). */
+function waitShares(raw: RawBenchResult): number[] {
+  const out: number[] = [];
+  raw.nsPerOp.forEach((ns, i) => {
+    const waited = raw.waitedNs[i] ?? -1;
+    const batchNs = ns * raw.opsPerBatch;
+    if (waited >= 0 && batchNs > 0) out.push(Math.min(1, waited / batchNs));
+  });
+  return out;
 }
 
 function collect(into: Collected | undefined, raw: RawBenchResult): Collected {
   const measured = raw.skipped === null && raw.nsPerOp.length > 0;
   if (!into || !measured) {
     if (into && into.raw.nsPerOp.length > 0) return { ...into, done: true };
-    return { raw: { ...raw }, roundMedians: measured ? [summarize(raw.nsPerOp).median] : [], done: !measured };
+    return {
+      raw: { ...raw },
+      roundMedians: measured ? [summarize(raw.nsPerOp).median] : [],
+      waitShares: measured ? waitShares(raw) : [],
+      done: !measured,
+    };
   }
   return {
     raw: { ...raw, nsPerOp: [...into.raw.nsPerOp, ...raw.nsPerOp], auxPerOp: [...into.raw.auxPerOp, ...raw.auxPerOp] },
     roundMedians: [...into.roundMedians, summarize(raw.nsPerOp).median],
+    waitShares: [...into.waitShares, ...waitShares(raw)],
     done: false,
   };
 }
@@ -120,7 +139,13 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
     const raw = await addon.runBench('noise-probe', options(PROBE_BATCHES));
     if (raw.skipped !== null || raw.nsPerOp.length === 0) return;
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0) * raw.opsPerBatch;
-    probes.push({ atMs: performance.now() - start.atMs, after, wallNs: sum(raw.nsPerOp), cpuNs: sum(raw.auxPerOp) });
+    probes.push({
+      atMs: performance.now() - start.atMs,
+      after,
+      wallNs: sum(raw.nsPerOp),
+      cpuNs: sum(raw.auxPerOp),
+      waitedNs: raw.waitedNs.every((w) => w >= 0) ? raw.waitedNs.reduce((a, b) => a + b, 0) : null,
+    });
   };
   await probe(null);
   let done = 0;
@@ -156,7 +181,8 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
       results.push(toResult(spec, c.raw, c.roundMedians));
     } else if (!stopped) results.push(toResult(spec, null));
   }
-  const noise = assessNoise(start, end, probes, results, { cpus: cpuCount() });
+  const waits = new Map([...collected].map(([id, c]) => [id, c.waitShares]));
+  const noise = assessNoise(start, end, probes, results, { cpus: cpuCount(), waits });
   for (const r of results) r.noise = noise.rows.get(r.id) ?? null;
   const ratios = computeRatios(results, loadLatencyTable());
   return {
@@ -170,8 +196,11 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
   };
 }
 
-/** Batches of the reference loop each time it runs (~0.5 ms each): one probe is ~2 ms. */
-const PROBE_BATCHES = 4;
+/**
+ * Batches of the reference loop each time it runs (~0.5 ms each): ~6 ms, longer than a scheduler
+ * slice, so a task competing for the CPU gets its turn inside it (a 2 ms probe often ran alone).
+ */
+const PROBE_BATCHES = 12;
 
 /** CPUs online (the load average counts runnable tasks over all of them). */
 function cpuCount(): number {

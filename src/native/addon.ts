@@ -17,6 +17,9 @@ export interface RawBenchResult {
   auxPerOp: number[];
   opsPerBatch: number;
   pinnedCpu: number;
+  /** Per batch: ns the thread waited runnable for the CPU during it (schedstat run_delay; -1
+   * without schedstat). */
+  waitedNs: number[];
   skipped: string | null;
   /** What the run used or saw (the huge page kind, a wakeup distribution), null when nothing. */
   note?: string | null;

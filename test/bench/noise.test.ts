@@ -81,7 +81,7 @@ describe('the classifier', () => {
   const row = (id: string, roundMedians: number[]): BenchResult =>
     ({ id, status: 'measured', roundMedians }) as unknown as BenchResult;
   const probes = (...pairs: [string | null, number, number][]): ProbeSample[] =>
-    pairs.map(([after, wallNs, cpuNs], i) => ({ atMs: i, after, wallNs, cpuNs }));
+    pairs.map(([after, wallNs, cpuNs], i) => ({ atMs: i, after, wallNs, cpuNs, waitedNs: null }));
 
   it('calls a quiet machine quiet', () => {
     // 10 s on 2 CPUs: we used 1000 of 2000 ticks, nothing else ran
@@ -90,11 +90,12 @@ describe('the classifier', () => {
       snap(10_000, 1000, 1000, 0, 1000, 1.05),
       probes([null, 2e6, 2e6], ['a', 2.02e6, 2.01e6], ['b', 2.05e6, 2.04e6]),
       [row('a', [100, 103]), row('b', [50, 51])],
-      { cpus: 2 },
+      { cpus: 2, waits: new Map([['a', [0, 0.01, 0.002]]]) },
     );
     expect(report.noisy).toBe(false);
     expect(report.reasons).toEqual([]);
     expect(rows.get('a')!.noisy).toBe(false);
+    expect(rows.get('a')!.waitShare).toBe(0.002);
     expect(rows.get('b')!.probeOnCpu).toBeCloseTo(0.995, 2);
   });
 
@@ -103,14 +104,30 @@ describe('the classifier', () => {
       snap(0, 0, 0, 0, 0, 1.5),
       snap(10_000, 1800, 100, 100, 1000, 2.5),
       probes([null, 2e6, 2e6], ['a', 4.4e6, 2.1e6], ['b', 2e6, 2e6], ['c', 2e6, 2e6]),
-      [row('a', [100, 101]), row('b', [100, 101]), row('c', [100, 160])],
-      { cpus: 2 },
+      [
+        row('a', [100, 101]),
+        row('b', [100, 101]),
+        row('c', [100, 160]),
+        row('ctxsw-thread', [10, 10]),
+        row('d', [9, 9]),
+      ],
+      {
+        cpus: 2,
+        waits: new Map([
+          ['ctxsw-thread', [0.5, 0.5]],
+          ['d', [0.01, 0.3, 0.4]],
+        ]),
+      },
     );
     expect(report.noisy).toBe(true);
     expect(report.reasons.join('\n')).toMatch(/stole 5\.0%/);
     expect(report.reasons.join('\n')).toMatch(/other work used 40%/);
     expect(report.reasons.join('\n')).toMatch(/load average 1\.5 on 2 CPUs/);
-    expect(report.noisyRows).toEqual(['a', 'b', 'c']);
+    expect(report.noisyRows).toEqual(['a', 'b', 'c', 'd']);
+    expect(rows.get('d')!.reasons).toEqual([
+      'its median batch waited for the CPU 30% of its time (runnable while another task ran)',
+    ]);
+    expect(rows.get('ctxsw-thread')!.waitShare).toBeNull(); // its partner shares the CPU by design
     // a's probe after it, and the same probe before b, ran 2.2x slower with half the CPU
     expect(rows.get('a')!.reasons.join()).toMatch(/2\.2x slower.*CPU 48%/);
     expect(rows.get('b')!.probeSlowdown).toBeCloseTo(2.2, 5);

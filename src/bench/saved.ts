@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { ownDirectory, writeFileReplacing } from '../util/files.js';
 import type { BenchRun } from './types.js';
 
@@ -59,4 +60,68 @@ export function rememberRun(run: BenchRun, file: string = defaultBenchFile()): v
 /** The measured figure for a benchmark id in a saved run, or null. */
 export function measuredNs(saved: SavedBench | null, id: string): number | null {
   return saved?.run.results.find((r) => r.id === id && r.status === 'measured')?.nsPerOp ?? null;
+}
+
+/**
+ * What is wrong with `value` as a BenchRun (the fields the views read), or null when nothing is:
+ * a report or a comparison of someone else's file must fail in one line, not deep in a view.
+ */
+export function benchRunProblem(value: unknown): string | null {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const numOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+  if (!isObj(value)) return 'not a JSON object';
+  const host = value.host;
+  if (!isObj(host)) return 'no "host" object';
+  for (const k of ['hostname', 'cpuModel', 'kernel', 'date'])
+    if (typeof host[k] !== 'string') return `host.${k} is not a string`;
+  if (!Array.isArray(value.results)) return 'no "results" array';
+  for (const [i, r] of value.results.entries()) {
+    if (!isObj(r)) return `results[${i}] is not an object`;
+    for (const k of ['id', 'title', 'model', 'row', 'status'])
+      if (typeof r[k] !== 'string') return `results[${i}].${k} is not a string`;
+    for (const k of ['nsPerOp', 'p10', 'p90'])
+      if (!numOrNull(r[k])) return `results[${i}].${k} is not a number or null`;
+    const ref = r.reference;
+    if (ref !== null && !(isObj(ref) && numOrNull(ref.lowNs) && numOrNull(ref.highNs)))
+      return `results[${i}].reference is not {lowNs, highNs} or null`;
+    if (!isObj(r.verdict) || typeof r.verdict.kind !== 'string') return `results[${i}].verdict has no kind`;
+  }
+  if (value.ratios !== undefined && !Array.isArray(value.ratios)) return '"ratios" is not an array';
+  for (const [i, q] of ((value.ratios as unknown[] | undefined) ?? []).entries()) {
+    if (!isObj(q) || typeof q.row !== 'string' || typeof q.measured !== 'number')
+      return `ratios[${i}] has no row and measured figure`;
+  }
+  if (value.notes !== undefined && !(Array.isArray(value.notes) && value.notes.every((n) => typeof n === 'string')))
+    return '"notes" is not a list of strings';
+  return null;
+}
+
+/**
+ * Reads a run saved with `bench --save` (or the remembered one) for --compare and `oslens report`:
+ * a missing file or one that is not a run is a one-line error, exit 2 (bad input).
+ */
+export function readRunFile(file: string): BenchRun {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read ${file}: ${errnoCode(err) ?? String(err)}`, ExitCode.usage);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UserError(
+      `${file} is not a saved oslens bench run (not JSON; make one with bench --save)`,
+      ExitCode.usage,
+    );
+  }
+  const problem = benchRunProblem(value);
+  if (problem)
+    throw new UserError(
+      `${file} is not a saved oslens bench run (${problem}; make one with bench --save)`,
+      ExitCode.usage,
+    );
+  const run = value as BenchRun;
+  return { ...run, ratios: run.ratios ?? [], notes: run.notes ?? [] };
 }

@@ -4,15 +4,15 @@ import type { Command } from 'commander';
 import { BENCHMARKS, BENCH_IDS } from '../bench/catalog.js';
 import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
-import type { BenchRun } from '../bench/types.js';
-import { checkBenchHome, rememberRun } from '../bench/saved.js';
+import { checkBenchHome, readRunFile, rememberRun } from '../bench/saved.js';
 import { diskTempDir } from '../bench/host.js';
 import { noiseWarning } from '../bench/noise.js';
 import { parseMeminfo } from '../proc/system.js';
 import { findLatencyRow } from '../lessons/load.js';
 import { loadAddon } from '../native/addon.js';
-import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { checkWritable, writeFileReplacing } from '../util/files.js';
+import { writeReport } from './report.js';
 import { parsePositiveInt, parseSize } from '../util/units.js';
 
 interface BenchFlags {
@@ -21,6 +21,7 @@ interface BenchFlags {
   quick?: boolean;
   save?: string;
   compare?: string;
+  report?: string;
   heap: string;
   batches?: string;
   rounds?: string;
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--quick', 'fewer batches and smaller working sets (the suite in well under 30 s)')
     .option('--save <file>', 'also write the JSON document to FILE')
     .option('--compare <file>', 'print this run beside a saved one (from --save)')
+    .option('--report <file>', 'also write the run as a self-contained HTML report (see oslens report)')
     .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
     .option('--rounds <n>', 'interleaved rounds the batches are split across (default 2 with --quick, 3 otherwise)')
@@ -47,7 +49,7 @@ export function register(program: Command): void {
     .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
       'after',
-      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json',
+      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json\n  oslens bench --quick --report now.html',
     )
     .action(async (ids: string[], flags: BenchFlags) => {
       await benchCommand(ids, flags);
@@ -70,18 +72,25 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (heapBytes < 1 << 20) throw new UserError('--heap: at least 1M', ExitCode.usage);
   const batches = flags.batches === undefined ? undefined : parsePositiveInt(flags.batches, '--batches', 10000);
   const rounds = flags.rounds === undefined ? undefined : parsePositiveInt(flags.rounds, '--rounds', 100);
-  const other = flags.compare ? readSavedRun(flags.compare) : undefined;
+  const other = flags.compare ? readRunFile(flags.compare) : undefined;
   const selected = orderedIds(ids.length > 0 ? ids : BENCH_IDS);
   // What can fail after minutes of measuring is checked first.
   checkBenchHome();
   if (flags.save) checkWritable(flags.save, '--save');
+  if (flags.report) checkWritable(flags.report, '--report');
   diskTempDir(process.env, (flags.quick ? 48 : 320) << 20); // an OSLENS_TMPDIR that cannot be used
   checkHeapFits(selected, heapBytes, flags.heap);
   if (flags.live) {
     const run = { quick: Boolean(flags.quick), heapBytes, batches, rounds, pin: flags.pin };
     // The dashboard (blessed) is loaded only when asked for: it is most of the CLI's start-up.
     const { benchLive } = await import('../ui/bench-live.js');
-    await benchLive(selected, { run, json: Boolean(flags.json), save: flags.save, rememberNoisy: flags.rememberNoisy });
+    const full = await benchLive(selected, {
+      run,
+      json: Boolean(flags.json),
+      save: flags.save,
+      rememberNoisy: flags.rememberNoisy,
+    });
+    if (full && flags.report) writeReport([{ name: 'this run', run: full }], flags.report, '--report');
     return;
   }
 
@@ -124,6 +133,7 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (flags.save) {
     writeFileReplacing(flags.save, JSON.stringify(run, null, 2) + '\n', '--save');
   }
+  if (flags.report) writeReport([{ name: 'this run', run }], flags.report, '--report');
   if (flags.json) {
     process.stdout.write(JSON.stringify(run, null, 2) + '\n');
   } else {
@@ -149,22 +159,6 @@ function checkHeapFits(ids: readonly string[], heapBytes: number, text: string):
     `--heap ${text}: the heap benchmarks would touch ${gib(touched)} but ${gib(available)} is available (MemAvailable); use a smaller --heap`,
     ExitCode.usage,
   );
-}
-
-function readSavedRun(file: string): BenchRun {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read ${file}: ${errnoCode(err) ?? String(err)}`);
-  }
-  try {
-    const run = JSON.parse(text) as BenchRun;
-    if (!run.host || !Array.isArray(run.results)) throw new Error('shape');
-    return run;
-  } catch {
-    throw new UserError(`${file} is not a saved oslens bench run (make one with --save)`);
-  }
 }
 
 function printList(json: boolean): void {

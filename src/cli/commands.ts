@@ -23,6 +23,7 @@ import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
 import { register as completion } from './completion.js';
 import { register as exporter } from './export.js';
+import { register as report } from './report.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   bench,
@@ -45,4 +46,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   trace,
   completion,
   exporter,
+  report,
 ];

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { CONTENT_TYPES, encode, negotiate, type MetricFamily } from './format.js';
 import type { Collector } from './collectors/types.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
+import { escapeHtml } from '../util/html.js';
 
 export interface CollectorState {
   name: string;
@@ -88,8 +89,7 @@ export class Exporter {
   }
 }
 
-const html = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const html = escapeHtml;
 
 function indexPage(states: readonly CollectorState[]): string {
   const rows = states

@@ -1,0 +1,94 @@
+/**
+ * The report's host and run blocks: the facts a run carries, as definition lists. Known fields
+ * get a label and a unit; any other field a run carries (newer runs add host facts, the noise
+ * block) is still shown, under its own key, so an older oslens's report loses nothing.
+ */
+import type { BenchRun } from '../bench/types.js';
+import { htmlText } from '../util/html.js';
+
+const bytes = (b: unknown) => {
+  if (typeof b !== 'number' || !Number.isFinite(b)) return String(b);
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(b % 2 ** 20 ? 1 : 0)} MiB`;
+  return `${(b / 1024).toFixed(0)} KiB`;
+};
+
+/** "cpuModel" → "cpu model", for keys without a label of their own. */
+const words = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+const HOST_LABELS: Record<string, [string, (v: unknown, host: Record<string, unknown>) => string]> = {
+  hostname: ['host', String],
+  cpuModel: ['CPU', (v, h) => `${String(v)}${typeof h.cores === 'number' ? `, ${h.cores} cores` : ''}`],
+  kernel: ['kernel', (v, h) => `Linux ${String(v)}${typeof h.arch === 'string' ? ` (${h.arch})` : ''}`],
+  memoryBytes: ['memory', bytes],
+  cache: [
+    'caches',
+    (v) => {
+      const c = (v ?? {}) as Record<string, unknown>;
+      const src = c.source === 'default' ? ' (defaults: no sysfs cache info)' : '';
+      return `L1d ${bytes(c.l1dBytes)} · L2 ${bytes(c.l2Bytes)} · LLC ${bytes(c.llcBytes)}${src}`;
+    },
+  ],
+  node: ['Node', String],
+  date: ['date', String],
+};
+/** Folded into another field's line. */
+const FOLDED = new Set(['cores', 'arch']);
+
+function valueHtml(v: unknown, depth = 0): string {
+  if (v === null || v === undefined) return '<span class="dim">—</span>';
+  if (Array.isArray(v))
+    return v.length === 0 ? '<span class="dim">none</span>' : v.map((x) => valueHtml(x, depth)).join(', ');
+  if (typeof v === 'object') {
+    if (depth >= 2) return htmlText(JSON.stringify(v));
+    return factList(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [htmlText(k), valueHtml(x, depth + 1)]),
+      'nested',
+    );
+  }
+  return htmlText(v);
+}
+
+export function factList(rows: [string, string][], cls = 'facts'): string {
+  return `<dl class="${cls}">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+/** The host's facts (term, definition HTML): the known ones first, labelled, then whatever else the run recorded. */
+export function hostFacts(host: BenchRun['host']): [string, string][] {
+  const h = host as unknown as Record<string, unknown>;
+  const rows: [string, string][] = [];
+  for (const [key, [label, show]] of Object.entries(HOST_LABELS))
+    if (key in h) rows.push([label, htmlText(show(h[key], h))]);
+  for (const [key, value] of Object.entries(h)) {
+    if (key in HOST_LABELS || FOLDED.has(key)) continue;
+    rows.push([htmlText(words(key)), valueHtml(value)]);
+  }
+  return rows;
+}
+
+/** How the run was made: batches, --quick, heap, the disk directory. */
+export function runFacts(run: BenchRun): [string, string][] {
+  const o = (run.options ?? {}) as Partial<BenchRun['options']>;
+  const rows: [string, string][] = [];
+  rows.push(['oslens', htmlText(run.oslens ?? '?')]);
+  if (typeof o.batches === 'number')
+    rows.push(['batches', htmlText(`${o.batches} per benchmark${o.quick ? ' (--quick)' : ''}; median, p10–p90`)]);
+  if (typeof o.heapBytes === 'number') rows.push(['heap', htmlText(bytes(o.heapBytes))]);
+  if (typeof o.tmpdir === 'string') rows.push(['disk dir', htmlText(o.tmpdir)]);
+  return rows;
+}
+
+/** A run's noise block (`noise` in the JSON), when it has one: whether it was noisy, and why. */
+export function noiseVerdict(run: BenchRun): { noisy: boolean; reasons: string[] } | null {
+  const noise = (run as unknown as Record<string, unknown>).noise;
+  if (!noise || typeof noise !== 'object') return null;
+  const n = noise as Record<string, unknown>;
+  const reasons = Array.isArray(n.reasons) ? n.reasons.filter((r): r is string => typeof r === 'string') : [];
+  return { noisy: n.noisy === true, reasons };
+}
+
+export function noiseFacts(run: BenchRun): string {
+  const noise = (run as unknown as Record<string, unknown>).noise;
+  if (!noise || typeof noise !== 'object') return '';
+  return valueHtml(noise);
+}

@@ -4,6 +4,7 @@
  * the ratios, where the folklore and this machine disagree, and the hosts side by side. No
  * script, no external resource (a CSP forbids both), so it opens anywhere, offline.
  */
+import { BENCH_IDS } from '../bench/catalog.js';
 import { describeVerdict, formatFactor, formatNs } from '../bench/compare.js';
 import type { BenchResult, BenchRun, RatioResult } from '../bench/types.js';
 import { loadLatencyTable, loadModels } from '../lessons/load.js';
@@ -36,7 +37,7 @@ interface Row {
   results: (BenchResult | undefined)[];
 }
 
-/** Every benchmark of any run, in the order the runs list them (the catalog's order). */
+/** Every benchmark of any run, in the catalog's order. */
 function unionRows(runs: readonly NamedRun[]): Row[] {
   const rows = new Map<string, Row>();
   for (const { run } of runs) {
@@ -56,7 +57,9 @@ function unionRows(runs: readonly NamedRun[]): Row[] {
     }
   }
   for (const row of rows.values()) row.results = runs.map(({ run }) => run.results.find((r) => r.id === row.id));
-  return [...rows.values()];
+  // The catalog's order (runs of a few ids list theirs in another); ids it does not know, last.
+  const rank = (id: string) => (BENCH_IDS.includes(id) ? BENCH_IDS.indexOf(id) : BENCH_IDS.length);
+  return [...rows.values()].sort((a, b) => rank(a.id) - rank(b.id));
 }
 
 function referenceText(row: Row): string {

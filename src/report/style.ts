@@ -23,7 +23,8 @@ tr.bench > th .title { display: block; font-size: 12px; }
 tr.bench td { padding: 3px 8px; vertical-align: top; border-bottom: 1px solid #f2f4f7; }
 td.ladder { padding: 3px 0 !important; }
 td.reference { white-space: nowrap; color: var(--dim); font-size: 12.5px; }
-td.figure { font-size: 12.5px; min-width: 150px; }
+td.figure { font-size: 12.5px; min-width: 200px; }
+td.figure .line, td.figure .spread { white-space: nowrap; }
 td.figure > span { display: block; }
 td.figure .verdict { margin-left: 6px; }
 .median { font-weight: 600; font-variant-numeric: tabular-nums; font-size: 13.5px; }
@@ -51,7 +52,7 @@ svg.axis text.major { fill: var(--fg); font-weight: 600; }
 .key.whisker { width: 26px; height: 8px; border: solid #0072b2; border-width: 0 2px; background: linear-gradient(#0072b2, #0072b2) center/100% 2px no-repeat; }
 .key.gap { width: 26px; border-top: 2px dashed #0072b2; }
 th.run { white-space: nowrap; }
-th.run .sub { display: block; font-weight: normal; }
+th.run .sub { display: block; font-weight: normal; max-width: 240px; overflow: hidden; text-overflow: ellipsis; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }
 table.ratios th, table.ratios td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); font-weight: normal; }
 table.ratios thead th { font-weight: 600; }

@@ -1,0 +1,145 @@
+/**
+ * The bench report in a real browser (Debian's Chromium, headless): every row of the run is
+ * rendered where the log axis puts its figure, the page loads nothing from outside, text from
+ * the run stays text, and a screenshot is saved to look at (OSLENS_SCREENSHOT_DIR, default
+ * $TMPDIR/oslens-screenshots).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchRun } from '../../src/bench/types.js';
+import { chromiumMissing, openFile } from '../helpers/chromium.js';
+import { ROOT, oslens, skipUnlessCapable } from '../helpers/env.js';
+
+const FIXTURE = join(ROOT, 'test/fixtures/bench/quick-run.json');
+const SHOTS = process.env.OSLENS_SCREENSHOT_DIR ?? join(tmpdir(), 'oslens-screenshots');
+const scratch = mkdtempSync(join(tmpdir(), 'oslens-report-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** What the page shows of one benchmark row, read from the rendered DOM. */
+interface RowFacts {
+  id: string;
+  height: number;
+  points: { run: number; cx: number; width: number }[];
+  bands: number;
+  figures: string[];
+}
+
+async function rowFacts(file: string) {
+  const opened = await openFile(file);
+  const facts = await opened.page.evaluate(() => {
+    const rows = [...document.querySelectorAll<HTMLTableRowElement>('tr.bench')].map((tr) => ({
+      id: tr.dataset.id ?? '',
+      height: tr.getBoundingClientRect().height,
+      points: [...tr.querySelectorAll<SVGCircleElement>('circle.point')].map((c) => ({
+        run: Number(c.dataset.run),
+        cx: c.cx.baseVal.value,
+        width: c.getBoundingClientRect().width,
+      })),
+      bands: tr.querySelectorAll('rect.band').length,
+      figures: [...tr.querySelectorAll<HTMLElement>('td.figure')].map((td) => td.innerText),
+    }));
+    return {
+      rows,
+      hosts: document.querySelectorAll('.host').length,
+      ratios: [...document.querySelectorAll<HTMLElement>('tr.ratio')].map((r) => r.dataset.row ?? ''),
+      title: document.title,
+      scripts: document.querySelectorAll('script').length,
+      images: document.querySelectorAll('img').length,
+      text: document.body.innerText,
+    };
+  });
+  return { opened, facts: facts as typeof facts & { rows: RowFacts[] } };
+}
+
+describe('the bench report in headless Chromium', () => {
+  it('renders every row of a saved run, each figure where the log axis puts it', async (ctx) => {
+    const missing = chromiumMissing();
+    if (missing) skipUnlessCapable(ctx.skip, missing);
+    const run = JSON.parse(readFileSync(FIXTURE, 'utf8')) as BenchRun;
+    const out = join(scratch, 'one.html');
+    const r = oslens(['report', FIXTURE, '-o', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const { opened, facts } = await rowFacts(out);
+    try {
+      expect(opened.requests).toEqual([]); // one file: nothing fetched
+      expect(opened.errors).toEqual([]);
+      expect(facts.rows.map((x) => x.id)).toEqual(run.results.map((x) => x.id));
+      for (const row of facts.rows) {
+        const result = run.results.find((x) => x.id === row.id)!;
+        expect(row.height, row.id).toBeGreaterThan(10);
+        expect(row.bands, row.id).toBe(result.reference ? 1 : 0);
+        expect(row.points.length, row.id).toBe(result.nsPerOp === null ? 0 : 1);
+        for (const p of row.points) expect(p.width, row.id).toBeGreaterThan(4); // drawn, not collapsed
+      }
+      // The points are ordered as the figures are: the axis is the figures' log scale.
+      const plotted = facts.rows
+        .filter((x) => x.points.length === 1)
+        .map((x) => ({ cx: x.points[0]!.cx, ns: run.results.find((y) => y.id === x.id)!.nsPerOp! }))
+        .sort((a, b) => a.ns - b.ns);
+      for (let i = 1; i < plotted.length; i++) expect(plotted[i]!.cx).toBeGreaterThanOrEqual(plotted[i - 1]!.cx);
+      const [lo, hi] = [plotted[0]!, plotted[plotted.length - 1]!];
+      const perDecade = (hi.cx - lo.cx) / Math.log10(hi.ns / lo.ns);
+      expect(perDecade).toBeGreaterThan(20); // a decade is visible on the page
+      expect(facts.ratios).toEqual(run.ratios.map((q) => q.row));
+      expect(facts.hosts).toBe(1);
+      expect(facts.text).toContain(run.host.cpuModel);
+      await opened.screenshot(join(SHOTS, 'report-one-run.png'));
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('bench --report measures and writes; two runs are drawn side by side, text from a run stays text', async (ctx) => {
+    const missing = chromiumMissing();
+    if (missing) skipUnlessCapable(ctx.skip, missing);
+    const ids = ['syscall-getpid', 'counter-inc', 'clock-vdso', 'clock-syscall'];
+    const fresh = join(scratch, 'fresh.json');
+    const measured = join(scratch, 'fresh.html');
+    const b = oslens(['bench', '--quick', '--save', fresh, '--report', measured, ...ids], { timeout: 300_000 });
+    expect(b.status, b.stderr).toBe(0);
+    const freshRun = JSON.parse(readFileSync(fresh, 'utf8')) as BenchRun;
+    expect(freshRun.results.map((x) => x.id).sort()).toEqual([...ids].sort());
+    const alone = await rowFacts(measured);
+    try {
+      expect(alone.facts.rows.map((x) => x.id)).toEqual(freshRun.results.map((x) => x.id));
+      for (const row of alone.facts.rows) expect(row.points).toHaveLength(1);
+    } finally {
+      await alone.opened.close();
+    }
+
+    // A second machine whose hostname and notes try to be markup.
+    const other = JSON.parse(readFileSync(FIXTURE, 'utf8')) as BenchRun;
+    other.host.hostname = '<img src=x onerror="document.title=\'pwned\'">box';
+    other.notes = ['</style><script>document.title="pwned"</script>'];
+    const otherFile = join(scratch, 'other.json');
+    writeFileSync(otherFile, JSON.stringify(other));
+    const both = join(scratch, 'both.html');
+    const r = oslens(['report', fresh, otherFile, '-o', both]);
+    expect(r.status, r.stderr).toBe(0);
+    const { opened, facts } = await rowFacts(both);
+    try {
+      expect(opened.requests).toEqual([]);
+      expect(facts.scripts).toBe(0);
+      expect(facts.images).toBe(0);
+      // Neither the onerror nor the script ran: the title is the hostnames, as text.
+      expect(facts.title).toBe(`oslens bench: ${freshRun.host.hostname} vs ${other.host.hostname}`);
+      expect(facts.text).toContain('<img src=x onerror=');
+      expect(facts.text).toContain('</style><script>');
+      expect(facts.hosts).toBe(2);
+      // Every row of either run, each with a figure cell per run; both lanes where both measured.
+      const union = [...new Set([...freshRun.results, ...other.results].map((x) => x.id))];
+      expect(new Set(facts.rows.map((x) => x.id))).toEqual(new Set(union));
+      for (const row of facts.rows) {
+        expect(row.figures, row.id).toHaveLength(2);
+        const inBoth = ids.includes(row.id) && other.results.find((x) => x.id === row.id)?.nsPerOp !== null;
+        if (inBoth) expect(row.points.map((p) => p.run).sort(), row.id).toEqual([0, 1]);
+        if (!ids.includes(row.id)) expect(row.figures[0], row.id).toBe('not in this run');
+      }
+      await opened.screenshot(join(SHOTS, 'report-two-runs.png'));
+    } finally {
+      await opened.close();
+    }
+  });
+});

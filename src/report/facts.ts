@@ -50,7 +50,8 @@ function valueHtml(v: unknown, depth = 0): string {
 }
 
 export function factList(rows: [string, string][], cls = 'facts'): string {
-  return `<dl class="${cls}">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+  // Each pair in its own div (valid in a dl): the list can flow into columns without splitting one.
+  return `<dl class="${cls}">${rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
 }
 
 /** The host's facts (term, definition HTML): the known ones first, labelled, then whatever else the run recorded. */

@@ -225,6 +225,14 @@ function disagreements(runs: readonly NamedRun[], rows: readonly Row[]): string 
 }
 
 function hostCards(runs: readonly NamedRun[]): string {
+  const facts = runs.map(({ run }) => [...hostFacts(run.host), ...runFacts(run)]);
+  // Side by side, a fact that differs from the first machine's is marked (date and host aside).
+  const first = new Map(facts[0] ?? []);
+  const marked = facts.map((rows, i) =>
+    rows.map(([k, v]): [string, string] =>
+      i > 0 && !['host', 'date'].includes(k) && first.get(k) !== v ? [k, `<span class="differs">${v}</span>`] : [k, v],
+    ),
+  );
   const cards = runs.map(({ name, run }, i) => {
     const noise = noiseVerdict(run);
     const badge = noise?.noisy
@@ -235,7 +243,7 @@ function hostCards(runs: readonly NamedRun[]): string {
     const noiseBlock = noise ? `<details><summary>noise measurements</summary>${noiseFacts(run)}</details>` : '';
     return (
       `<div class="host" data-run="${i}"><h3><span class="swatch" style="background:${runColor(i)}"></span>${htmlText(name)}</h3>` +
-      `${badge}${factList([...hostFacts(run.host), ...runFacts(run)])}${noiseBlock}</div>`
+      `${badge}${factList(marked[i] ?? [])}${noiseBlock}</div>`
     );
   });
   return `<section id="hosts"><h2>${runs.length > 1 ? 'The machines' : 'The machine'}</h2><div class="hosts">${cards.join('')}</div></section>`;

@@ -57,16 +57,17 @@ th.run .sub { display: block; font-weight: normal; max-width: 240px; overflow: h
 table.ratios th, table.ratios td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); font-weight: normal; }
 table.ratios thead th { font-weight: 600; }
 #folklore li { margin: 4px 0; max-width: 1000px; }
-.hosts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
+.hosts { display: grid; grid-template-columns: repeat(auto-fit, minmax(400px, 1fr)); gap: 16px; }
 .host { border: 1px solid var(--line); border-radius: 6px; padding: 4px 14px 10px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; font-size: 13px; }
-dl.facts dt { color: var(--dim); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-dl.nested { display: grid; grid-template-columns: max-content 1fr; gap: 0 8px; margin: 0; }
-dl.nested dt { color: var(--dim); }
-dl.nested dd { margin: 0; }
+dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 2px 24px; margin: 6px 0; font-size: 13px; }
+dl.facts > div, dl.nested > div { display: grid; grid-template-columns: 7.5em 1fr; gap: 0 10px; }
+dl.nested > div { grid-template-columns: max-content 1fr; }
+dt { color: var(--dim); }
+dd { margin: 0; overflow-wrap: anywhere; }
+dl.nested { margin: 0; }
 .noisy { color: var(--bad); font-weight: 600; }
 .noisy.banner { border: 1px solid var(--bad); border-radius: 6px; padding: 6px 10px; background: #fff4f2; }
+.differs { background: #fff3bf; border-radius: 2px; padding: 0 2px; }
 .quiet { color: #2f7d4f; }
 details summary { cursor: pointer; color: var(--dim); font-size: 13px; }
 footer { margin-top: 32px; color: var(--dim); font-size: 12px; }

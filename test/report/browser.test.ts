@@ -43,6 +43,7 @@ async function rowFacts(file: string) {
     return {
       rows,
       hosts: document.querySelectorAll('.host').length,
+      differs: [...document.querySelectorAll<HTMLElement>('.host .differs')].map((d) => d.innerText),
       ratios: [...document.querySelectorAll<HTMLElement>('tr.ratio')].map((r) => r.dataset.row ?? ''),
       title: document.title,
       scripts: document.querySelectorAll('script').length,
@@ -128,6 +129,8 @@ describe('the bench report in headless Chromium', () => {
       expect(facts.text).toContain('<img src=x onerror=');
       expect(facts.text).toContain('</style><script>');
       expect(facts.hosts).toBe(2);
+      // The fixture ran with --heap 256M, the fresh run with the default 1G: that fact is marked.
+      expect(facts.differs).toContain('256 MiB');
       // Every row of either run, each with a figure cell per run; both lanes where both measured.
       const union = [...new Set([...freshRun.results, ...other.results].map((x) => x.id))];
       expect(new Set(facts.rows.map((x) => x.id))).toEqual(new Set(union));

@@ -88,7 +88,7 @@ function resultCell(r: BenchResult | undefined): string {
   if (r.status === 'reference-only') return '<td class="figure dim">reference only</td>';
   if (!isFigure(r.nsPerOp)) {
     const why = r.skipped ? `: ${r.skipped}` : '';
-    return `<td class="figure skipped">skipped<span class="why">${htmlText(why)}</span></td>`;
+    return `<td class="figure skipped"><span class="line">skipped<span class="why">${htmlText(why)}</span></span></td>`;
   }
   const off = offBy(r);
   const cls = off !== null && (off >= DISAGREE || off <= 1 / DISAGREE) ? 'verdict disagrees' : 'verdict';

@@ -25,6 +25,7 @@ td.ladder { padding: 3px 0 !important; }
 td.reference { white-space: nowrap; color: var(--dim); font-size: 12.5px; }
 td.figure { font-size: 12.5px; min-width: 200px; }
 td.figure .line, td.figure .spread { white-space: nowrap; }
+td.skipped .line { white-space: normal; max-width: 320px; }
 td.figure > span { display: block; }
 td.figure .verdict { margin-left: 6px; }
 .median { font-weight: 600; font-variant-numeric: tabular-nums; font-size: 13.5px; }

@@ -4,9 +4,9 @@
  * system /usr/bin/chromium). Open a local file with the network cut off, read facts out of the
  * rendered DOM (sizes and positions included, which --dump-dom cannot give), take a screenshot.
  *
- *   const page = await openFile('/tmp/report.html');
- *   try { const n = await page.evaluate(() => document.querySelectorAll('tr').length); ... }
- *   finally { await page.close(); }
+ *   const opened = await openFile('/tmp/report.html');
+ *   try { const rows = await opened.facts(() => document.querySelectorAll('tr').length); ... }
+ *   finally { await opened.close(); }
  *
  * Timeouts are generous: the test machine has 2 cores shared by many jobs.
  */
@@ -31,6 +31,8 @@ export interface OpenedPage {
   requests: string[];
   /** console errors and uncaught exceptions on the page. */
   errors: string[];
+  /** Runs `fn` in the page and returns its (JSON-serialisable) result: the DOM facts a test checks. */
+  facts<T>(fn: () => T): Promise<T>;
   /** Saves a PNG of the whole page (directories made as needed). */
   screenshot(file: string): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function openFile(file: string, opts: { width?: number; height?: nu
       page,
       requests,
       errors,
+      facts: <T>(fn: () => T) => page.evaluate(fn) as Promise<T>,
       async screenshot(out: string) {
         mkdirSync(dirname(out), { recursive: true });
         await page.screenshot({ path: out as `${string}.png`, fullPage: true });

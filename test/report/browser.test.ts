@@ -28,7 +28,7 @@ interface RowFacts {
 
 async function rowFacts(file: string) {
   const opened = await openFile(file);
-  const facts = await opened.page.evaluate(() => {
+  const facts = await opened.facts(() => {
     const rows = [...document.querySelectorAll<HTMLTableRowElement>('tr.bench')].map((tr) => ({
       id: tr.dataset.id ?? '',
       height: tr.getBoundingClientRect().height,

@@ -79,17 +79,69 @@ export function runFacts(run: BenchRun): [string, string][] {
   return rows;
 }
 
-/** A run's noise block (`noise` in the JSON), when it has one: whether it was noisy, and why. */
-export function noiseVerdict(run: BenchRun): { noisy: boolean; reasons: string[] } | null {
-  const noise = (run as unknown as Record<string, unknown>).noise;
-  if (!noise || typeof noise !== 'object') return null;
-  const n = noise as Record<string, unknown>;
-  const reasons = Array.isArray(n.reasons) ? n.reasons.filter((r): r is string => typeof r === 'string') : [];
+/** A run's noise verdict (`noise` in the JSON, README "Noise"), or null for a run from before it. */
+export function noiseVerdict(run: BenchRun): { noisy: boolean; reasons: string[]; noisyRows: string[] } | null {
+  const n = (run as { noise?: unknown }).noise as Record<string, unknown> | undefined;
+  if (!n || typeof n !== 'object') return null;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((r): r is string => typeof r === 'string') : []);
+  return { noisy: n.noisy === true, reasons: strings(n.reasons), noisyRows: strings(n.noisyRows) };
+}
+
+/** A row's noise marks (BenchResult.noise), or null when it has none. */
+export function rowNoise(r: { noise?: unknown }): { noisy: boolean; reasons: string[] } | null {
+  const n = r.noise as Record<string, unknown> | null | undefined;
+  if (!n || typeof n !== 'object') return null;
+  const reasons = Array.isArray(n.reasons) ? n.reasons.filter((x): x is string => typeof x === 'string') : [];
   return { noisy: n.noisy === true, reasons };
 }
 
-export function noiseFacts(run: BenchRun): string {
-  const noise = (run as unknown as Record<string, unknown>).noise;
-  if (!noise || typeof noise !== 'object') return '';
-  return valueHtml(noise);
+const num = (v: unknown, digits = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '?');
+
+/**
+ * What the noise checks saw (term, definition HTML), each beside its limit: load before and
+ * after, steal and other work's CPU, the reference loop. The probe's samples stay in the JSON.
+ */
+export function noiseFacts(run: BenchRun): [string, string][] {
+  const n = (run as { noise?: unknown }).noise as Record<string, Record<string, unknown>> | undefined;
+  if (!n || typeof n !== 'object') return [];
+  const limits = (n.limits ?? {}) as Record<string, unknown>;
+  const rows: [string, string][] = [];
+  const load = n.load;
+  if (load && Array.isArray(load.before) && Array.isArray(load.after)) {
+    rows.push([
+      'load (1 min)',
+      htmlText(
+        `${num(load.before[0], 2)} before, ${num(load.after[0], 2)} after, on ${num(load.cpus, 0)} CPUs (limit ${num(limits.loadPerCpu, 1)} others per CPU)`,
+      ),
+    ]);
+  }
+  const cpu = n.cpu;
+  if (cpu && typeof cpu === 'object') {
+    rows.push(['steal', htmlText(`${num(cpu.stealPct)}% of CPU time (limit ${num(limits.stealPct, 0)}%)`)]);
+    rows.push([
+      'other work',
+      htmlText(
+        `${num(cpu.otherBusyPct)}% of CPU time over ${num(cpu.seconds)} s (limit ${num(limits.otherBusyPct, 0)}%)`,
+      ),
+    ]);
+  }
+  const probe = n.probe;
+  if (probe && typeof probe === 'object') {
+    const samples = Array.isArray(probe.samples) ? probe.samples.length : 0;
+    const best = typeof probe.bestWallNs === 'number' ? `${(probe.bestWallNs / 1e6).toFixed(2)} ms best` : 'no sample';
+    rows.push([
+      'reference loop',
+      htmlText(
+        `${samples} runs, ${best} (a row is noisy beside one > ${num(limits.probeSlowdown, 2)}× slower or < ${Math.round(Number(limits.probeOnCpu) * 100)}% on CPU)`,
+      ),
+    ]);
+  }
+  if (typeof limits.roundDisagreement === 'number')
+    rows.push([
+      'rounds',
+      htmlText(`a row is noisy when its rounds disagree by > ${Math.round(limits.roundDisagreement * 100)}%`),
+    ]);
+  if (n.rememberedAnyway === (true as unknown))
+    rows.push(['remembered', 'as the machine’s figures anyway (--remember-noisy)']);
+  return rows;
 }

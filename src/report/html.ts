@@ -9,7 +9,7 @@ import { describeVerdict, formatFactor, formatNs } from '../bench/compare.js';
 import type { BenchResult, BenchRun, RatioResult } from '../bench/types.js';
 import { loadLatencyTable, loadModels } from '../lessons/load.js';
 import { escapeHtml, htmlText } from '../util/html.js';
-import { factList, hostFacts, noiseFacts, noiseVerdict, runFacts } from './facts.js';
+import { factList, hostFacts, noiseFacts, noiseVerdict, rowNoise, runFacts } from './facts.js';
 import { ladderAxis, ladderStrip, type StripPoint } from './ladder.js';
 import { REPORT_CSS } from './style.js';
 
@@ -103,6 +103,13 @@ function resultCell(r: BenchResult | undefined): string {
     );
   }
   if (r.note) lines.push(`<span class="note">${htmlText(r.note)}</span>`);
+  const noise = rowNoise(r);
+  if (noise?.noisy) {
+    // The reasons can be long: two lines shown, all of them on hover.
+    const why = htmlText(noise.reasons.join('; ') || 'measured beside other work');
+    lines.push(`<span class="noisy-row" title="${why}">~ noisy: ${why}</span>`);
+    return `<td class="figure marked-noisy">${lines.join('')}</td>`;
+  }
   return `<td class="figure">${lines.join('')}</td>`;
 }
 
@@ -129,6 +136,7 @@ function ladderRows(runs: readonly NamedRun[], rows: readonly Row[]): string {
             medianNs: r && isFigure(r.nsPerOp) ? r.nsPerOp : null,
             p10Ns: r && isFigure(r.p10) ? r.p10 : null,
             p90Ns: r && isFigure(r.p90) ? r.p90 : null,
+            noisy: Boolean(r && rowNoise(r)?.noisy),
           }));
           return (
             `<tr class="bench" data-id="${escapeHtml(row.id)}" data-model="${escapeHtml(row.model)}">` +
@@ -224,6 +232,15 @@ function disagreements(runs: readonly NamedRun[], rows: readonly Row[]): string 
   );
 }
 
+/** The run's noise reasons, and how many rows were marked, as noiseWarning says them. */
+function noiseSigns(run: BenchRun): string[] {
+  const noise = noiseVerdict(run);
+  if (!noise) return [];
+  const measured = run.results.filter((r) => r.status === 'measured').length;
+  const rows = noise.noisyRows.length;
+  return [...noise.reasons, ...(rows > 0 ? [`${rows} of ${measured} rows noisy (marked ~)`] : [])];
+}
+
 function hostCards(runs: readonly NamedRun[]): string {
   const facts = runs.map(({ run }) => [...hostFacts(run.host), ...runFacts(run)]);
   // Side by side, a fact that differs from the first machine's is marked (date and host aside).
@@ -236,14 +253,14 @@ function hostCards(runs: readonly NamedRun[]): string {
   const cards = runs.map(({ name, run }, i) => {
     const noise = noiseVerdict(run);
     const badge = noise?.noisy
-      ? `<p class="noisy">noisy run${noise.reasons.length ? `: ${htmlText(noise.reasons.join('; '))}` : ''}</p>`
+      ? `<p class="noisy">noisy run${runs.length > 1 ? `: ${htmlText(noiseSigns(run).join('; '))}` : ' (above)'}</p>`
       : noise
         ? '<p class="quiet">no noise detected</p>'
-        : '';
-    const noiseBlock = noise ? `<details><summary>noise measurements</summary>${noiseFacts(run)}</details>` : '';
+        : '<p class="dim">no noise checks (a run from an older oslens)</p>';
+    const checks = noise ? `<h4>noise checks</h4>${factList(noiseFacts(run))}` : '';
     return (
       `<div class="host" data-run="${i}"><h3><span class="swatch" style="background:${runColor(i)}"></span>${htmlText(name)}</h3>` +
-      `${badge}${factList(marked[i] ?? [])}${noiseBlock}</div>`
+      `${badge}${factList(marked[i] ?? [])}${checks}</div>`
     );
   });
   return `<section id="hosts"><h2>${runs.length > 1 ? 'The machines' : 'The machine'}</h2><div class="hosts">${cards.join('')}</div></section>`;
@@ -257,13 +274,17 @@ export function renderReport(runs: readonly NamedRun[], generated: string = new 
       ? `oslens bench on ${runs[0]?.run.host.hostname}`
       : `oslens bench: ${runs.map((r) => r.run.host.hostname).join(' vs ')}`;
   const noisy = runs.filter(({ run }) => noiseVerdict(run)?.noisy);
-  const warning = noisy.length
-    ? `<p class="noisy banner">Noisy: ${noisy.map((r) => htmlText(r.name)).join(', ')} ran on a busy machine; its figures are not this machine's.</p>`
-    : '';
+  const warning = noisy
+    .map(
+      ({ name, run }) =>
+        `<p class="noisy banner">Noisy run${runs.length > 1 ? ` (${htmlText(name)})` : ''}: ${htmlText(noiseSigns(run).join('; '))}. ` +
+        'Its figures describe the load as much as the machine; the rows marked ~ most of all.</p>',
+    )
+    .join('');
   const legend =
     '<p class="legend"><span class="key band"></span>reference (a "~x" figure: ×1.5 either way, tick at x) ' +
     '<span class="key dot"></span>median <span class="key whisker"></span>p10–p90 across batches ' +
-    '<span class="key gap"></span>distance to the reference</p>';
+    '<span class="key gap"></span>distance to the reference <span class="key hollow"></span>~ noisy: measured beside other work</p>';
   return (
     `<!doctype html>
 <html lang="en">

@@ -84,6 +84,9 @@ describe('the ladder axis', () => {
 describe('run files', () => {
   it('a saved run passes the shape check; each field the report reads is checked', () => {
     expect(benchRunProblem(fixture())).toBeNull();
+    expect(
+      benchRunProblem(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bench/run-before-noise.json'), 'utf8'))),
+    ).toBeNull();
     const broken: [string, (r: Record<string, unknown>) => void, RegExp][] = [
       ['no host', (r) => delete r.host, /no "host" object/],
       ['hostname a number', (r) => ((r.host as Record<string, unknown>).hostname = 3), /host.hostname is not a string/],
@@ -99,6 +102,12 @@ describe('run files', () => {
         /verdict has no kind/,
       ],
       ['notes not text', (r) => (r.notes = [1]), /"notes" is not a list of strings/],
+      ['a noise block without its verdict', (r) => (r.noise = { reasons: [] }), /"noise" has no noisy flag/],
+      [
+        'a row noise without its verdict',
+        (r) => ((r.results as Record<string, unknown>[])[1]!.noise = 'yes'),
+        /results\[1\].noise/,
+      ],
     ];
     for (const [what, spoil, message] of broken) {
       const r = fixture() as unknown as Record<string, unknown>;

@@ -136,6 +136,13 @@ export function noiseFacts(run: BenchRun): [string, string][] {
       ),
     ]);
   }
+  if (typeof limits.waitShare === 'number')
+    rows.push([
+      'batches',
+      htmlText(
+        `a row is noisy when its median batch waited for the CPU > ${Math.round(limits.waitShare * 100)}% of its time`,
+      ),
+    ]);
   if (typeof limits.roundDisagreement === 'number')
     rows.push([
       'rounds',

@@ -88,6 +88,12 @@ describe('the bench report in headless Chromium', () => {
           for (const p of row.points) expect(p.noisy, row.id).toBe(noisy);
           expect(row.figures[0]!.includes('~ noisy: '), row.id).toBe(noisy);
         }
+        if (fixture === FIXTURE) {
+          // The check above is worth something only if the run has both kinds of rows.
+          expect(new Set(run.results.filter((x) => x.nsPerOp !== null).map((x) => Boolean(x.noise?.noisy)))).toEqual(
+            new Set([true, false]),
+          );
+        }
         expect(facts.banners.length).toBe(run.noise?.noisy ? 1 : 0);
         for (const reason of run.noise?.reasons ?? []) expect(facts.banners[0]).toContain(reason);
         // The points are ordered as the figures are: the axis is the figures' log scale.

@@ -140,7 +140,7 @@ function ladderRows(runs: readonly NamedRun[], rows: readonly Row[]): string {
           }));
           return (
             `<tr class="bench" data-id="${escapeHtml(row.id)}" data-model="${escapeHtml(row.model)}">` +
-            `<th scope="row"><code>${htmlText(row.id)}</code><span class="title">${htmlText(row.title)}</span></th>` +
+            `<th scope="row"><code>${htmlText(row.id)}</code><span class="title">${htmlText(row.title)} · per ${htmlText(row.op)}</span></th>` +
             `<td class="ladder">${ladderStrip(row.reference, ref, points)}</td>` +
             `<td class="reference">${htmlText(ref)}</td>` +
             row.results.map(resultCell).join('') +

@@ -2,6 +2,7 @@
  * Puts measured figures next to the reference table: verdicts per result, the ratio rows, and the
  * notes that explain where this machine and the seed disagree. Pure functions over records.
  */
+import type { Clocksource } from './host-facts.js';
 import type { LatencyRow } from '../lessons/types.js';
 import type { BenchSpec } from './catalog.js';
 import type { BenchResult, RatioResult, Verdict } from './types.js';
@@ -65,17 +66,21 @@ export function computeRatios(results: readonly BenchResult[], rows: readonly La
   return out;
 }
 
-/** Where the machine contradicts the folklore, say so and say why. */
-export interface HostFacts {
+/** Where the machine contradicts the folklore, say so and say why: the facts the notes use. */
+export interface FolkloreFacts {
   /** The guest hands freed pages back to the hypervisor (virtio-balloon free page reporting). */
   freePageReporting: boolean;
+  /** The clock the vDSO reads (host-facts.ts), when known. */
+  clocksource?: Clocksource | null;
+  /** The hypervisor vendor when a guest, else null. */
+  hypervisor?: string | null;
 }
 
 export function folkloreNotes(
   results: readonly BenchResult[],
   ratios: readonly RatioResult[],
   heapBytes: number,
-  facts: HostFacts = { freePageReporting: false },
+  facts: FolkloreFacts = { freePageReporting: false },
 ): string[] {
   const notes: string[] = [];
   const ns = (id: string) => results.find((r) => r.id === id)?.nsPerOp ?? null;
@@ -84,7 +89,8 @@ export function folkloreNotes(
     notes.push(
       `vDSO: here clock_gettime through the vDSO is ${formatFactor(vdso.measured)} faster than the syscall, not the seed's ~${vdso.reference}×. ` +
         'The vDSO call still costs a few ns of reading the clock (rdtsc, and more under a hypervisor); ' +
-        'the ratio depends as much on how cheap this kernel makes its syscall entry as on the vDSO itself.',
+        'the ratio depends as much on how cheap this kernel makes its syscall entry as on the vDSO itself.' +
+        clockNote(facts),
     );
   }
   const forkLarge = ns('fork-large');
@@ -119,6 +125,16 @@ export function folkloreNotes(
     );
   }
   return notes;
+}
+
+/** The clocksource behind the vDSO figure, as a sentence to add to the vDSO note. */
+function clockNote(facts: FolkloreFacts): string {
+  const cs = facts.clocksource;
+  if (!cs) return '';
+  if (!cs.vdsoCapable)
+    return ` Here the clocksource is ${cs.current}, which the vDSO cannot read from user space: it falls back to the syscall, so the two cost nearly the same.`;
+  const guest = facts.hypervisor ? ` on this ${facts.hypervisor} guest` : '';
+  return ` Here the clocksource is ${cs.current}${guest}: ${cs.current === 'kvm-clock' ? 'the vDSO reads the TSC and scales it with a page the hypervisor keeps up to date' : 'the vDSO reads it with one instruction'}.`;
 }
 
 const UNITS: [number, string][] = [

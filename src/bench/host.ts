@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync, statfsSync, accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import { UserError, errnoCode } from '../util/errors.js';
+import { readHostFacts, type DiskFacts, type HostFacts } from './host-facts.js';
 
 export interface CacheSizes {
   l1dBytes: number;
@@ -11,7 +12,11 @@ export interface CacheSizes {
   source: 'sysfs' | 'default';
 }
 
-export interface HostInfo {
+/**
+ * The host block of a run. The facts of host-facts.ts (clocksource ... cmdline) and `disk` are
+ * absent from runs saved before they were added: readers of saved runs check.
+ */
+export interface HostInfo extends Partial<HostFacts> {
   hostname: string;
   cpuModel: string;
   cores: number;
@@ -21,6 +26,8 @@ export interface HostInfo {
   cache: CacheSizes;
   node: string;
   date: string;
+  /** The disk under the file benchmarks (the run's tmpdir). */
+  disk?: DiskFacts;
 }
 
 const CACHE_DIR = '/sys/devices/system/cpu/cpu0/cache';
@@ -71,6 +78,7 @@ export function readHostInfo(): HostInfo {
     cache: readCacheSizes(),
     node: process.version,
     date: new Date().toISOString(),
+    ...readHostFacts(),
   };
 }
 

@@ -5,6 +5,7 @@
 import { findModel, loadLatencyTable } from '../lessons/load.js';
 import type { ModelId } from '../lessons/types.js';
 import { describeVerdict, formatFactor, formatNs } from './compare.js';
+import { hostFactLines } from './host-facts.js';
 import { AXIS_DECADES, AXIS_MIN_NS, axisLabels } from './scale.js';
 import type { BenchResult, BenchRun } from './types.js';
 
@@ -65,9 +66,10 @@ export function renderTable(run: BenchRun, opts: { color?: boolean; width?: numb
       opts.width === undefined ? 1000 : proseWidth,
     ),
   );
+  for (const fact of hostFactLines(h)) lines.push(...wrap(fact, opts.width === undefined ? 1000 : proseWidth));
   lines.push(
     ...wrap(
-      `median of ${run.options.batches} batches per benchmark${run.options.quick ? ' (--quick)' : ''}; p10–p90 shows the spread` +
+      `median of ${run.options.batches} batches per benchmark${(run.options.rounds ?? 1) > 1 ? ` in ${run.options.rounds} interleaved rounds` : ''}${run.options.quick ? ' (--quick)' : ''}; p10–p90 shows the spread` +
         (bars ? `; bar: log scale, 1 cell = ×${Math.round(10 ** (1 / BAR_PER_DECADE) * 10) / 10}` : ''),
       opts.width === undefined ? 1000 : proseWidth,
     ),

@@ -8,8 +8,9 @@ import { resolve } from 'node:path';
 import { findLatencyRow, loadLatencyTable } from '../lessons/load.js';
 import { BUILD_DIR, loadAddon, type RawBenchResult } from '../native/addon.js';
 import { BENCHMARKS, findBench, type BenchSpec } from './catalog.js';
-import { computeRatios, folkloreNotes, verdictFor, type HostFacts } from './compare.js';
-import { allowedCpus, diskTempDir, readHostInfo } from './host.js';
+import { computeRatios, folkloreNotes, verdictFor, type FolkloreFacts } from './compare.js';
+import { allowedCpus, diskTempDir, readHostInfo, type HostInfo } from './host.js';
+import { readDiskFacts } from './host-facts.js';
 import { summarize } from './stats.js';
 import { assessNoise, systemSnapshot, type ProbeSample } from './noise.js';
 import { packageVersion } from '../util/package.js';
@@ -109,6 +110,7 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
   const host = readHostInfo();
   // The O_DIRECT read benchmark writes 256 MiB (32 MiB with --quick), plus room to spare.
   const tmpdir = diskTempDir(process.env, (opts.quick ? 48 : 320) << 20);
+  host.disk = readDiskFacts(tmpdir);
   const cpus = allowedCpus();
   const batches = opts.batches ?? (opts.quick ? 7 : 31);
   const rounds = Math.max(1, Math.min(opts.rounds ?? (opts.quick ? 2 : 3), batches));
@@ -191,7 +193,7 @@ export async function runBenchmarks(ids: readonly string[], opts: RunOptions): P
     options: { quick: opts.quick, heapBytes: opts.heapBytes, batches, rounds, tmpdir },
     results,
     ratios,
-    notes: folkloreNotes(results, ratios, opts.heapBytes, readHostFacts()),
+    notes: folkloreNotes(results, ratios, opts.heapBytes, readFolkloreFacts(host)),
     noise: noise.report,
   };
 }
@@ -207,7 +209,7 @@ function cpuCount(): number {
   return Math.max(1, os.cpus().length);
 }
 
-function readHostFacts(): HostFacts {
+function readFolkloreFacts(host: HostInfo): FolkloreFacts {
   let cmdline = '';
   try {
     cmdline = readFileSync('/proc/cmdline', 'utf8');
@@ -216,6 +218,8 @@ function readHostFacts(): HostFacts {
   }
   return {
     freePageReporting: existsSync('/sys/bus/virtio/drivers/virtio_balloon') && /\bpage_reporting\./.test(cmdline),
+    clocksource: host.clocksource ?? null,
+    hypervisor: host.hypervisor?.guest ? (host.hypervisor.vendor ?? 'unknown hypervisor') : null,
   };
 }
 

@@ -7,6 +7,7 @@ import { closestMatches, markdownToText, reflow, terminalWidth, wrap } from '../
 import { fitLines, stepNotice } from '../lessons/notice.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { loadSavedBench, measuredNs } from '../bench/saved.js';
+import { factsForModel } from '../bench/host-facts.js';
 import { formatNs } from '../bench/compare.js';
 
 interface LearnFlags {
@@ -81,9 +82,11 @@ function renderTail(lesson: Lesson): string[] {
     const ns = measuredNs(saved, b);
     return ns === null ? [] : [`  ${b.padEnd(36)} ${formatNs(ns)}`];
   });
-  if (saved && measured.length)
+  if (saved && measured.length) {
     out.push('', `Measured on this machine (oslens bench, ${saved.date.slice(0, 10)}):`, ...measured);
-  else out.push("  (run `oslens bench` and this lesson will show this machine's figures beside these)");
+    const facts = factsForModel(id, saved.run.host);
+    if (facts.length > 0) out.push('', 'What explains them here:', ...facts.map((f) => `  ${f}`));
+  } else out.push("  (run `oslens bench` and this lesson will show this machine's figures beside these)");
   const mistakes = loadMistakes().filter((m) => m.models.includes(id));
   if (mistakes.length) {
     out.push('', 'Classic mistakes it explains:');

@@ -9,7 +9,7 @@ import { describeVerdict, formatFactor, formatNs } from '../bench/compare.js';
 import type { BenchResult, BenchRun, RatioResult } from '../bench/types.js';
 import { loadLatencyTable, loadModels } from '../lessons/load.js';
 import { escapeHtml, htmlText } from '../util/html.js';
-import { factList, hostFacts, noiseFacts, noiseVerdict, rowNoise, runFacts } from './facts.js';
+import { factList, hostFacts, noiseFacts, noiseVerdict, rowNoise, runFacts, type Fact } from './facts.js';
 import { ladderAxis, ladderStrip, type StripPoint } from './ladder.js';
 import { REPORT_CSS } from './style.js';
 
@@ -242,25 +242,33 @@ function noiseSigns(run: BenchRun): string[] {
 }
 
 function hostCards(runs: readonly NamedRun[]): string {
+  // The run's facts among the host's, the long lines last; side by side, every card lists the
+  // same facts in the same order ("—" where a run has none, e.g. one saved before they existed).
   const facts = runs.map(({ run }) => [...hostFacts(run.host), ...runFacts(run)]);
-  // Side by side, a fact that differs from the first machine's is marked (date and host aside).
-  const first = new Map(facts[0] ?? []);
-  const marked = facts.map((rows, i) =>
-    rows.map(([k, v]): [string, string] =>
-      i > 0 && !['host', 'date'].includes(k) && first.get(k) !== v ? [k, `<span class="differs">${v}</span>`] : [k, v],
-    ),
+  const terms: Fact[] = [];
+  for (const rows of facts) for (const f of rows) if (!terms.some((t) => t[0] === f[0])) terms.push(f);
+  terms.sort((a, b) => Number(a[2] === 'wide') - Number(b[2] === 'wide'));
+  const first = new Map((facts[0] ?? []).map(([k, v]) => [k, v]));
+  const aligned = facts.map((rows, i) =>
+    terms.map(([k, , wide]): Fact => {
+      const v = rows.find((f) => f[0] === k)?.[1] ?? '<span class="dim">—</span>';
+      // A fact that differs from the first machine's is marked (the host name and date aside).
+      const html =
+        i > 0 && !['host', 'date'].includes(k) && first.get(k) !== v ? `<span class="differs">${v}</span>` : v;
+      return wide ? [k, html, wide] : [k, html];
+    }),
   );
   const cards = runs.map(({ name, run }, i) => {
     const noise = noiseVerdict(run);
     const badge = noise?.noisy
-      ? `<p class="noisy">noisy run${runs.length > 1 ? `: ${htmlText(noiseSigns(run).join('; '))}` : ' (above)'}</p>`
+      ? '<p class="noisy">noisy run (see above)</p>'
       : noise
         ? '<p class="quiet">no noise detected</p>'
         : '<p class="dim">no noise checks (a run from an older oslens)</p>';
     const checks = noise ? `<h4>noise checks</h4>${factList(noiseFacts(run))}` : '';
     return (
       `<div class="host" data-run="${i}"><h3><span class="swatch" style="background:${runColor(i)}"></span>${htmlText(name)}</h3>` +
-      `${badge}${factList(marked[i] ?? [])}${checks}</div>`
+      `${badge}${factList(aligned[i] ?? [])}${checks}</div>`
     );
   });
   return `<section id="hosts"><h2>${runs.length > 1 ? 'The machines' : 'The machine'}</h2><div class="hosts">${cards.join('')}</div></section>`;

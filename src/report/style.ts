@@ -19,7 +19,7 @@ tr.model th { text-align: left; padding: 14px 8px 4px; border-bottom: 1px solid 
 .model-title { font-weight: 700; font-size: 15px; margin-right: 6px; }
 .summary { font-size: 12.5px; }
 tr.bench > th { text-align: left; font-weight: normal; padding: 3px 8px; white-space: nowrap; vertical-align: top; }
-tr.bench > th .title { display: block; font-size: 12px; }
+tr.bench > th .title { display: block; font-size: 12px; white-space: normal; max-width: 210px; }
 tr.bench td { padding: 3px 8px; vertical-align: top; border-bottom: 1px solid #f2f4f7; }
 td.ladder { padding: 3px 0 !important; }
 td.reference { white-space: nowrap; color: var(--dim); font-size: 12.5px; }
@@ -65,6 +65,7 @@ table.ratios thead th { font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 2px 24px; margin: 6px 0; font-size: 13px; }
 dl.facts > div, dl.nested > div { display: grid; grid-template-columns: 7.5em 1fr; gap: 0 10px; }
 dl.nested > div { grid-template-columns: max-content 1fr; }
+dl.facts > div.wide { grid-column: 1 / -1; }
 dt { color: var(--dim); }
 dd { margin: 0; overflow-wrap: anywhere; }
 dl.nested { margin: 0; }

@@ -108,6 +108,15 @@ describe('the bench report in headless Chromium', () => {
         expect(facts.ratios).toEqual(run.ratios.map((q) => q.row));
         expect(facts.hosts).toBe(1);
         expect(facts.text).toContain(run.host.cpuModel);
+        // The facts that explain the figures, when the run has them (runs saved before do not).
+        const h = run.host;
+        if (fixture === FIXTURE) expect(h.clocksource && h.disk && h.preemption).toBeTruthy();
+        if (h.clocksource) expect(facts.text).toMatch(new RegExp(`clocksource\\s+${h.clocksource.current} \\(`));
+        if (h.disk) expect(facts.text).toContain(`${h.disk.dir}: ${h.disk.fsType}`);
+        if (h.preemption?.model) expect(facts.text).toMatch(new RegExp(`preemption\\s+${h.preemption.model}`));
+        if (h.hypervisor?.vendor) expect(facts.text).toMatch(new RegExp(`hypervisor\\s+${h.hypervisor.vendor}`));
+        for (const [name, state] of Object.entries(h.mitigations ?? {}))
+          if (!/not affected/i.test(state)) expect(facts.text).toContain(`${name}: ${state}`);
         await opened.screenshot(join(SHOTS, shot));
       } finally {
         await opened.close();

@@ -5,6 +5,7 @@
 import { findModel, loadLatencyTable } from '../lessons/load.js';
 import type { ModelId } from '../lessons/types.js';
 import { describeVerdict, formatFactor, formatNs } from './compare.js';
+import { diffRuns } from './diff.js';
 import { hostFactLines } from './host-facts.js';
 import { AXIS_DECADES, AXIS_MIN_NS, axisLabels } from './scale.js';
 import type { BenchResult, BenchRun } from './types.js';
@@ -160,25 +161,50 @@ export function renderPair(run: BenchRun, a: string, b: string): string | null {
   ].join('\n');
 }
 
-/** Two runs side by side: `--compare FILE`. */
-export function renderComparison(current: BenchRun, other: BenchRun, otherName: string): string {
-  const lines = [
-    `this run:  ${current.host.hostname}, ${current.host.cpuModel}, Linux ${current.host.kernel}, ${current.host.date}`,
-    `${otherName}: ${other.host.hostname}, ${other.host.cpuModel}, Linux ${other.host.kernel}, ${other.host.date}`,
+/** A run's one-line identity for a comparison: host, kernel, date, and whether it was noisy. */
+function runLine(name: string, run: BenchRun): string {
+  const h = run.host;
+  const noisy = run.noise?.noisy
+    ? `, NOISY (${run.noise.reasons[0] ?? `${run.noise.noisyRows.length} noisy rows`})`
+    : '';
+  return `${name}: ${h.hostname}, ${h.cpuModel}, Linux ${h.kernel}, ${h.date}${run.options.quick ? ', --quick' : ''}${noisy}`;
+}
+
+/**
+ * Two runs side by side: `--compare FILE` (this run beside a saved one) and `--compare A B` (two
+ * saved runs). A figure from a noisy row carries a ~; the host facts that differ come first.
+ */
+export function renderComparison(
+  current: BenchRun,
+  other: BenchRun,
+  otherName: string,
+  opts: { currentName?: string; ids?: readonly string[] } = {},
+): string {
+  const currentName = opts.currentName ?? 'this run';
+  const diff = diffRuns(current, other, opts.ids);
+  const lines = [runLine(currentName, current), runLine(otherName, other)];
+  if (diff.hostDifferences.length > 0) {
+    lines.push('', 'where the hosts differ:');
+    for (const d of diff.hostDifferences) lines.push(`  ${pad(d.fact, 17)} ${d.a}  |  ${d.b}`);
+  }
+  const short = (name: string) => {
+    const base = name.split('/').pop() ?? name;
+    return base.length > 11 ? base.slice(0, 10) + '…' : base;
+  };
+  lines.push(
     '',
-    pad('benchmark', 28) + padStart('this run', 12) + padStart('other', 12) + padStart('this/other', 12),
-  ];
-  const ids = [...new Set([...current.results.map((r) => r.id), ...other.results.map((r) => r.id)])];
-  for (const id of ids) {
-    const a = current.results.find((r) => r.id === id)?.nsPerOp ?? null;
-    const b = other.results.find((r) => r.id === id)?.nsPerOp ?? null;
+    pad('benchmark', 28) + padStart(short(currentName), 12) + padStart(short(otherName), 12) + padStart('ratio', 12),
+  );
+  const cell = (ns: number | null, noisy: boolean) => (ns === null ? '—' : formatNs(ns) + (noisy ? '~' : ''));
+  for (const r of diff.rows) {
     lines.push(
-      pad(id, 28) +
-        padStart(a === null ? '—' : formatNs(a), 12) +
-        padStart(b === null ? '—' : formatNs(b), 12) +
-        padStart(a !== null && b !== null && b > 0 ? formatFactor(a / b) : '', 12),
+      pad(r.id, 28) +
+        padStart(cell(r.a, r.noisyA), 12) +
+        padStart(cell(r.b, r.noisyB), 12) +
+        padStart(r.ratio !== null ? formatFactor(r.ratio) : '', 12),
     );
   }
+  lines.push('', `ratio = ${currentName} / ${otherName}; ~ = a noisy row (README "Noise")`);
   return lines.join('\n') + '\n';
 }
 

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BENCHMARKS, BENCH_IDS } from '../bench/catalog.js';
+import { diffRuns } from '../bench/diff.js';
 import { renderComparison, renderPair, renderTable } from '../bench/render.js';
 import { orderedIds, runBenchmarks } from '../bench/runner.js';
+import type { BenchRun } from '../bench/types.js';
 import { checkBenchHome, readRunFile, rememberRun } from '../bench/saved.js';
 import { diskTempDir } from '../bench/host.js';
 import { noiseWarning } from '../bench/noise.js';
@@ -39,7 +41,10 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document (see README: "bench --json")')
     .option('--quick', 'fewer batches and smaller working sets (the suite in well under 30 s)')
     .option('--save <file>', 'also write the JSON document to FILE')
-    .option('--compare <file>', 'print this run beside a saved one (from --save)')
+    .option(
+      '--compare <file>',
+      'print this run beside a saved one (from --save); --compare A.json B.json compares two saved runs without measuring',
+    )
     .option('--report <file>', 'also write the run as a self-contained HTML report (see oslens report)')
     .option('--heap <size>', 'heap of fork-large and memcpy-large', '1G')
     .option('--batches <n>', 'batches per benchmark (default 7 with --quick, 31 otherwise)')
@@ -49,7 +54,7 @@ export function register(program: Command): void {
     .option('--live', 'show the run as a live dashboard (README: "Live dashboards"); saves ~/.oslens/last-bench.json')
     .addHelpText(
       'after',
-      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json\n  oslens bench --quick --report now.html',
+      '\nExamples:\n  oslens bench --quick\n  oslens bench write-devnull counter-inc\n  oslens bench --json --save host-a.json\n  oslens bench --compare host-a.json\n  oslens bench --compare host-a.json host-b.json\n  oslens bench --quick --report now.html',
     )
     .action(async (ids: string[], flags: BenchFlags) => {
       await benchCommand(ids, flags);
@@ -59,6 +64,13 @@ export function register(program: Command): void {
 async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
   if (flags.list) {
     printList(Boolean(flags.json));
+    return;
+  }
+  // --compare A.json B.json: the first argument that is not a benchmark id but names a file
+  // (a path, or *.json) is the second run; nothing is measured
+  const first = ids[0];
+  if (flags.compare && first !== undefined && !BENCH_IDS.includes(first) && /[/.]/.test(first)) {
+    compareSaved(flags.compare, first, ids.slice(1), flags);
     return;
   }
   const unknown = ids.filter((id) => !BENCH_IDS.includes(id));
@@ -143,6 +155,39 @@ async function benchCommand(ids: string[], flags: BenchFlags): Promise<void> {
     process.stdout.write(renderTable(run, { color: Boolean(process.stdout.isTTY), width: columns }));
     if (other && flags.compare) process.stdout.write('\n' + renderComparison(run, other, flags.compare));
   }
+}
+
+/** `bench --compare A.json B.json [IDS...]`: two saved runs side by side, nothing measured. */
+function compareSaved(fileA: string, fileB: string, ids: string[], flags: BenchFlags): void {
+  const unknown = ids.filter((id) => !BENCH_IDS.includes(id));
+  if (unknown.length > 0)
+    throw new UserError(
+      `--compare ${fileA} ${fileB}: unknown benchmark ${unknown.map((u) => `"${u}"`).join(', ')} (or more than two files)`,
+      ExitCode.usage,
+    );
+  const measuring = (['save', 'report', 'live', 'quick', 'batches', 'rounds', 'rememberNoisy'] as const).filter(
+    (k) => flags[k] !== undefined,
+  );
+  if (measuring.length > 0)
+    throw new UserError(
+      `--compare with two files measures nothing: --${measuring[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} does not apply`,
+      ExitCode.usage,
+    );
+  const a = readRunFile(fileA);
+  const b = readRunFile(fileB);
+  const selected = ids.length > 0 ? orderedIds(ids) : [];
+  if (flags.json) {
+    const diff = diffRuns(a, b, selected);
+    const side = (file: string, run: BenchRun) => ({
+      file,
+      host: run.host,
+      noisy: Boolean(run.noise?.noisy),
+      date: run.host.date,
+    });
+    process.stdout.write(JSON.stringify({ a: side(fileA, a), b: side(fileB, b), ...diff }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(renderComparison(a, b, fileB, { currentName: fileA, ids: selected }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -53,6 +53,51 @@ describe('oslens bench (CLI)', () => {
     expect(b.status, b.stderr).toBe(0);
     expect(b.stdout).toMatch(/this run/);
     expect(b.stdout).toMatch(/^mutex\s+\S+ \S+\s+\S+ \S+\s+[\d.]+×$/m);
+  });
+
+  it('--compare A.json B.json compares two saved runs without measuring', () => {
+    const fileA = join(scratch, 'a.json');
+    const fileB = join(scratch, 'b.json');
+    const made = oslens(['bench', '--quick', '--save', fileA, 'mutex', 'syscall-getpid']);
+    expect(made.status, made.stderr).toBe(0);
+    // the same run as if from another machine: another clocksource, mutex twice as slow and noisy
+    const b = JSON.parse(readFileSync(fileA, 'utf8'));
+    b.host.clocksource = { current: 'hpet', available: ['hpet', 'acpi_pm'], vdsoCapable: false };
+    const mutex = b.results.find((r: { id: string }) => r.id === 'mutex');
+    mutex.nsPerOp *= 2;
+    mutex.noise = {
+      noisy: true,
+      reasons: ['made up'],
+      roundDisagreement: null,
+      probeSlowdown: null,
+      probeOnCpu: null,
+      waitShare: null,
+    };
+    writeFileSync(fileB, JSON.stringify(b));
+    const home = join(scratch, 'compare-home');
+    const r = oslens(['bench', '--compare', fileA, fileB], { env: { OSLENS_HOME: home } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^where the hosts differ:\n\s+clocksource\s+tsc\s+\|\s+hpet$/m);
+    expect(r.stdout).toMatch(/^mutex\s+\S+ ns~?\s+\S+ ns~\s+0\.5×$/m);
+    expect(r.stdout).toMatch(/^syscall-getpid\s+\S+ ns~?\s+\S+ ns~?\s+1\.0×$/m);
+    expect(existsSync(join(home, 'last-bench.json'))).toBe(false); // nothing measured, nothing remembered
+    const j = oslens(['bench', '--compare', fileA, fileB, 'mutex', '--json']);
+    expect(j.status, j.stderr).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.rows).toEqual([
+      { id: 'mutex', a: mutex.nsPerOp / 2, b: mutex.nsPerOp, ratio: 0.5, noisyA: expect.any(Boolean), noisyB: true },
+    ]);
+    expect(doc.hostDifferences).toEqual([{ fact: 'clocksource', a: 'tsc', b: 'hpet' }]);
+    expect([doc.a.file, doc.b.file]).toEqual([fileA, fileB]);
+    for (const bad of [
+      ['bench', '--compare', fileA, fileB, '--quick'],
+      ['bench', '--compare', fileA, fileB, join(scratch, 'c.json')],
+      ['bench', '--compare', fileA, join(scratch, 'missing.json')],
+    ]) {
+      const e = oslens(bad);
+      expect(e.status, bad.join(' ')).not.toBe(0);
+      expect(e.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1);
+    }
   });
 
   it('an unknown id is a one-line error listing the valid ids, exit 2', () => {

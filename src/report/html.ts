@@ -216,7 +216,10 @@ function disagreements(runs: readonly NamedRun[], rows: readonly Row[]): string 
         f: Math.abs(Math.log10(f)),
         html:
           `<li class="off" data-id="${escapeHtml(row.id)}"><code>${htmlText(row.id)}</code>${who}: ${htmlText(formatNs(r.nsPerOp))} against ` +
-          `${htmlText(referenceText(row))}, ${htmlText(describeVerdict(r.verdict))} (${htmlText(row.title)})</li>`,
+          `${htmlText(referenceText(row))}, ${htmlText(describeVerdict(r.verdict))} (${htmlText(row.title)})` +
+          // Off the folklore on a busy machine may be the load's doing, not the machine's.
+          (rowNoise(r)?.noisy ? ' <span class="noisy-mark">~ measured noisy</span>' : '') +
+          '</li>',
       });
     });
   }

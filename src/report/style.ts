@@ -75,6 +75,7 @@ dl.nested { margin: 0; }
 .noisy-row { color: #9a3412; font-size: 12px; max-width: 330px; display: -webkit-box !important; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
 h4 { font-size: 13px; margin: 10px 0 2px; color: var(--dim); font-weight: 600; }
+.noisy-mark { color: #9a3412; font-size: 12px; }
 .quiet { color: #2f7d4f; }
 details summary { cursor: pointer; color: var(--dim); font-size: 13px; }
 footer { margin-top: 32px; color: var(--dim); font-size: 12px; }

@@ -64,13 +64,19 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * What the screen shows after `step` against what a full render of the same figures shows (a
  * resize redraws everything blessed's way). top writes its per-tick lines straight to the
  * terminal, beside blessed: a stale or garbled cell shows up as a difference. A refresh landing
- * between the two captures also makes one, so up to 4 tries; a real bug differs every time.
+ * between the two captures also makes one: the captures follow a refresh, and up to 4 tries; a
+ * real bug differs every time.
  */
 async function expectSameAsFullRender(s: TmuxSession, cols: number, rows: number, step: () => Promise<void>) {
   let shown = '';
   let full = '';
   for (let attempt = 0; attempt < 4; attempt++) {
     await step();
+    // Right after a refresh has drawn (the screen changed on its own), so that the next one is a
+    // whole interval away from the two captures, however slow a loaded machine makes each step.
+    const settled = s.capture();
+    for (let t = 0; t < 60 && s.capture() === settled; t++) await pause(100);
+    await pause(150);
     shown = s.capture();
     s.resize(cols + 1, rows);
     await pause(300);

@@ -119,13 +119,19 @@ export function place(el: Widgets.BlessedElement, a: Area): void {
 
 /** The full label of each panel (fitLabel cuts what is shown to the panel's width). */
 const fullLabels = new WeakMap<Widgets.BlessedElement, string>();
+const exactWidthLabels = new WeakSet<Widgets.BlessedElement>();
 
 /**
  * Sets a panel's label, cut to fit on its top border: blessed wraps a longer one onto the panel's
  * first row, where the panel's own text (drawn directly, see DirectLines) would fight it.
  */
-export function fitLabel(el: Widgets.BlessedElement, text: string = fullLabels.get(el) ?? ''): void {
+export function fitLabel(
+  el: Widgets.BlessedElement,
+  text: string = fullLabels.get(el) ?? '',
+  opts: { exactWidth?: boolean } = {},
+): void {
   fullLabels.set(el, text);
+  if (opts.exactWidth) exactWidthLabels.add(el);
   // The label starts after the corner and a line (┌─) and may run up to the other corner; a cut
   // one keeps a cell more to spare (blessed wrapped " Load & run .. " at 100 columns, not the
   // whole label one cell longer at 120). ASCII dots: blessed counts '…' as two cells.
@@ -133,8 +139,17 @@ export function fitLabel(el: Widgets.BlessedElement, text: string = fullLabels.g
   el.setLabel(text.length <= width - 3 ? text : `${text.slice(0, Math.max(2, width - 6))}..`);
   // blessed puts a label it updates one cell right of one it creates: always where it creates
   // them ("┌─ Title"), so a relayout does not move them.
-  const e = el as unknown as { _label?: { rleft: number }; ileft: number };
-  if (e._label) e._label.rleft = 2 - e.ileft;
+  const e = el as unknown as { _label?: Widgets.BoxElement & { rleft: number; shrink: boolean }; ileft: number };
+  if (e._label) {
+    e._label.rleft = 2 - e.ileft;
+    // A fixed width, not blessed's shrink-to-content, for a label rendered alone (top's table: a
+    // tick that only changes the count): there blessed kept one cell more than a full render
+    // gives it, a stray blank on the border. (Not for every panel: in trace's log, a scrollable
+    // element, a fixed-width label moved the content over.)
+    if (!exactWidthLabels.has(el)) return;
+    e._label.shrink = false;
+    e._label.width = (e._label as unknown as { strWidth(t: string): number }).strWidth(e._label.getText());
+  }
 }
 
 /** Re-fits every panel label under `parent` (after a resize). */

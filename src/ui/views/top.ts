@@ -721,7 +721,7 @@ export class TopView {
       this.labelShrank = label.length < this.tableLabel.length || this.labelUpdates === 0;
       this.labelUpdates++;
       this.tableLabel = label;
-      fitLabel(this.tableFrame, label);
+      fitLabel(this.tableFrame, label, { exactWidth: true });
       this.labelChanged = true;
     }
     // Keep the selection on the same process when the order changes (or where it was, if it is gone).

@@ -58,6 +58,34 @@ describe('HTML escaping', () => {
   });
 });
 
+describe('a run file someone else wrote', () => {
+  /** Every leaf of the fixture, as a path of keys. */
+  const leaves = (v: unknown, path: (string | number)[] = []): (string | number)[][] =>
+    v !== null && typeof v === 'object'
+      ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, Array.isArray(v) ? Number(k) : k]))
+      : [path];
+  const paths = leaves(fixture());
+
+  it('renders (no crash, no markup from the file) whatever a field holds, once the shape check passes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.anything(), fc.constant('<script>x</script>'), fc.constant(Number.NaN), fc.constant(-1)),
+        (path, value) => {
+          const run = fixture() as unknown as Record<string | number, unknown>;
+          let at = run;
+          for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+          at[path[path.length - 1]!] = value;
+          if (benchRunProblem(run) !== null) return;
+          const html = renderReport([{ name: 'x.json', run: run as unknown as BenchRun }]);
+          expect(html).not.toMatch(/<script/i);
+        },
+      ),
+      { numRuns: Number(process.env.OSLENS_FUZZ_RUNS ?? 200) },
+    );
+  });
+});
+
 describe('the ladder axis', () => {
   it('places every decade at the same distance, from 0.1 ns to 1 s, and clamps outside it', () => {
     const steps = Array.from({ length: 10 }, (_, d) => xOf(0.1 * 10 ** (d + 1)) - xOf(0.1 * 10 ** d));

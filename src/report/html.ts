@@ -183,7 +183,14 @@ function ratioTable(runs: readonly NamedRun[]): string {
           typeof q.reference === 'number' &&
           q.reference > 0 &&
           Math.abs(Math.log10(m.measured / q.reference)) >= Math.log10(DISAGREE);
-        return `<td class="figure"><span class="median${far ? ' disagrees' : ''}">${htmlText(formatFactor(m.measured))}</span></td>`;
+        // A ratio of a row measured beside other work is as doubtful as that row.
+        const noisy = [m.numerator, m.denominator].some(
+          (b) => rowNoise(run.results.find((r) => r.id === b) ?? {})?.noisy,
+        );
+        return (
+          `<td class="figure"><span class="line"><span class="median${far ? ' disagrees' : ''}">${htmlText(formatFactor(m.measured))}</span>` +
+          `${noisy ? ' <span class="noisy-mark">~ noisy</span>' : ''}</span></td>`
+        );
       });
       return (
         `<tr class="ratio" data-row="${escapeHtml(id)}"><th scope="row">${htmlText(q.title)}</th>` +

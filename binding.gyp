@@ -16,6 +16,7 @@
         "native/bench/poll.c",
         "native/bench/ns.c",
         "native/bench/probe.c",
+        "native/bench/shootdown.c",
         "native/ptrace/tracer.c",
         "native/ptrace/ptrace_addon.cc",
         "native/proc/pread_many.cc",

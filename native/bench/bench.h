@@ -94,9 +94,13 @@ extern const bench_def bench_fd_open_close, bench_fd_dup_close, bench_fd_low, be
 extern const bench_def bench_select_10, bench_select_100, bench_select_1000;
 extern const bench_def bench_poll_10, bench_poll_100, bench_poll_1000;
 extern const bench_def bench_epoll_10, bench_epoll_100, bench_epoll_1000;
+extern const bench_def bench_select_10000, bench_poll_10000, bench_epoll_10000, bench_uring_nop;
+extern const bench_def bench_wakeup_1ms_hog;
 extern const bench_def bench_read_n_4k, bench_uring_n_4k;
 extern const bench_def bench_clone_ns;
 extern const bench_def bench_unshare_pid, bench_unshare_mnt, bench_unshare_net, bench_unshare_uts;
+extern const bench_def bench_shootdown_munmap_0, bench_shootdown_munmap_1, bench_shootdown_munmap_2;
+extern const bench_def bench_shootdown_mprotect_0, bench_shootdown_mprotect_1;
 extern const bench_def bench_noise_probe; /* internal: the runner's reference loop */
 
 /* Shared helpers. */

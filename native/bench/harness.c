@@ -24,6 +24,9 @@ static const bench_def *const all_benches[] = {
     &bench_poll_1000,     &bench_epoll_10,      &bench_epoll_100,     &bench_epoll_1000,
     &bench_read_n_4k,     &bench_uring_n_4k,    &bench_clone_ns,
     &bench_unshare_pid,   &bench_unshare_mnt,   &bench_unshare_net,   &bench_unshare_uts,
+    &bench_shootdown_munmap_0, &bench_shootdown_munmap_1, &bench_shootdown_munmap_2,
+    &bench_shootdown_mprotect_0, &bench_shootdown_mprotect_1, &bench_select_10000, &bench_poll_10000,
+    &bench_epoll_10000,   &bench_uring_nop,     &bench_wakeup_1ms_hog,
 };
 #define N_BENCHES (sizeof all_benches / sizeof all_benches[0])
 /* Run by the runner itself, not benchmarks: bench_find knows them, bench_all_ids does not. */

@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -52,6 +53,12 @@ static void ready_teardown(bench_ctx *ctx) {
 }
 
 static int ready_setup(bench_ctx *ctx, int n, int use_epoll) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)n + 64) {
+    bench_set_error(ctx, "RLIMIT_NOFILE (%llu) does not allow %d descriptors", (unsigned long long)rl.rlim_cur,
+                    n + 1);
+    return -1;
+  }
   ready_state *s = calloc(1, sizeof *s);
   s->n = n;
   s->epfd = -1;
@@ -148,6 +155,9 @@ READY_BENCH(poll, 1000, 0);
 READY_BENCH(epoll, 10, 1);
 READY_BENCH(epoll, 100, 1);
 READY_BENCH(epoll, 1000, 1);
+READY_BENCH(select, 10000, 0);
+READY_BENCH(poll, 10000, 0);
+READY_BENCH(epoll, 10000, 1);
 
 /* ---- N reads: read() calls vs one io_uring submission ---- */
 
@@ -219,10 +229,8 @@ static int uring_disabled(char *why, size_t len) {
   return 1;
 }
 
-static int uring_setup(bench_ctx *ctx) {
-  if (uring_disabled(ctx->err, sizeof ctx->err)) return -1;
-  if (nread_setup(ctx) != 0) return -1;
-  nread_state *s = ctx->state;
+/* Creates the ring and maps its queues into s. */
+static int ring_open(bench_ctx *ctx, nread_state *s) {
   struct io_uring_params p;
   memset(&p, 0, sizeof p);
   s->ring = (int)syscall(SYS_io_uring_setup, NREADS, &p);
@@ -259,6 +267,12 @@ map_failed:
   if (s->sqes == MAP_FAILED) s->sqes = NULL;
   bench_set_error(ctx, "mmap of the io_uring rings: %s", strerror(errno));
   return -1;
+}
+
+static int uring_setup(bench_ctx *ctx) {
+  if (uring_disabled(ctx->err, sizeof ctx->err)) return -1;
+  if (nread_setup(ctx) != 0) return -1;
+  return ring_open(ctx, ctx->state);
 }
 
 /* One batch of NREADS reads: fill the SQ, one io_uring_enter to submit and wait, reap the CQ. */
@@ -306,6 +320,54 @@ static double uring_run(bench_ctx *ctx, uint64_t ops) {
   uint64_t t1 = bench_now_ns();
   return (double)(t1 - t0) * (double)ops / (double)(batches * NREADS); /* per read asked for */
 }
+
+/*
+ * io_uring nops: NREADS IORING_OP_NOP per io_uring_enter. What one queued request costs the
+ * ring's machinery alone, with no file and no copy (the floor under uring-n-4k).
+ */
+static int nop_setup(bench_ctx *ctx) {
+  if (uring_disabled(ctx->err, sizeof ctx->err)) return -1;
+  nread_state *s = calloc(1, sizeof *s);
+  s->fd = -1;
+  s->ring = -1;
+  ctx->state = s;
+  return ring_open(ctx, s);
+}
+
+static double nop_run(bench_ctx *ctx, uint64_t ops) {
+  nread_state *s = ctx->state;
+  uint64_t batches = (ops + NREADS - 1) / NREADS;
+  uint64_t t0 = bench_now_ns();
+  for (uint64_t b = 0; b < batches; b++) {
+    unsigned tail = *s->sq_tail;
+    for (unsigned k = 0; k < NREADS; k++, tail++) {
+      unsigned idx = tail & *s->sq_mask;
+      memset(&s->sqes[idx], 0, sizeof s->sqes[idx]);
+      s->sqes[idx].opcode = IORING_OP_NOP;
+      s->sq_array[idx] = idx;
+    }
+    __atomic_store_n(s->sq_tail, tail, __ATOMIC_RELEASE);
+    int r = (int)syscall(SYS_io_uring_enter, s->ring, NREADS, NREADS, IORING_ENTER_GETEVENTS, NULL, 0);
+    if (r != (int)NREADS) {
+      bench_set_error(ctx, "io_uring_enter submitted %d of %u: %s", r, NREADS, r < 0 ? strerror(errno) : "");
+      return -1;
+    }
+    unsigned head = *s->cq_head;
+    for (unsigned seen = 0; seen < NREADS;) {
+      unsigned ctail = __atomic_load_n(s->cq_tail, __ATOMIC_ACQUIRE);
+      for (; head != ctail; head++, seen++)
+        if (s->cqes[head & *s->cq_mask].res != 0) {
+          bench_set_error(ctx, "io_uring nop returned %d", s->cqes[head & *s->cq_mask].res);
+          return -1;
+        }
+    }
+    __atomic_store_n(s->cq_head, head, __ATOMIC_RELEASE);
+  }
+  uint64_t t1 = bench_now_ns();
+  return (double)(t1 - t0) * (double)ops / (double)(batches * NREADS);
+}
+
+const bench_def bench_uring_nop = {"uring-nop", nop_setup, nop_run, nread_teardown, 0, NREADS, PIN_PREFERRED};
 
 const bench_def bench_read_n_4k = {"read-n-4k", nread_setup, read_n_run, nread_teardown, 0, NREADS,
                                    PIN_PREFERRED};

@@ -165,10 +165,38 @@ const bench_def bench_thread_create = {"thread-create", NULL, thread_create_run,
 typedef struct {
   double *samples;
   size_t n, cap;
+  pthread_t hog;
+  int have_hog;
+  volatile int stop;
+  int hog_cpu;
 } wakeup_state;
 
 static int wakeup_setup(bench_ctx *ctx) {
   ctx->state = calloc(1, sizeof(wakeup_state));
+  return 0;
+}
+
+/* A busy thread on the sleeper's CPU: each wakeup must preempt it (or wait for its slice). */
+static void *hog_thread(void *arg) {
+  wakeup_state *s = arg;
+  bench_pin_self(s->hog_cpu);
+  while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) __asm__ volatile("pause");
+  return NULL;
+}
+
+static int wakeup_hog_setup(bench_ctx *ctx) {
+  if (ctx->params->cpu < 0) {
+    bench_set_error(ctx, "needs CPU pinning (the hog must share the sleeper's CPU)");
+    return -1;
+  }
+  wakeup_state *s = calloc(1, sizeof *s);
+  ctx->state = s;
+  s->hog_cpu = ctx->params->cpu;
+  if (pthread_create(&s->hog, NULL, hog_thread, s) != 0) {
+    bench_set_error(ctx, "pthread_create failed");
+    return -1;
+  }
+  s->have_hog = 1;
   return 0;
 }
 
@@ -214,9 +242,15 @@ static double wakeup_run(bench_ctx *ctx, uint64_t ops) {
 static void wakeup_teardown(bench_ctx *ctx) {
   wakeup_state *s = ctx->state;
   if (!s) return;
+  if (s->have_hog) {
+    __atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+    pthread_join(s->hog, NULL);
+  }
   free(s->samples);
   free(s);
 }
 
 const bench_def bench_wakeup_1ms = {"wakeup-1ms", wakeup_setup, wakeup_run, wakeup_teardown, 50, 1,
                                     PIN_PREFERRED};
+const bench_def bench_wakeup_1ms_hog = {"wakeup-1ms-hog", wakeup_hog_setup, wakeup_run, wakeup_teardown, 50, 1,
+                                        PIN_REQUIRED};

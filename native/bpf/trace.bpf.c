@@ -7,7 +7,9 @@
  * `trace -c --ebpf` without lines uses syscount.bpf.c instead. */
 #include "common.h"
 
-#define CAP_SLOTS 6
+#ifndef CAP_SLOTS
+#define CAP_SLOTS 6 /* libtrace.bpf.c has more */
+#endif
 #define CAP_LEN 256     /* bytes of one buffer or string capture */
 #define ARGV_ITEMS 16   /* execve argv strings captured (the count is always exact) */
 #define ARGV_ITEM 128   /* bytes of each */

@@ -14,6 +14,8 @@
  *                      each child paused until SECS pass (alarm) or it is killed
  *   sigterm HOW SECS   a process that survives SIGTERM: ignore | block | handle | dstate
  *   hog MIB            wait for a stdin line, then touch MIB MiB, 1 MiB at a time
+ *   printf             one printf to stdout (line-buffered, as on a terminal): the lesson that
+ *                      follows a printf through libc to its write(2) (`trace --lib`)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -351,6 +353,11 @@ static int mode_hog(long mib) {
   return 0;
 }
 
+static int mode_printf(void) {
+  printf("hello from %s, pid %d\n", "C", (int)getpid());
+  return 0;
+}
+
 int main(int argc, char **argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   struct rlimit nocore = {0, 0};
@@ -368,6 +375,7 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "vfork-hold") && n > 0 && argc == 4) return mode_vfork_hold(n, strtol(argv[3], NULL, 10));
   if (!strcmp(mode, "sigterm") && argc == 4) return mode_sigterm(argv[2], strtol(argv[3], NULL, 10));
   if (!strcmp(mode, "hog") && n > 0) return mode_hog(n);
+  if (!strcmp(mode, "printf")) return mode_printf();
   fprintf(stderr, "usage: oslens-demohelper cow MIB | threads N | crash-thread | crash-child | random N |\n"
                   "       scan read|mmap FILE cold|warm | spin MS | vfork-hold N SECS |\n"
                   "       sigterm ignore|block|handle|dstate SECS | hog MIB\n");

@@ -124,6 +124,22 @@ export function folkloreNotes(
           : '.'),
     );
   }
+  const p50 = (id: string) => {
+    const m = /p50 (\d+)/.exec(results.find((r) => r.id === id)?.note ?? '');
+    return m ? Number(m[1]) : null;
+  };
+  const idle = p50('wakeup-1ms');
+  const busy = p50('wakeup-1ms-hog');
+  if (idle !== null && busy !== null && busy < idle) {
+    notes.push(
+      `Wakeup: a sleeper here wakes sooner beside a CPU hog (p50 ${formatNs(busy)}) than on an idle CPU (${formatNs(idle)}). ` +
+        'An idle CPU halts' +
+        (facts.hypervisor
+          ? `, and a halted vCPU of this ${facts.hypervisor} guest waits for the host to run it again`
+          : ' in a C-state it must leave') +
+        '; a busy one only has to switch tasks. cyclictest sets /dev/cpu_dma_latency to 0 to keep CPUs out of deep idle for this reason.',
+    );
+  }
   return notes;
 }
 

@@ -145,10 +145,10 @@ const MIN_STAT_TICKS = 50;
 const pct = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)}%`;
 
 /**
- * Benchmarks whose partner shares their CPU by design (the ping-pong pins both ends to one CPU):
- * their thread waiting for the CPU is the switch being measured, not noise.
+ * Benchmarks whose partner shares their CPU by design (the ping-pong pins both ends to one CPU,
+ * wakeup-1ms-hog runs its hog there): their thread waiting for the CPU is what they measure.
  */
-const PARTNER_ON_CPU = new Set(['ctxsw-thread', 'ctxsw-process']);
+const PARTNER_ON_CPU = new Set(['ctxsw-thread', 'ctxsw-process', 'wakeup-1ms-hog']);
 
 /** The per-row signs: its rounds, and the probes that ran beside it. */
 export function rowNoise(

@@ -23,6 +23,7 @@ import { register as watch } from './watch.js';
 import { register as trace } from './trace.js';
 import { register as completion } from './completion.js';
 import { register as exporter } from './export.js';
+import { register as profile } from './profile.js';
 import { register as report } from './report.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -46,5 +47,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   trace,
   completion,
   exporter,
+  profile,
   report,
 ];

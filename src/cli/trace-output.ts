@@ -21,8 +21,8 @@ export interface SummaryRow {
 }
 
 export interface TraceOutput {
-  /** Lines (strings) and records (JSON Lines). */
-  write(items: (string | TraceRecord)[]): void;
+  /** Lines (strings) and records (JSON Lines; trace --lib has records of its own). */
+  write(items: readonly (string | TraceRecord | object)[]): void;
   /** The -c table, or with --json the summary record (with `lost`: records the engine dropped). */
   summary(rows: SummaryRow[], withModel: boolean, lost?: number): void;
   /** Ends -o FILE and lets stdout drain. */
@@ -40,7 +40,7 @@ export async function openTraceOutput(flags: { output?: string; json?: boolean }
     });
     out = file;
   }
-  const write = (items: (string | TraceRecord)[]) => {
+  const write = (items: readonly (string | TraceRecord | object)[]) => {
     if (items.length === 0) return;
     const text = items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n') + '\n';
     (json && !flags.output ? process.stdout : out).write(text);

@@ -33,6 +33,8 @@ interface TraceFlags {
   live?: boolean;
   delay?: string;
   tui?: boolean;
+  lib?: string[];
+  verbose?: boolean;
 }
 
 export function register(program: Command): void {
@@ -77,14 +79,21 @@ export function register(program: Command): void {
     .option('--json', 'JSON Lines: one object per syscall and process event, a summary last')
     .option('--model', "add a column naming each syscall's mental model")
     .option('--ebpf', 'trace with eBPF instead of ptrace (needs root); -c counts in kernel')
-    .option('--buffer <size>', '--ebpf: ring buffer size (e.g. 256M; default 64M)')
+    .option('--buffer <size>', '--ebpf, --lib: ring buffer size (e.g. 256M; default 64M)')
+    .option(
+      '--lib <spec>',
+      "library calls too (eBPF uprobes), with their syscalls nested: LIB:FUNC[,FUNC...][;...], globs allowed, e.g. 'libc:malloc,free,printf' or 'libc:*alloc*'; may be repeated",
+      collect,
+      [],
+    )
+    .option('--verbose', '--lib: print the libbpf log when loading or attaching fails')
     .option('--live', 'live view: the stream in a scrolling log and a per-syscall count/latency table with models')
     .option('-d, --delay <seconds>', 'refresh interval of --live', '1')
     .option('--no-tui', '--live: plain lines even on a terminal')
     .passThroughOptions()
     .addHelpText(
       'after',
-      '\nExamples:\n  oslens trace -- ls /\n  oslens trace -f -e trace=%file,model:virtual-memory -- make\n  oslens trace -c -f -- dd if=/dev/zero of=/dev/null count=1000\n  oslens trace -p 1234,1240 --json -o trace.jsonl',
+      '\nExamples:\n  oslens trace -- ls /\n  oslens trace -f -e trace=%file,model:virtual-memory -- make\n  oslens trace --lib libc:malloc,free,printf -- ./a.out\n  oslens trace -c -f -- dd if=/dev/zero of=/dev/null count=1000\n  oslens trace -p 1234,1240 --json -o trace.jsonl',
     )
     .action(async (command: string[], flags: TraceFlags) => {
       const code = await traceCommand(command, flags);
@@ -182,6 +191,17 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
   const env = rawEnvironment(process.env, CALLER.environ);
   const path = pids ? undefined : resolveCommand(argv[0]!, rawVariable(env, 'PATH'));
   // The dashboard (blessed) and the eBPF loader (koffi) are loaded only when asked for.
+  if (flags.lib && flags.lib.length > 0) {
+    if (flags.live) throw new UserError('--lib and --live do not go together', ExitCode.usage);
+    if (pids && pids.length > 1) throw new UserError('--lib traces one process: give one -p PID', ExitCode.usage);
+    if (flags.timestamps > 0 || flags.showPaths || flags.wallClock)
+      throw new UserError('--lib does not take -t, -y or -w', ExitCode.usage);
+    const executable = path === undefined ? undefined : path.toString();
+    return (await import('./trace-lib.js')).traceLib(command, executable, pids, filter, strsize, {
+      ...flags,
+      lib: flags.lib,
+    });
+  }
   if (flags.live) return (await import('./trace-live.js')).traceLive(command, path, pids, filter, strsize, flags);
   if (flags.ebpf) return (await import('./trace-ebpf.js')).traceEbpf(command, pids, filter, strsize, flags);
 

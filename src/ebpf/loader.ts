@@ -4,6 +4,7 @@
  * it on close, on error, on exit and on Ctrl-C (every open session is tracked here).
  */
 import { existsSync } from 'node:fs';
+import koffi from 'koffi';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package.js';
 import { UserError } from '../util/errors.js';
@@ -11,6 +12,15 @@ import { clearLibbpfLog, copyBytes, isNull, lastErrno, libbpf, type Ptr } from '
 import { loadAddon } from '../native/addon.js';
 import { CFG_SIZE, encodeConfig, type BpfFilter } from './config.js';
 import { requireBpf } from './caps.js';
+import { closeSync } from 'node:fs';
+
+function closeFd(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
 
 export const BPF_DIR = resolve(PACKAGE_ROOT, 'native/bpf');
 
@@ -20,7 +30,17 @@ export interface OpenOptions {
   programs?: string[];
   /** Map sizes to override before load. */
   maxEntries?: Record<string, number>;
+  /** Programs loaded but attached by the caller (uprobes: attachUprobe), not at open. */
+  manual?: string[];
+  /** Attach types to load programs with (uprobe_multi: BPF_TRACE_UPROBE_MULTI). */
+  expectedAttachType?: Record<string, number>;
 }
+
+/** enum bpf_attach_type: a uprobe_multi link's programs are loaded with it (Linux 6.6+). */
+export const BPF_TRACE_UPROBE_MULTI = 48;
+const BPF_LINK_CREATE = 28;
+const BPF_F_UPROBE_MULTI_RETURN = 1;
+const ENOTSUPP = 524;
 
 const openSessions = new Set<BpfSession>();
 let exitHookInstalled = false;
@@ -70,7 +90,11 @@ export function forEachRecord(batch: Buffer, onRecord: (data: Buffer) => void): 
 export class BpfSession {
   private obj: Ptr;
   private links: Ptr[] = [];
+  /** Links made with bpf(2) directly (uprobe_multi): closing the fd destroys the link. */
+  private linkFds: number[] = [];
   private rings: number[] = [];
+  /** perf_event fds whose BPF links are in `links`: closed after the links on close(). */
+  private perfFds: number[] = [];
   private closed = false;
   readonly possibleCpus: number;
 
@@ -95,7 +119,7 @@ export class BpfSession {
       if (rc !== 0) {
         throw new UserError(`the kernel refused the ${tool} BPF programs (${errnoName(-rc)}); ${LOG_HINT}`);
       }
-      this.attachAll();
+      this.attachAll(new Set(opts.manual ?? []));
     } catch (err) {
       this.close();
       throw err;
@@ -115,6 +139,8 @@ export class BpfSession {
             ? opts.filter.filterPids
             : !wanted || wanted.has(name);
       l.bpf_program__set_autoload(p, load);
+      const type = opts.expectedAttachType?.[name];
+      if (type !== undefined) l.bpf_program__set_expected_attach_type(p, type);
     }
     let rodata: Ptr | undefined;
     for (let m = l.bpf_object__next_map(this.obj, null); !isNull(m); m = l.bpf_object__next_map(this.obj, m)) {
@@ -136,11 +162,11 @@ export class BpfSession {
     }
   }
 
-  private attachAll(): void {
+  private attachAll(manual: Set<string>): void {
     const l = libbpf();
     const progs: Ptr[] = [];
     for (let p = l.bpf_object__next_program(this.obj, null); !isNull(p); p = l.bpf_object__next_program(this.obj, p)) {
-      if (l.bpf_program__autoload(p)) progs.push(p);
+      if (l.bpf_program__autoload(p) && !manual.has(l.bpf_program__name(p))) progs.push(p);
     }
     // Programs on one tracepoint run in attach order. The followed-set upkeep (common.h) runs
     // after the tools' own programs, so a tool's exit handler still sees the process followed;
@@ -157,6 +183,114 @@ export class BpfSession {
         throw new UserError(`cannot attach ${this.tool}/${name}: ${errnoName(lastErrno())}; ${LOG_HINT}`);
       }
       this.links.push(link);
+    }
+  }
+
+  /**
+   * Attaches `program` to an open perf event (perf_event_open fd); the session owns the fd from
+   * now on and closes it after destroying the link, also when attaching fails.
+   */
+  attachPerfEvent(program: string, pfd: number): void {
+    const l = libbpf();
+    this.perfFds.push(pfd);
+    const p = l.bpf_object__find_program_by_name(this.obj, program);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${program}`);
+    const link = l.bpf_program__attach_perf_event(p, pfd);
+    if (isNull(link)) {
+      throw new UserError(
+        `cannot attach ${this.tool}/${program} to a perf event: ${errnoName(lastErrno())}; ${LOG_HINT}`,
+      );
+    }
+    this.links.push(link);
+  }
+
+  /**
+   * Attaches the (manual) program `prog` to the instruction at file offset `offset` of the ELF
+   * file `path`: a uprobe, or with `retprobe` a uretprobe on the function starting there. `pid`
+   * -1: in every process that maps the file; else only in that one. `cookie` is what the
+   * program's bpf_get_attach_cookie() returns. The link is released with the session.
+   */
+  attachUprobe(prog: string, pid: number, path: string, offset: number, cookie: number, retprobe: boolean): void {
+    const l = libbpf();
+    const p = l.bpf_object__find_program_by_name(this.obj, prog);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${prog}`);
+    // struct bpf_uprobe_opts (libbpf 1.1): sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
+    const opts = Buffer.alloc(40);
+    opts.writeBigUInt64LE(40n, 0);
+    opts.writeBigUInt64LE(BigInt(cookie), 16);
+    opts[24] = retprobe ? 1 : 0;
+    const link = l.bpf_program__attach_uprobe_opts(p, pid, path, offset, opts);
+    if (isNull(link)) {
+      const errno = lastErrno();
+      if (errno === 3 && pid > 0) throw new UserError(`process ${pid} exited before its probes were attached`, 3);
+      const at = `${path}+0x${offset.toString(16)}`;
+      throw new UserError(`cannot attach a ${retprobe ? 'uretprobe' : 'uprobe'} at ${at}: ${errnoName(errno)}`);
+    }
+    this.links.push(link);
+  }
+
+  /**
+   * One uprobe_multi link (Linux 6.6+; the program loaded with BPF_TRACE_UPROBE_MULTI): `prog`
+   * on every offset of `path` at once, each with its cookie; `pid` as for attachUprobe. One
+   * link, so removing a thousand probes takes one RCU grace period, not a thousand. An offset
+   * the kernel cannot probe (an instruction uprobes refuse, `lock decl`: ENOTSUPP) fails the
+   * whole link: those are found by halving and returned, the rest attached.
+   */
+  attachUprobeMulti(
+    prog: string,
+    pid: number,
+    path: string,
+    offsets: number[],
+    cookies: number[],
+    retprobe: boolean,
+  ): number[] {
+    if (offsets.length === 0) return [];
+    const l = libbpf();
+    const p = l.bpf_object__find_program_by_name(this.obj, prog);
+    if (isNull(p)) throw new Error(`${this.tool}.bpf.o has no program ${prog}`);
+    const pathBytes = Buffer.from(`${path}\0`);
+    const at = Math.ceil(pathBytes.length / 8) * 8;
+    const size = at + 16 * offsets.length;
+    const mem = koffi.alloc('uint8_t', size);
+    try {
+      const view = Buffer.from(koffi.view(mem, size));
+      pathBytes.copy(view, 0);
+      offsets.forEach((o, i) => {
+        view.writeBigUInt64LE(BigInt(o), at + 8 * i);
+        view.writeBigUInt64LE(BigInt(cookies[i]!), at + 8 * (offsets.length + i));
+      });
+      const base = koffi.address(mem);
+      // union bpf_attr, link_create: prog_fd, target_fd, attach_type, flags, then uprobe_multi's
+      // path, offsets, ref_ctr_offsets, cookies, cnt, flags, pid.
+      const attr = Buffer.alloc(64);
+      attr.writeUInt32LE(l.bpf_program__fd(p), 0);
+      attr.writeUInt32LE(BPF_TRACE_UPROBE_MULTI, 8);
+      attr.writeBigUInt64LE(base, 16);
+      attr.writeBigUInt64LE(base + BigInt(at), 24);
+      attr.writeBigUInt64LE(base + BigInt(at + 8 * offsets.length), 40);
+      attr.writeUInt32LE(offsets.length, 48);
+      attr.writeUInt32LE(retprobe ? BPF_F_UPROBE_MULTI_RETURN : 0, 52);
+      attr.writeUInt32LE(pid > 0 ? pid : 0, 56);
+      const fd = l.bpf(BPF_LINK_CREATE, attr);
+      if (fd >= 0) {
+        this.linkFds.push(fd);
+        return [];
+      }
+      const errno = lastErrno();
+      if (errno === 3 && pid > 0) throw new UserError(`process ${pid} exited before its probes were attached`, 3);
+      if (errno === ENOTSUPP) {
+        if (offsets.length === 1) return offsets;
+        const half = offsets.length >> 1;
+        return [
+          ...this.attachUprobeMulti(prog, pid, path, offsets.slice(0, half), cookies.slice(0, half), retprobe),
+          ...this.attachUprobeMulti(prog, pid, path, offsets.slice(half), cookies.slice(half), retprobe),
+        ];
+      }
+      throw new UserError(
+        `cannot attach ${offsets.length} ${retprobe ? 'uretprobes' : 'uprobes'} in ${path}: ${errnoName(errno)}; ${LOG_HINT}`,
+      );
+    } finally {
+      koffi.free(mem);
     }
   }
 
@@ -291,6 +425,10 @@ export class BpfSession {
     this.rings = [];
     for (const link of this.links) l.bpf_link__destroy(link);
     this.links = [];
+    for (const fd of this.perfFds) closeFd(fd);
+    this.perfFds = [];
+    for (const fd of this.linkFds) l.close(fd);
+    this.linkFds = [];
     l.bpf_object__close(this.obj);
   }
 }

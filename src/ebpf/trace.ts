@@ -17,7 +17,7 @@ import { endTarget, exitStatus, openFor, resolveTarget, runSession, type StopRea
 
 const CALL_HEAD = 96; // kind tid pid nr, enter exit ret, args[6], ncap len (trace.bpf.c struct call)
 const MAX_NR = 512;
-const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+export const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 const F_TRUNC = 1;
 const F_FAULT = 2;
 const F_EXIT = 4;
@@ -68,7 +68,7 @@ function cutArgv(data: Buffer, strsize: number): Buffer {
 }
 
 /** The captures of one record: entry ones, and exit ones (F_EXIT). */
-function readCaptures(
+export function readCaptures(
   b: Buffer,
   ncap: number,
   strsize: number,
@@ -155,7 +155,7 @@ export interface CountRow {
 }
 
 /** The per-syscall table counted in kernel (trace.bpf.c `counts`), by time, descending. */
-function kernelCounts(session: BpfSession, wanted?: Set<number>): CountRow[] {
+export function kernelCounts(session: BpfSession, wanted?: Set<number>): CountRow[] {
   const rows: CountRow[] = [];
   for (const { key, values } of session.percpuEntries('counts', 4, 24)) {
     const nr = key.readUInt32LE(0);
@@ -247,7 +247,7 @@ export async function startEbpfTrace(
   return { done, stop: () => stop() };
 }
 
-function fillTables(session: BpfSession, filter: number[] | undefined): void {
+export function fillTables(session: BpfSession, filter: number[] | undefined): void {
   const l = libbpf();
   const table = buildCaptureTable();
   const captab = session.mapFd('captab');

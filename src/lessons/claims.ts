@@ -65,7 +65,8 @@ const TIME = String.raw`[\d.,]+ (?:ns|µs|ms|s)`;
 
 /** A benchmark's row in `oslens bench` output: median and p10–p90. */
 export function benchFigureOnScreen(output: string, id: string): Figure | null {
-  const re = new RegExp(String.raw`^\s+${escapeRe(id)}\s+(${TIME})\s+(${TIME})–(${TIME})(?:\s|$)`, 'm');
+  // a noisy row starts with "~" (README "Noise")
+  const re = new RegExp(String.raw`^~?\s+${escapeRe(id)}\s+(${TIME})\s+(${TIME})–(${TIME})(?:\s|$)`, 'm');
   const m = re.exec(output);
   if (!m) return null;
   const [v, lo, hi] = [parseNs(m[1]!), parseNs(m[2]!), parseNs(m[3]!)];

@@ -45,7 +45,7 @@ export interface QuizCard {
 export interface Step {
   title: string;
   text: string;
-  /** An oslens command to run ({pid}: a sleeping process started for the lesson). */
+  /** An oslens command to run ({pid}: a sleeping process started for the lesson; {demohelper}: oslens's C demo program). */
   run?: string;
   /** A file to show ({pid} as above), optionally only some of its `Key:` lines. */
   file?: string;

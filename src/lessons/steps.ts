@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BUILD_DIR } from '../native/addon.js';
 import { PACKAGE_ROOT } from '../util/package.js';
 import { loadMistakes, loadPaths, loadLiveSteps, type LearnPath, type Mistake, type Step } from './content.js';
 import { isModelId, findModel } from './load.js';
@@ -106,8 +107,10 @@ export function stopLessonProcess(): void {
   lessonProcess = undefined;
 }
 
+/** {pid}: the lesson process; {demohelper}: native/demos/demohelper.c, the C program of some steps. */
 function fill(s: string): string {
-  return s.includes('{pid}') ? s.replaceAll('{pid}', String(lessonPid())) : s;
+  const t = s.replaceAll('{demohelper}', resolve(BUILD_DIR, 'oslens-demohelper'));
+  return t.includes('{pid}') ? t.replaceAll('{pid}', String(lessonPid())) : t;
 }
 
 /** What the step shows, with {pid} filled in (without starting the process when not needed). */

@@ -28,6 +28,13 @@ export interface Libbpf {
   bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
   bpf_program__autoload(prog: Ptr): boolean;
   bpf_program__attach(prog: Ptr): Ptr;
+  bpf_program__attach_perf_event(prog: Ptr, pfd: number): Ptr;
+  bpf_program__attach_uprobe_opts(prog: Ptr, pid: number, path: string, offset: number, opts: Buffer): Ptr;
+  bpf_program__set_expected_attach_type(prog: Ptr, type: number): number;
+  bpf_program__fd(prog: Ptr): number;
+  /** The bpf(2) syscall itself, for what libbpf 1.1 has no wrapper of (uprobe_multi links). */
+  bpf(cmd: number, attr: Buffer): number;
+  close(fd: number): number;
   bpf_link__destroy(link: Ptr): number;
   bpf_map_lookup_elem(fd: number, key: Buffer, value: Buffer): number;
   bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: number): number;
@@ -49,6 +56,7 @@ export interface Libbpf {
 }
 
 let lib: Libbpf | undefined;
+const SYS_BPF = 321; // x86-64
 /** Every line libbpf printed (the verifier log among them), for --verbose and error reports. */
 const logLines: string[] = [];
 let printCallback: unknown;
@@ -64,6 +72,7 @@ export function libbpf(): Libbpf {
     throw new UserError('libbpf.so.1 is not installed (Debian/Ubuntu: apt-get install libbpf1)');
   }
   const libc = koffi.load('libc.so.6');
+  const syscall = libc.func('long syscall(long number, ...)') as (...args: unknown[]) => number | bigint;
   const f = (decl: string) => so.func(decl);
   lib = {
     bpf_object__open_file: f('void *bpf_object__open_file(const char *path, void *opts)'),
@@ -83,6 +92,15 @@ export function libbpf(): Libbpf {
     bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
     bpf_program__autoload: f('bool bpf_program__autoload(void *prog)'),
     bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
+    bpf_program__attach_perf_event: f('void *bpf_program__attach_perf_event(void *prog, int pfd)'),
+    bpf_program__attach_uprobe_opts: f(
+      'void *bpf_program__attach_uprobe_opts(void *prog, int pid, const char *path, size_t offset, const void *opts)',
+    ),
+    bpf_program__set_expected_attach_type: f('int bpf_program__set_expected_attach_type(void *prog, int type)'),
+    bpf_program__fd: f('int bpf_program__fd(void *prog)'),
+    bpf: (cmd: number, attr: Buffer) =>
+      Number(syscall(SYS_BPF, 'int', cmd, 'void *', attr, 'unsigned int', attr.length)),
+    close: libc.func('int close(int fd)'),
     bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
     bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
     bpf_map_update_elem: f('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),

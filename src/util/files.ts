@@ -81,12 +81,18 @@ export function checkWritable(file: string, what: string): void {
  * A planted symlink at `file` is replaced, never followed; on any failure the temporary file is
  * removed and a one-line UserError names the file.
  */
-export function writeFileReplacing(file: string, text: string, what = 'write', opts: { keep?: boolean } = {}): void {
+export function writeFileReplacing(
+  file: string,
+  text: string | Uint8Array,
+  what = 'write',
+  opts: { keep?: boolean } = {},
+): void {
   const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd = -1;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-    const data = Buffer.from(text);
+    const data =
+      typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     for (let off = 0; off < data.length;) off += writeSync(fd, data, off);
     closeSync(fd);
     fd = -1;

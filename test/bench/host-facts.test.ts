@@ -20,6 +20,8 @@ import {
   readDiskFacts,
   readHostFacts,
 } from '../../src/bench/host-facts.js';
+import { folkloreNotes } from '../../src/bench/compare.js';
+import type { BenchResult, RatioResult } from '../../src/bench/types.js';
 import { skipUnlessCapable } from '../helpers/env.js';
 
 const tool = (cmd: string, args: string[]): string | null => {
@@ -143,5 +145,35 @@ describe('this machine', () => {
     expect(factsForModel('ipc', facts)).toEqual([]);
     const hpet = factsForModel('syscall-boundary', { clocksource: parseClocksource('hpet', 'hpet') });
     expect(hpet[0]).toMatch(/cannot read it from user space/);
+  });
+});
+
+describe('the folklore notes name the facts behind a figure', () => {
+  const result = (id: string, note: string | null = null) => ({ id, nsPerOp: 100, note }) as unknown as BenchResult;
+
+  it('the vDSO note names the clocksource, the wakeup note the halted vCPU', () => {
+    const vdso = { row: 'vdso-vs-syscall', measured: 5, reference: 50 } as RatioResult;
+    const notes = folkloreNotes(
+      [
+        result('wakeup-1ms', 'overshoot over 50 sleeps: min 1, p50 90000, p99 2, max 3 ns'),
+        result('wakeup-1ms-hog', 'min 1, p50 70000, p99 2, max 3 ns'),
+      ],
+      [vdso],
+      1 << 20,
+      { freePageReporting: false, clocksource: parseClocksource('kvm-clock', 'kvm-clock tsc'), hypervisor: 'KVM' },
+    ).join('\n');
+    expect(notes).toMatch(/clocksource is kvm-clock on this KVM guest/);
+    expect(notes).toMatch(
+      /wakes sooner beside a CPU hog \(p50 70\.0 µs\) than on an idle CPU \(90\.0 µs\).*halted vCPU of this KVM guest/,
+    );
+    const hpet = folkloreNotes([], [vdso], 1 << 20, {
+      freePageReporting: false,
+      clocksource: parseClocksource('hpet', 'hpet'),
+    });
+    expect(hpet.join()).toMatch(/hpet, which the vDSO cannot read/);
+    // an idle wakeup faster than a busy one says nothing
+    expect(
+      folkloreNotes([result('wakeup-1ms', 'p50 50000'), result('wakeup-1ms-hog', 'p50 90000')], [], 1 << 20),
+    ).toEqual([]);
   });
 });

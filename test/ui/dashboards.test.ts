@@ -194,7 +194,9 @@ describe('dashboards in a terminal (tmux)', () => {
   it('bench --live: a bar per result against its range, the lens, saved for the other lenses', async (ctx) => {
     if (!HAS_TMUX) skipUnlessCapable(ctx.skip, 'tmux is not installed');
     const h = home();
-    const s = session(['bench', '--live', '--quick', 'counter-inc', 'syscall-getpid'], isolatedHome(h));
+    // --remember-noisy: a busy test machine's run is noisy, and this test is about the saved run
+    const args = ['bench', '--live', '--quick', '--remember-noisy', 'counter-inc', 'syscall-getpid'];
+    const s = session(args, isolatedHome(h));
     let screen = await s.waitFor((t) => t.includes('press q to quit'), 60_000, 'the run to finish');
     expect(screen).toContain('Benchmarks (log scale');
     expect(screen).toMatch(/syscall-getpid\s+\d[\d.]* ns\s+~100-300 ns\s+█/);

@@ -39,7 +39,10 @@ export function register(program: Command): void {
     .argument('[ids...]', `benchmarks to run (default: all). Ids: ${BENCH_IDS.join(', ')}`)
     .option('--list', 'list the benchmarks with their model, latency row and method')
     .option('--json', 'print one JSON document (see README: "bench --json")')
-    .option('--quick', 'fewer batches and smaller working sets (the suite in well under 30 s)')
+    .option(
+      '--quick',
+      'fewer batches and smaller working sets (the suite in about a minute on a busy 2-core VM; --rounds 1 halves it)',
+    )
     .option('--save <file>', 'also write the JSON document to FILE')
     .option(
       '--compare <file>',

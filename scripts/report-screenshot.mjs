@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run docs:screenshot -- RUN.json [RUN.json ...] — the README's picture of the bench report
 // (docs/report.png): `oslens report` of the runs, opened in headless Chromium (Debian's
-// /usr/bin/chromium, CHROMIUM overrides), the ladder's first rows captured at 1200 px wide.
+// /usr/bin/chromium, CHROMIUM overrides): the top 1700 px of the page at 1200 px wide, scaled 0.8.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +28,9 @@ try {
   });
   try {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1200, height: 900 });
+    await page.setViewport({ width: 1200, height: 900, deviceScaleFactor: 0.8 });
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
-    await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1200, height: 1150 }, captureBeyondViewport: true });
+    await page.screenshot({ path: out, clip: { x: 0, y: 0, width: 1200, height: 1700 }, captureBeyondViewport: true });
   } finally {
     await browser.close();
   }

@@ -85,11 +85,17 @@ export function benchRunProblem(value: unknown): string | null {
     if (ref !== null && !(isObj(ref) && numOrNull(ref.lowNs) && numOrNull(ref.highNs)))
       return `results[${i}].reference is not {lowNs, highNs} or null`;
     if (!isObj(r.verdict) || typeof r.verdict.kind !== 'string') return `results[${i}].verdict has no kind`;
+    if ('factor' in r.verdict && !numOrNull(r.verdict.factor)) return `results[${i}].verdict.factor is not a number`;
+    if (r.noise !== undefined && r.noise !== null && !(isObj(r.noise) && typeof r.noise.noisy === 'boolean'))
+      return `results[${i}].noise has no noisy flag`;
   }
+  // Runs from before the noise checks have no "noise"; one that has it must say noisy or not.
+  if (value.noise !== undefined && !(isObj(value.noise) && typeof value.noise.noisy === 'boolean'))
+    return '"noise" has no noisy flag';
   if (value.ratios !== undefined && !Array.isArray(value.ratios)) return '"ratios" is not an array';
   for (const [i, q] of ((value.ratios as unknown[] | undefined) ?? []).entries()) {
-    if (!isObj(q) || typeof q.row !== 'string' || typeof q.measured !== 'number')
-      return `ratios[${i}] has no row and measured figure`;
+    if (!isObj(q) || typeof q.row !== 'string' || typeof q.measured !== 'number' || !numOrNull(q.reference ?? null))
+      return `ratios[${i}] has no row, measured figure and reference (a number or null)`;
   }
   if (value.notes !== undefined && !(Array.isArray(value.notes) && value.notes.every((n) => typeof n === 'string')))
     return '"notes" is not a list of strings';

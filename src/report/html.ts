@@ -9,7 +9,7 @@ import { describeVerdict, formatFactor, formatNs } from '../bench/compare.js';
 import type { BenchResult, BenchRun, RatioResult } from '../bench/types.js';
 import { loadLatencyTable, loadModels } from '../lessons/load.js';
 import { escapeHtml, htmlText } from '../util/html.js';
-import { factList, hostFacts, noiseFacts, noiseVerdict, runFacts } from './facts.js';
+import { factList, hostFacts, noiseFacts, noiseVerdict, rowNoise, runFacts, type Fact } from './facts.js';
 import { ladderAxis, ladderStrip, type StripPoint } from './ladder.js';
 import { REPORT_CSS } from './style.js';
 
@@ -103,6 +103,13 @@ function resultCell(r: BenchResult | undefined): string {
     );
   }
   if (r.note) lines.push(`<span class="note">${htmlText(r.note)}</span>`);
+  const noise = rowNoise(r);
+  if (noise?.noisy) {
+    // The reasons can be long: two lines shown, all of them on hover.
+    const why = htmlText(noise.reasons.join('; ') || 'measured beside other work');
+    lines.push(`<span class="noisy-row" title="${why}">~ noisy: ${why}</span>`);
+    return `<td class="figure marked-noisy">${lines.join('')}</td>`;
+  }
   return `<td class="figure">${lines.join('')}</td>`;
 }
 
@@ -129,10 +136,11 @@ function ladderRows(runs: readonly NamedRun[], rows: readonly Row[]): string {
             medianNs: r && isFigure(r.nsPerOp) ? r.nsPerOp : null,
             p10Ns: r && isFigure(r.p10) ? r.p10 : null,
             p90Ns: r && isFigure(r.p90) ? r.p90 : null,
+            noisy: Boolean(r && rowNoise(r)?.noisy),
           }));
           return (
             `<tr class="bench" data-id="${escapeHtml(row.id)}" data-model="${escapeHtml(row.model)}">` +
-            `<th scope="row"><code>${htmlText(row.id)}</code><span class="title">${htmlText(row.title)}</span></th>` +
+            `<th scope="row"><code>${htmlText(row.id)}</code><span class="title">${htmlText(row.title)} · per ${htmlText(row.op)}</span></th>` +
             `<td class="ladder">${ladderStrip(row.reference, ref, points)}</td>` +
             `<td class="reference">${htmlText(ref)}</td>` +
             row.results.map(resultCell).join('') +
@@ -175,7 +183,14 @@ function ratioTable(runs: readonly NamedRun[]): string {
           typeof q.reference === 'number' &&
           q.reference > 0 &&
           Math.abs(Math.log10(m.measured / q.reference)) >= Math.log10(DISAGREE);
-        return `<td class="figure"><span class="median${far ? ' disagrees' : ''}">${htmlText(formatFactor(m.measured))}</span></td>`;
+        // A ratio of a row measured beside other work is as doubtful as that row.
+        const noisy = [m.numerator, m.denominator].some(
+          (b) => rowNoise(run.results.find((r) => r.id === b) ?? {})?.noisy,
+        );
+        return (
+          `<td class="figure"><span class="line"><span class="median${far ? ' disagrees' : ''}">${htmlText(formatFactor(m.measured))}</span>` +
+          `${noisy ? ' <span class="noisy-mark">~ noisy</span>' : ''}</span></td>`
+        );
       });
       return (
         `<tr class="ratio" data-row="${escapeHtml(id)}"><th scope="row">${htmlText(q.title)}</th>` +
@@ -208,7 +223,10 @@ function disagreements(runs: readonly NamedRun[], rows: readonly Row[]): string 
         f: Math.abs(Math.log10(f)),
         html:
           `<li class="off" data-id="${escapeHtml(row.id)}"><code>${htmlText(row.id)}</code>${who}: ${htmlText(formatNs(r.nsPerOp))} against ` +
-          `${htmlText(referenceText(row))}, ${htmlText(describeVerdict(r.verdict))} (${htmlText(row.title)})</li>`,
+          `${htmlText(referenceText(row))}, ${htmlText(describeVerdict(r.verdict))} (${htmlText(row.title)})` +
+          // Off the folklore on a busy machine may be the load's doing, not the machine's.
+          (rowNoise(r)?.noisy ? ' <span class="noisy-mark">~ measured noisy</span>' : '') +
+          '</li>',
       });
     });
   }
@@ -224,26 +242,43 @@ function disagreements(runs: readonly NamedRun[], rows: readonly Row[]): string 
   );
 }
 
+/** The run's noise reasons, and how many rows were marked, as noiseWarning says them. */
+function noiseSigns(run: BenchRun): string[] {
+  const noise = noiseVerdict(run);
+  if (!noise) return [];
+  const measured = run.results.filter((r) => r.status === 'measured').length;
+  const rows = noise.noisyRows.length;
+  return [...noise.reasons, ...(rows > 0 ? [`${rows} of ${measured} rows noisy (marked ~)`] : [])];
+}
+
 function hostCards(runs: readonly NamedRun[]): string {
+  // The run's facts among the host's, the long lines last; side by side, every card lists the
+  // same facts in the same order ("—" where a run has none, e.g. one saved before they existed).
   const facts = runs.map(({ run }) => [...hostFacts(run.host), ...runFacts(run)]);
-  // Side by side, a fact that differs from the first machine's is marked (date and host aside).
-  const first = new Map(facts[0] ?? []);
-  const marked = facts.map((rows, i) =>
-    rows.map(([k, v]): [string, string] =>
-      i > 0 && !['host', 'date'].includes(k) && first.get(k) !== v ? [k, `<span class="differs">${v}</span>`] : [k, v],
-    ),
+  const terms: Fact[] = [];
+  for (const rows of facts) for (const f of rows) if (!terms.some((t) => t[0] === f[0])) terms.push(f);
+  terms.sort((a, b) => Number(a[2] === 'wide') - Number(b[2] === 'wide'));
+  const first = new Map((facts[0] ?? []).map(([k, v]) => [k, v]));
+  const aligned = facts.map((rows, i) =>
+    terms.map(([k, , wide]): Fact => {
+      const v = rows.find((f) => f[0] === k)?.[1] ?? '<span class="dim">—</span>';
+      // A fact that differs from the first machine's is marked (the host name and date aside).
+      const html =
+        i > 0 && !['host', 'date'].includes(k) && first.get(k) !== v ? `<span class="differs">${v}</span>` : v;
+      return wide ? [k, html, wide] : [k, html];
+    }),
   );
   const cards = runs.map(({ name, run }, i) => {
     const noise = noiseVerdict(run);
     const badge = noise?.noisy
-      ? `<p class="noisy">noisy run${noise.reasons.length ? `: ${htmlText(noise.reasons.join('; '))}` : ''}</p>`
+      ? '<p class="noisy">noisy run (see above)</p>'
       : noise
         ? '<p class="quiet">no noise detected</p>'
-        : '';
-    const noiseBlock = noise ? `<details><summary>noise measurements</summary>${noiseFacts(run)}</details>` : '';
+        : '<p class="dim">no noise checks (a run from an older oslens)</p>';
+    const checks = noise ? `<h4>noise checks</h4>${factList(noiseFacts(run))}` : '';
     return (
       `<div class="host" data-run="${i}"><h3><span class="swatch" style="background:${runColor(i)}"></span>${htmlText(name)}</h3>` +
-      `${badge}${factList(marked[i] ?? [])}${noiseBlock}</div>`
+      `${badge}${factList(aligned[i] ?? [])}${checks}</div>`
     );
   });
   return `<section id="hosts"><h2>${runs.length > 1 ? 'The machines' : 'The machine'}</h2><div class="hosts">${cards.join('')}</div></section>`;
@@ -257,13 +292,17 @@ export function renderReport(runs: readonly NamedRun[], generated: string = new 
       ? `oslens bench on ${runs[0]?.run.host.hostname}`
       : `oslens bench: ${runs.map((r) => r.run.host.hostname).join(' vs ')}`;
   const noisy = runs.filter(({ run }) => noiseVerdict(run)?.noisy);
-  const warning = noisy.length
-    ? `<p class="noisy banner">Noisy: ${noisy.map((r) => htmlText(r.name)).join(', ')} ran on a busy machine; its figures are not this machine's.</p>`
-    : '';
+  const warning = noisy
+    .map(
+      ({ name, run }) =>
+        `<p class="noisy banner">Noisy run${runs.length > 1 ? ` (${htmlText(name)})` : ''}: ${htmlText(noiseSigns(run).join('; '))}. ` +
+        'Its figures describe the load as much as the machine; the rows marked ~ most of all.</p>',
+    )
+    .join('');
   const legend =
     '<p class="legend"><span class="key band"></span>reference (a "~x" figure: ×1.5 either way, tick at x) ' +
     '<span class="key dot"></span>median <span class="key whisker"></span>p10–p90 across batches ' +
-    '<span class="key gap"></span>distance to the reference</p>';
+    '<span class="key gap"></span>distance to the reference <span class="key hollow"></span>~ noisy: measured beside other work</p>';
   return (
     `<!doctype html>
 <html lang="en">

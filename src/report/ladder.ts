@@ -22,6 +22,8 @@ export interface StripPoint {
   medianNs: number | null;
   p10Ns: number | null;
   p90Ns: number | null;
+  /** Measured beside other work (BenchResult.noise): drawn hollow. */
+  noisy: boolean;
 }
 
 /** x of `ns` on the strip (clamped to the axis). */
@@ -93,8 +95,9 @@ export function ladderStrip(
       );
     }
     parts.push(
-      `<circle class="point" data-run="${p.run}" cx="${fx(x)}" cy="${y}" r="4.5" fill="${p.color}">` +
-        `<title>${htmlText(p.label)}: ${htmlText(formatNs(p.medianNs))}${htmlText(spread)}</title></circle>`,
+      `<circle class="${p.noisy ? 'point noisy' : 'point'}" data-run="${p.run}" cx="${fx(x)}" cy="${y}" r="4.5" ` +
+        (p.noisy ? `fill="#fff" style="stroke:${p.color}">` : `fill="${p.color}">`) +
+        `<title>${htmlText(p.label)}: ${htmlText(formatNs(p.medianNs))}${htmlText(spread)}${p.noisy ? ' (noisy)' : ''}</title></circle>`,
     );
   });
   return (

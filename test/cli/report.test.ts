@@ -65,6 +65,15 @@ describe('oslens report', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
   });
 
+  it('bench --live --report writes the report of the live run too', () => {
+    const out = join(scratch, 'live.html');
+    const r = oslens(['bench', '--live', '--quick', '--report', out, 'counter-inc', 'mutex'], { timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    const rows = [...html.matchAll(/<tr class="bench" data-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(rows).toEqual(['counter-inc', 'mutex']); // the catalog's order
+  });
+
   it('bench --report refuses an unwritable file before measuring anything (exit 1, as --save)', () => {
     const r = oslens(['bench', '--quick', '--report', join(scratch, 'no-dir', 'r.html'), 'counter-inc'], {
       timeout: 60_000,

@@ -58,6 +58,34 @@ describe('HTML escaping', () => {
   });
 });
 
+describe('a run file someone else wrote', () => {
+  /** Every leaf of the fixture, as a path of keys. */
+  const leaves = (v: unknown, path: (string | number)[] = []): (string | number)[][] =>
+    v !== null && typeof v === 'object'
+      ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, Array.isArray(v) ? Number(k) : k]))
+      : [path];
+  const paths = leaves(fixture());
+
+  it('renders (no crash, no markup from the file) whatever a field holds, once the shape check passes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.oneof(fc.anything(), fc.constant('<script>x</script>'), fc.constant(Number.NaN), fc.constant(-1)),
+        (path, value) => {
+          const run = fixture() as unknown as Record<string | number, unknown>;
+          let at = run;
+          for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+          at[path[path.length - 1]!] = value;
+          if (benchRunProblem(run) !== null) return;
+          const html = renderReport([{ name: 'x.json', run: run as unknown as BenchRun }]);
+          expect(html).not.toMatch(/<script/i);
+        },
+      ),
+      { numRuns: Number(process.env.OSLENS_FUZZ_RUNS ?? 200) },
+    );
+  });
+});
+
 describe('the ladder axis', () => {
   it('places every decade at the same distance, from 0.1 ns to 1 s, and clamps outside it', () => {
     const steps = Array.from({ length: 10 }, (_, d) => xOf(0.1 * 10 ** (d + 1)) - xOf(0.1 * 10 ** d));
@@ -84,6 +112,9 @@ describe('the ladder axis', () => {
 describe('run files', () => {
   it('a saved run passes the shape check; each field the report reads is checked', () => {
     expect(benchRunProblem(fixture())).toBeNull();
+    expect(
+      benchRunProblem(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bench/run-before-noise.json'), 'utf8'))),
+    ).toBeNull();
     const broken: [string, (r: Record<string, unknown>) => void, RegExp][] = [
       ['no host', (r) => delete r.host, /no "host" object/],
       ['hostname a number', (r) => ((r.host as Record<string, unknown>).hostname = 3), /host.hostname is not a string/],
@@ -99,6 +130,12 @@ describe('run files', () => {
         /verdict has no kind/,
       ],
       ['notes not text', (r) => (r.notes = [1]), /"notes" is not a list of strings/],
+      ['a noise block without its verdict', (r) => (r.noise = { reasons: [] }), /"noise" has no noisy flag/],
+      [
+        'a row noise without its verdict',
+        (r) => ((r.results as Record<string, unknown>[])[1]!.noise = 'yes'),
+        /results\[1\].noise/,
+      ],
     ];
     for (const [what, spoil, message] of broken) {
       const r = fixture() as unknown as Record<string, unknown>;

@@ -318,7 +318,9 @@ export class BpfSession {
   entries(map: string, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
     const l = libbpf();
     const fd = this.mapFd(map);
-    const chunk = 4096;
+    // No bigger than the map (a 1024-slot per-CPU array on many CPUs is already large).
+    const max = l.bpf_map__max_entries(l.bpf_object__find_map_by_name(this.obj, map));
+    const chunk = Math.min(4096, Math.max(1, max));
     const out: { key: Buffer; value: Buffer }[] = [];
     const token = [Buffer.alloc(Math.max(keySize, 8)), Buffer.alloc(Math.max(keySize, 8))];
     const count = new Uint32Array(1);

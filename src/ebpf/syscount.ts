@@ -80,24 +80,23 @@ export class Syscount {
   /** Per-syscall totals since attach, busiest first (without the per-process table). */
   syscallTotals(): SyscallCount[] {
     const syscalls: SyscallCount[] = [];
-    for (const { key, values } of this.session.percpuEntries('syscalls', 4, STAT_SIZE)) {
-      let count = 0n,
-        errors = 0n,
-        totalNs = 0n;
-      for (const v of values) {
-        count += v.readBigUInt64LE(0);
-        errors += v.readBigUInt64LE(8);
-        totalNs += v.readBigUInt64LE(16);
+    // Straight from the batch's bytes (a scrape of `oslens export` reads this): per-CPU values
+    // lie at a stride of 8-byte multiples; u64 halves summed as numbers (exact below 2^53).
+    const cpus = this.session.possibleCpus;
+    const stride = Math.ceil(STAT_SIZE / 8) * 8;
+    const u64 = (b: Buffer, at: number) => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
+    for (const { key, value } of this.session.entries('syscalls', 4, stride * cpus)) {
+      let count = 0;
+      for (let c = 0; c < cpus; c++) count += u64(value, c * stride);
+      if (count === 0) continue;
+      let errors = 0;
+      let totalNs = 0;
+      for (let c = 0; c < cpus; c++) {
+        errors += u64(value, c * stride + 8);
+        totalNs += u64(value, c * stride + 16);
       }
-      if (count === 0n) continue;
       const nr = key.readUInt32LE(0);
-      syscalls.push({
-        name: syscallName(nr),
-        nr,
-        count: Number(count),
-        errors: Number(errors),
-        totalNs: this.latency ? Number(totalNs) : null,
-      });
+      syscalls.push({ name: syscallName(nr), nr, count, errors, totalNs: this.latency ? totalNs : null });
     }
     syscalls.sort((a, b) => b.count - a.count || a.nr - b.nr);
     return syscalls;

@@ -58,10 +58,26 @@ function formatValue(v: number): string {
   return String(v);
 }
 
-function labelText(labels: Record<string, string>, extra?: [string, string]): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
-  if (extra) parts.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+/**
+ * `{k="v",...}` of a label set, cached by the object: collectors that keep one label object per
+ * series for its life (proc keeps one per process) have it escaped and joined once.
+ */
+const labelCache = new WeakMap<Record<string, string>, string>();
+
+function labelText(labels: Record<string, string>): string {
+  const cached = labelCache.get(labels);
+  if (cached !== undefined) return cached;
+  let text = '';
+  for (const k in labels) text += `${text ? ',' : ''}${k}="${escapeLabelValue(labels[k] as string)}"`;
+  text = text ? `{${text}}` : '';
+  labelCache.set(labels, text);
+  return text;
+}
+
+/** The labels of a histogram bucket: the series' own and `le`. */
+function bucketLabels(labels: Record<string, string>, le: string): string {
+  const base = labelText(labels);
+  return base ? `${base.slice(0, -1)},le="${le}"}` : `{le="${le}"}`;
 }
 
 /** Encodes families; `format` decides the counter/unit/EOF details that differ. */
@@ -78,9 +94,9 @@ export function encode(families: MetricFamily[], format: Format): string {
     for (const s of f.samples ?? []) out.push(`${sampleName}${labelText(s.labels)} ${formatValue(s.value)}`);
     for (const h of f.histograms ?? []) {
       for (const b of h.buckets) {
-        out.push(`${name}_bucket${labelText(h.labels, ['le', formatValue(b.le)])} ${b.count}`);
+        out.push(`${name}_bucket${bucketLabels(h.labels, formatValue(b.le))} ${b.count}`);
       }
-      out.push(`${name}_bucket${labelText(h.labels, ['le', '+Inf'])} ${h.count}`);
+      out.push(`${name}_bucket${bucketLabels(h.labels, '+Inf')} ${h.count}`);
       out.push(`${name}_sum${labelText(h.labels)} ${formatValue(h.sum)}`);
       out.push(`${name}_count${labelText(h.labels)} ${h.count}`);
     }

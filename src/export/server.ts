@@ -4,7 +4,7 @@
  * that scrape (oslens_collector_up 0) and the others still serve.
  */
 import { createServer, type Server } from 'node:http';
-import { CONTENT_TYPES, encode, negotiate, type MetricFamily } from './format.js';
+import { CONTENT_TYPES, encode, negotiate, type Format, type MetricFamily } from './format.js';
 import type { Collector } from './collectors/types.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { escapeHtml } from '../util/html.js';
@@ -17,6 +17,8 @@ export interface CollectorState {
 
 export class Exporter {
   private cache?: { at: number; families: MetricFamily[] };
+  /** The last encoding of each format, for the reading it was made from (scrapes inside --interval). */
+  private encoded = new Map<Format, { families: MetricFamily[]; body: string }>();
   private states: CollectorState[];
   scrapes = 0;
 
@@ -81,7 +83,13 @@ export class Exporter {
   metrics(accept: string | undefined): { body: string; contentType: string } {
     const format = negotiate(accept);
     this.scrapes++;
-    return { body: encode(this.families(), format), contentType: CONTENT_TYPES[format] };
+    const families = this.families();
+    let last = this.encoded.get(format);
+    if (last?.families !== families) {
+      last = { families, body: encode(families, format) };
+      this.encoded.set(format, last);
+    }
+    return { body: last.body, contentType: CONTENT_TYPES[format] };
   }
 
   close(): void {

@@ -36,6 +36,14 @@ export class SyscallsCollector implements Collector {
   readonly name = 'syscalls';
   readonly disabled: string | null;
   private readonly sc?: Syscount;
+  /** One label set per syscall (a few hundred at most), kept: the encoder caches their text. */
+  private readonly labelSets = new Map<string, Record<string, string>>();
+
+  private labels(name: string): Record<string, string> {
+    let l = this.labelSets.get(name);
+    if (!l) this.labelSets.set(name, (l = { syscall: name, model: modelForSyscall(name) ?? 'unknown' }));
+    return l;
+  }
 
   constructor() {
     // Exited processes are not kept: only per-syscall totals are exported.
@@ -48,19 +56,18 @@ export class SyscallsCollector implements Collector {
     if (!this.sc) return [];
     // Only the per-syscall map: the per-process table is not exported (and costs a scrape).
     const syscalls = this.sc.syscallTotals();
-    const labels = (name: string) => ({ syscall: name, model: modelForSyscall(name) ?? 'unknown' });
     return [
       {
         name: 'oslens_syscalls',
         type: 'counter',
         help: 'System calls made on this host, counted in kernel by eBPF since the exporter started (label model: the mental model of the call)',
-        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.count })),
+        samples: syscalls.map((s) => ({ labels: this.labels(s.name), value: s.count })),
       },
       {
         name: 'oslens_syscall_errors',
         type: 'counter',
         help: 'System calls that returned an error (-errno), counted in kernel by eBPF (model: syscall-boundary)',
-        samples: syscalls.map((s) => ({ labels: labels(s.name), value: s.errors })),
+        samples: syscalls.map((s) => ({ labels: this.labels(s.name), value: s.errors })),
       },
     ];
   }

@@ -128,6 +128,19 @@ if (first.length === 0 || last.length === 0) {
       `heap ${f('heap').toFixed(1)} -> ${l('heap').toFixed(1)} MB; fds ${f('fds')} -> ${l('fds')}; ` +
       `max RSS ${Math.max(...samples.map((s) => s.rss)).toFixed(1)} MB`,
   );
+  // Flat means no trend once warm: the least-squares slope of RSS and heap over the second half.
+  const half = samples.filter((s) => s.t >= SECONDS / 2);
+  const slope = (k) => {
+    const mt = half.reduce((a, s) => a + s.t, 0) / half.length;
+    const mv = half.reduce((a, s) => a + s[k], 0) / half.length;
+    const num = half.reduce((a, s) => a + (s.t - mt) * (s[k] - mv), 0);
+    const den = half.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+    return (num / den) * 60;
+  };
+  console.log(
+    `second half (${(SECONDS / 2).toFixed(0)}-${SECONDS} s): RSS ${Math.min(...half.map((s) => s.rss)).toFixed(1)}-${Math.max(...half.map((s) => s.rss)).toFixed(1)} MB, ` +
+      `slope ${slope('rss').toFixed(2)} MB/min; heap slope ${slope('heap').toFixed(2)} MB/min`,
+  );
 }
 console.log(
   `${scrapes} scrapes, ${spawned} processes started; proc series per scrape at most ${maxSeries} (bound ${TOP} + other): ${broken === 0 ? 'held' : `broken in ${broken} scrapes`}`,

@@ -47,8 +47,22 @@ export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-function escapeHelp(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+/** HELP text: 0.0.4 escapes only \\ and line feeds (its parsers refuse any other escape); OpenMetrics also ". */
+function escapeHelp(v: string, format: Format): string {
+  // Trimmed: parsers drop the blanks around HELP text (Go's, Python's), so none are written.
+  const text = v.trim().replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return format === 'openmetrics' ? text.replace(/"/g, '\\"') : text;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A family the formats cannot carry is a bug of its collector: said, not served garbled. */
+function checkFamily(f: MetricFamily): void {
+  if (!METRIC_NAME.test(f.name)) throw new Error(`metric name "${f.name}" is not valid`);
+  if (f.help.trim() === '') throw new Error(`metric ${f.name} has no HELP text`);
+  if (f.unit && !f.name.endsWith(`_${f.unit}`)) throw new Error(`metric ${f.name} must end with its unit _${f.unit}`);
+  if (f.type === 'counter' && f.name.endsWith('_total')) throw new Error(`counter ${f.name}: the encoder adds _total`);
 }
 
 function formatValue(v: number): string {
@@ -68,6 +82,10 @@ function labelText(labels: Record<string, string>): string {
   const cached = labelCache.get(labels);
   if (cached !== undefined) return cached;
   let text = '';
+  for (const k in labels) {
+    // __x is reserved for Prometheus itself; le belongs to histogram buckets (added below).
+    if (!LABEL_NAME.test(k) || k.startsWith('__') || k === 'le') throw new Error(`label name "${k}" is not valid here`);
+  }
   for (const k in labels) text += `${text ? ',' : ''}${k}="${escapeLabelValue(labels[k] as string)}"`;
   text = text ? `{${text}}` : '';
   labelCache.set(labels, text);
@@ -84,16 +102,18 @@ function bucketLabels(labels: Record<string, string>, le: string): string {
 export function encode(families: MetricFamily[], format: Format): string {
   const out: string[] = [];
   for (const f of families) {
+    checkFamily(f);
     const name = f.name;
     const sampleName = f.type === 'counter' ? `${name}_total` : name;
     // 0.0.4 names a counter family as its samples (`x_total`); OpenMetrics names it without.
     const familyName = format === 'prometheus' ? sampleName : name;
-    out.push(`# HELP ${familyName} ${escapeHelp(f.help)}`);
+    out.push(`# HELP ${familyName} ${escapeHelp(f.help, format)}`);
     out.push(`# TYPE ${familyName} ${f.type}`);
     if (format === 'openmetrics' && f.unit) out.push(`# UNIT ${name} ${f.unit}`);
     for (const s of f.samples ?? []) out.push(`${sampleName}${labelText(s.labels)} ${formatValue(s.value)}`);
     for (const h of f.histograms ?? []) {
       for (const b of h.buckets) {
+        if (b.le === Infinity) continue; // the +Inf bucket is the count, written next
         out.push(`${name}_bucket${bucketLabels(h.labels, formatValue(b.le))} ${b.count}`);
       }
       out.push(`${name}_bucket${bucketLabels(h.labels, '+Inf')} ${h.count}`);

@@ -104,9 +104,22 @@ describe('oslens export: serving', () => {
     expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1.0.0/);
     const omText = await om.text();
     expect(omText.endsWith('# EOF\n')).toBe(true);
+    // The reference OpenMetrics parser (Python prometheus_client, strict about the grammar) reads it.
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families as f\nprint(len(list(f(sys.stdin.read()))))',
+      ],
+      { input: omText, encoding: 'utf8' },
+    );
+    expect(parsed.stderr).toBe('');
+    expect(Number(parsed.stdout)).toBeGreaterThan(10);
     const plain = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(plain.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
     const text = await plain.text();
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
     const pids = [...text.matchAll(/^oslens_process_minor_faults_total\{pid="(\d*)",comm="([^"]*)"\}/gm)];
     expect(pids.length).toBe(6);
     expect(pids.filter((m) => m[2] === 'other' && m[1] === '').length).toBe(1);

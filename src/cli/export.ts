@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { ExitCode, UserError } from '../util/errors.js';
+import { noteSignal } from '../util/interrupt.js';
 import { parsePositiveInt } from '../util/units.js';
 
 interface ExportFlags {
@@ -74,9 +75,11 @@ async function exportCommand(flags: ExportFlags): Promise<void> {
     process.stderr.write(`export: serving ${scheme}://${shown}:${addr.port}/metrics; Ctrl-C to stop\n`);
     for (const s of states) if (s.state === 'off') process.stderr.write(`export: ${s.name} is off: ${s.detail}\n`);
   }
-  // Stop on Ctrl-C / SIGTERM: stop listening (the port is released), detach BPF, exit 0.
+  // Stop on Ctrl-C / SIGTERM / SIGHUP: stop listening (the port is released), detach BPF, and
+  // exit 130 / 143 / 129 (README "Exit codes").
   await new Promise<void>((resolve) => {
-    const stop = () => {
+    const stop = (sig: NodeJS.Signals) => {
+      noteSignal(sig);
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, stop);
       server.close(() => resolve());
       server.closeAllConnections();

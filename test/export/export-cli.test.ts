@@ -129,7 +129,7 @@ describe('oslens export: serving', () => {
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     expect(page).toMatch(/<td>proc<\/td><td>up<\/td>/);
     child.kill('SIGINT');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(130); // README "Exit codes": Ctrl-C is 130, after a clean stop
     // The port is released: it can be bound again at once.
     const again = await listenOn(port);
     again.close();
@@ -150,7 +150,7 @@ describe('oslens export: serving', () => {
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     expect(page).toMatch(/<td>syscalls<\/td><td>off<\/td><td>[^<]*needs CAP_BPF/);
     child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(143);
   });
 
   it('SIGTERM detaches the BPF programs and releases the port', async ({ skip }) => {
@@ -160,7 +160,7 @@ describe('oslens export: serving', () => {
     const held = heldProgramIds(child.pid!);
     expect(held.length).toBeGreaterThan(0);
     child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(143);
     // A detached tp_btf program is freed after an RCU-tasks grace period: give it time.
     let left: number[] = held;
     for (let i = 0; i < 100 && left.length > 0; i++) {

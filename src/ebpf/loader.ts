@@ -295,11 +295,17 @@ export class BpfSession {
   }
 
   mapFd(name: string): number {
+    const known = this.mapFds.get(name);
+    if (known !== undefined) return known;
     const l = libbpf();
     const m = l.bpf_object__find_map_by_name(this.obj, name);
     if (isNull(m)) throw new Error(`${this.tool}.bpf.o has no map ${name}`);
-    return l.bpf_map__fd(m);
+    const fd = l.bpf_map__fd(m);
+    this.mapFds.set(name, fd); // a map's fd is the object's for its life
+    return fd;
   }
+
+  private readonly mapFds = new Map<string, number>();
 
   /**
    * Adds a tgid to the followed set (the filter of -p PID and `-- CMD`). `fromExec`: only from
@@ -343,6 +349,11 @@ export class BpfSession {
       if (rc !== 0) return out;
       token.reverse();
     }
+  }
+
+  /** Reads one element of `map` into `value` (sized for it); false when the key is absent. */
+  lookup(map: string, key: Buffer, value: Buffer): boolean {
+    return libbpf().bpf_map_lookup_elem(this.mapFd(map), key, value) === 0;
   }
 
   /** Deletes these keys (of keySize bytes each) from a hash map, in one call. */

@@ -35,6 +35,10 @@ export interface SyscountSnapshot {
 const STAT_SIZE = 24; // struct sc_stat: count, errors, total_ns
 const PROC_SIZE = 32; // struct proc_stat: count, start_ns, comm[16]
 const LATENCY = 1;
+const HIST = 2;
+const NO_PROCS = 4;
+/** Slots of a latency histogram (syscount.bpf.c): slot i counts calls of [4^i, 4^(i+1)) ns. */
+export const HIST_SLOTS = 17;
 
 export function cString(b: Buffer, start = 0, end = b.length): string {
   const nul = b.indexOf(0, start);
@@ -55,10 +59,16 @@ export class Syscount {
    * rows of processes that exit; the dashboards, which show rates of live processes over hours,
    * do not.
    */
-  constructor(filter: BpfFilter, opts: { latency?: boolean; keepExited?: boolean } = {}) {
-    this.latency = Boolean(opts.latency);
+  constructor(
+    filter: BpfFilter,
+    opts: { latency?: boolean; keepExited?: boolean; histograms?: boolean; perProcess?: boolean } = {},
+  ) {
+    // Histograms time each call: they imply latency.
+    this.latency = Boolean(opts.latency || opts.histograms);
     const programs = ['syscount_exit', 'syscount_task_exit', ...(this.latency ? ['syscount_enter'] : [])];
-    this.session = new BpfSession('syscount', { filter: { ...filter, flags: this.latency ? LATENCY : 0 }, programs });
+    const flags =
+      (this.latency ? LATENCY : 0) | (opts.histograms ? HIST : 0) | (opts.perProcess === false ? NO_PROCS : 0);
+    this.session = new BpfSession('syscount', { filter: { ...filter, flags }, programs });
     if (opts.keepExited === false) return;
     this.ring = this.session.streamRing('exited', (b) => {
       const p: ProcessCount = {
@@ -101,6 +111,34 @@ export class Syscount {
     syscalls.sort((a, b) => b.count - a.count || a.nr - b.nr);
     return syscalls;
   }
+
+  /**
+   * The latency histogram of syscall `nr` since attach (with `histograms`): HIST_SLOTS counts,
+   * summed over CPUs; slot i is [4^i, 4^(i+1)) ns, the last one everything longer. One map
+   * lookup per syscall asked for: the whole map is 136 bytes x 1024 syscalls x every CPU.
+   */
+  latencyHistogram(nr: number): number[] {
+    const cpus = this.session.possibleCpus;
+    const stride = HIST_SLOTS * 8;
+    if (!this.histKey) {
+      this.histKey = Buffer.alloc(4);
+      this.histValue = Buffer.alloc(stride * cpus);
+    }
+    this.histKey.writeUInt32LE(nr);
+    const slots = new Array<number>(HIST_SLOTS).fill(0);
+    if (!this.session.lookup('hists', this.histKey, this.histValue!)) return slots;
+    const v = this.histValue!;
+    for (let c = 0; c < cpus; c++) {
+      for (let i = 0; i < HIST_SLOTS; i++) {
+        const at = c * stride + i * 8;
+        slots[i]! += v.readUInt32LE(at) + v.readUInt32LE(at + 4) * 2 ** 32;
+      }
+    }
+    return slots;
+  }
+
+  private histKey?: Buffer;
+  private histValue?: Buffer;
 
   /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */
   snapshot(): SyscountSnapshot {

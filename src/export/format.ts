@@ -38,9 +38,35 @@ export const CONTENT_TYPES: Record<Format, string> = {
   prometheus: 'text/plain; version=0.0.4; charset=utf-8',
 };
 
-/** Which format an Accept header asks for: OpenMetrics only when it names it (as Prometheus does). */
+/** The q of each media range or coding of an Accept or Accept-Encoding header, by lower-case name. */
+function qualities(header: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((x) => x.trim());
+    const q = params.map((p) => /^q=([\d.]+)$/i.exec(p)).find(Boolean);
+    const value = q ? Number(q[1]) : 1;
+    if (name)
+      out.set(name.toLowerCase(), Math.max(out.get(name.toLowerCase()) ?? 0, Number.isFinite(value) ? value : 0));
+  }
+  return out;
+}
+
+/**
+ * Which format an Accept header asks for: OpenMetrics when it names it with a q above 0 and not
+ * below text/plain's (Prometheus sends both, OpenMetrics first); 0.0.4 text otherwise.
+ */
 export function negotiate(accept: string | undefined): Format {
-  return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
+  if (!accept) return 'prometheus';
+  const q = qualities(accept);
+  const om = q.get('application/openmetrics-text') ?? 0;
+  return om > 0 && om >= (q.get('text/plain') ?? 0) ? 'openmetrics' : 'prometheus';
+}
+
+/** Whether an Accept-Encoding header takes gzip (named, or *, with a q above 0). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  const q = qualities(acceptEncoding);
+  return (q.get('gzip') ?? (q.has('gzip') ? 0 : (q.get('*') ?? 0))) > 0;
 }
 
 export function escapeLabelValue(v: string): string {
@@ -92,10 +118,20 @@ function labelText(labels: Record<string, string>): string {
   return text;
 }
 
-/** The labels of a histogram bucket: the series' own and `le`. */
-function bucketLabels(labels: Record<string, string>, le: string): string {
-  const base = labelText(labels);
-  return base ? `${base.slice(0, -1)},le="${le}"}` : `{le="${le}"}`;
+/** The labels of a histogram bucket: the series' own and `le` (cached per label set and bound). */
+const bucketCache = new WeakMap<Record<string, string>, Map<number, string>>();
+
+function bucketLabels(labels: Record<string, string>, le: number): string {
+  let byLe = bucketCache.get(labels);
+  if (!byLe) bucketCache.set(labels, (byLe = new Map()));
+  let text = byLe.get(le);
+  if (text === undefined) {
+    const base = labelText(labels);
+    const bound = le === Infinity ? '+Inf' : formatValue(le);
+    text = base ? `${base.slice(0, -1)},le="${bound}"}` : `{le="${bound}"}`;
+    byLe.set(le, text);
+  }
+  return text;
 }
 
 /** Encodes families; `format` decides the counter/unit/EOF details that differ. */
@@ -114,9 +150,9 @@ export function encode(families: MetricFamily[], format: Format): string {
     for (const h of f.histograms ?? []) {
       for (const b of h.buckets) {
         if (b.le === Infinity) continue; // the +Inf bucket is the count, written next
-        out.push(`${name}_bucket${bucketLabels(h.labels, formatValue(b.le))} ${b.count}`);
+        out.push(`${name}_bucket${bucketLabels(h.labels, b.le)} ${b.count}`);
       }
-      out.push(`${name}_bucket${bucketLabels(h.labels, '+Inf')} ${h.count}`);
+      out.push(`${name}_bucket${bucketLabels(h.labels, Infinity)} ${h.count}`);
       out.push(`${name}_sum${labelText(h.labels)} ${formatValue(h.sum)}`);
       out.push(`${name}_count${labelText(h.labels)} ${h.count}`);
     }

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { gzipSync } from 'node:zlib';
 import type { TLSSocket } from 'node:tls';
-import { CONTENT_TYPES, encode, negotiate, type Format, type MetricFamily } from './format.js';
+import { CONTENT_TYPES, acceptsGzip, encode, negotiate, type Format, type MetricFamily } from './format.js';
 import type { Collector } from './collectors/types.js';
 import { selfFamilies } from './self.js';
 import { RequestGuard } from './guard.js';
@@ -23,7 +24,7 @@ export interface CollectorState {
 export class Exporter {
   private cache?: { at: number; families: MetricFamily[] };
   /** The last encoding of each format, for the reading it was made from (scrapes inside --interval). */
-  private encoded = new Map<Format, { families: MetricFamily[]; body: string }>();
+  private encoded = new Map<Format, { families: MetricFamily[]; body: string; gzipped?: Buffer }>();
   private states: CollectorState[];
   scrapes = 0;
 
@@ -79,13 +80,13 @@ export class Exporter {
       {
         name: 'oslens_collector_up',
         type: 'gauge',
-        help: 'Whether the collector read its source in this scrape (0: off for lack of capability, or its source failed)',
+        help: "Whether the collector read its source in this scrape (0: off for lack of capability, or its source failed); the exporter's own health, no mental model",
         samples: up,
       },
       {
         name: 'oslens_collector_duration_seconds',
         type: 'gauge',
-        help: 'Time the collector took to read its source in this scrape',
+        help: "Time the collector took to read its source in this scrape; the exporter's own cost, no mental model",
         unit: 'seconds',
         samples: seconds,
       },
@@ -95,7 +96,14 @@ export class Exporter {
     return families;
   }
 
-  metrics(accept: string | undefined): { body: string; contentType: string } {
+  /**
+   * The body of a scrape: encoded once per reading and format, and gzipped once when the scraper
+   * accepts it (Prometheus does: ~10x fewer bytes to send, and fewer for the kernel to copy).
+   */
+  metrics(
+    accept: string | undefined,
+    acceptEncoding?: string,
+  ): { body: string | Buffer; contentType: string; gzip: boolean } {
     const format = negotiate(accept);
     this.scrapes++;
     const families = this.families();
@@ -104,7 +112,10 @@ export class Exporter {
       last = { families, body: encode(families, format) };
       this.encoded.set(format, last);
     }
-    return { body: last.body, contentType: CONTENT_TYPES[format] };
+    const contentType = CONTENT_TYPES[format];
+    if (!acceptsGzip(acceptEncoding)) return { body: last.body, contentType, gzip: false };
+    last.gzipped ??= gzipSync(last.body, { level: 1 });
+    return { body: last.gzipped, contentType, gzip: true };
   }
 
   close(): void {
@@ -148,8 +159,10 @@ export function serve(exporter: Exporter, host: string, port: number, web?: WebC
     }
     if (path === '/metrics') {
       try {
-        const { body, contentType } = exporter.metrics(req.headers.accept);
-        res.writeHead(200, { 'Content-Type': contentType }).end(req.method === 'HEAD' ? undefined : body);
+        const { body, contentType, gzip } = exporter.metrics(req.headers.accept, req.headers['accept-encoding']);
+        const headers: Record<string, string> = { 'Content-Type': contentType, Vary: 'Accept-Encoding' };
+        if (gzip) headers['Content-Encoding'] = 'gzip';
+        res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
       } catch (err) {
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${err instanceof Error ? err.message : err}\n`);
       }

@@ -102,7 +102,12 @@ describe('oslens export: serving', () => {
       headers: { Accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4' },
     });
     expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1.0.0/);
+    // gzip when asked (fetch asks, as Prometheus does); not when not.
+    expect(om.headers.get('content-encoding')).toBe('gzip');
     const omText = await om.text();
+    const identity = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(identity.headers.get('content-encoding')).toBeNull();
+    expect((await identity.text()).length).toBeGreaterThan(1000);
     expect(omText.endsWith('# EOF\n')).toBe(true);
     // The reference OpenMetrics parser (Python prometheus_client, strict about the grammar) reads it.
     const parsed = spawnSync(

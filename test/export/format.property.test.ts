@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, negotiate, type MetricFamily } from '../../src/export/format.js';
+import { acceptsGzip, encode, negotiate, type MetricFamily } from '../../src/export/format.js';
 import { IN_CI, skipUnlessCapable } from '../helpers/env.js';
 
 const RUNS = Number(process.env.OSLENS_FUZZ_RUNS ?? 25);
@@ -177,13 +177,45 @@ describe('exposition encoder: what it refuses', () => {
     }
   });
 
-  it('negotiates OpenMetrics only when the Accept header names it', () => {
+  it("negotiates OpenMetrics by the Accept header's q values, gzip by Accept-Encoding's", () => {
+    const q = fc.constantFrom(undefined, 0, 0.1, 0.5, 1);
+    const range = fc.record({
+      type: fc.constantFrom('application/openmetrics-text', 'text/plain', '*/*', 'application/json', 'TEXT/PLAIN'),
+      version: fc.constantFrom(undefined, '1.0.0', '0.0.1', '0.0.4'),
+      q,
+    });
     fc.assert(
-      fc.property(fc.string(), fc.string(), (a, b) => {
-        expect(negotiate(`${a}application/openmetrics-text${b}`)).toBe('openmetrics');
-        if (!/application\/openmetrics-text/i.test(a + b)) expect(negotiate(a + b)).toBe('prometheus');
+      fc.property(fc.array(range, { maxLength: 5 }), (ranges) => {
+        const header = ranges
+          .map((r) =>
+            [r.type, r.version && `version=${r.version}`, r.q !== undefined && `q=${r.q}`].filter(Boolean).join(';'),
+          )
+          .join(', ');
+        const best = (t: string) =>
+          Math.max(0, ...ranges.filter((r) => r.type.toLowerCase() === t).map((r) => r.q ?? 1));
+        const om = best('application/openmetrics-text');
+        expect(negotiate(header), header).toBe(om > 0 && om >= best('text/plain') ? 'openmetrics' : 'prometheus');
       }),
     );
+    // What Prometheus 2.x sends, and what a plain curl sends.
+    expect(
+      negotiate(
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      ),
+    ).toBe('openmetrics');
+    expect(negotiate('*/*')).toBe('prometheus');
     expect(negotiate(undefined)).toBe('prometheus');
+    const coding = fc.record({ name: fc.constantFrom('gzip', 'deflate', 'br', '*', 'identity', 'GZIP'), q });
+    fc.assert(
+      fc.property(fc.array(coding, { maxLength: 4 }), (codings) => {
+        const header = codings.map((c) => (c.q === undefined ? c.name : `${c.name};q=${c.q}`)).join(', ');
+        const of = (n: string) => codings.filter((c) => c.name.toLowerCase() === n).map((c) => c.q ?? 1);
+        const gzip = of('gzip');
+        const star = of('*');
+        const want = gzip.length > 0 ? Math.max(...gzip) > 0 : star.length > 0 && Math.max(...star) > 0;
+        expect(acceptsGzip(header), header).toBe(want);
+      }),
+    );
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 });

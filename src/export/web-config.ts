@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createSecureContext, type TlsOptions } from 'node:tls';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ExitCode, UserError } from '../util/errors.js';
 
 export type ClientAuth =
@@ -98,9 +98,13 @@ export function loadWebConfig(file: string): WebConfig {
   } catch (err) {
     return fail(`cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  // Errors and warnings (an unknown tag...) alike are one line here, never printed by the library.
+  const parsed = parseDocument(text, { logLevel: 'silent', uniqueKeys: true });
+  const problem = parsed.errors[0] ?? parsed.warnings[0];
+  if (problem) return fail(`not YAML: ${String(problem.message).split('\n')[0]}`);
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parsed.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return fail(`not YAML: ${String((err as Error).message).split('\n')[0]}`);
   }

@@ -164,4 +164,29 @@ static __always_inline __u64 wakeup_flags(void *rb)
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* floor(log2(v)) without loops (as libbpf-tools' bits.bpf.h). */
+static __always_inline __u32 log2_u32(__u32 v)
+{
+	__u32 r, shift;
+	r = (v > 0xFFFF) << 4;
+	v >>= r;
+	shift = (v > 0xFF) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xF) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 log2l(__u64 v)
+{
+	__u32 hi = v >> 32;
+	return hi ? log2_u32(hi) + 32 : log2_u32(v);
+}
+
 #endif

@@ -36,31 +36,6 @@ static __always_inline void enqueue(struct task_struct *p)
 		*ts = bpf_ktime_get_ns();
 }
 
-/* floor(log2(v)) without loops (as libbpf-tools' bits.bpf.h). */
-static __always_inline __u32 log2_u32(__u32 v)
-{
-	__u32 r, shift;
-	r = (v > 0xFFFF) << 4;
-	v >>= r;
-	shift = (v > 0xFF) << 3;
-	v >>= shift;
-	r |= shift;
-	shift = (v > 0xF) << 2;
-	v >>= shift;
-	r |= shift;
-	shift = (v > 0x3) << 1;
-	v >>= shift;
-	r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
-static __always_inline __u32 log2l(__u64 v)
-{
-	__u32 hi = v >> 32;
-	return hi ? log2_u32(hi) + 32 : log2_u32(v);
-}
-
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(runqlat_wakeup, struct task_struct *p)
 {

@@ -10,11 +10,20 @@
  *
  * Processes are counted in `procs` while they live; when one exits its row goes to user space
  * through the `exited` ring buffer and leaves the map, so the map holds live processes only.
- * What could not be kept (the map full, the ring full) is counted in `unkept`. */
+ * What could not be kept (the map full, the ring full) is counted in `unkept`.
+ *
+ * HIST (with LATENCY; `oslens export`) also keeps each syscall's latency as a log4 histogram of
+ * ns in `hists`; NO_PROCS skips the per-process table (the exporter only needs the totals, and
+ * it saves a hash lookup on every syscall of the host). */
 #include "common.h"
 
 #define MAX_SYSCALLS 1024
 #define LATENCY 1
+#define HIST 2
+#define NO_PROCS 4
+/* Slot i counts calls of [4^i, 4^(i+1)) ns (slot 0 also 0 ns); the last slot, all longer ones
+ * (4^16 ns = 4.3 s). Powers of 4: few enough buckets per syscall for Prometheus. */
+#define HIST_SLOTS 17
 #define NR_RT_SIGRETURN 15
 #define NR_EXIT 60
 #define NR_EXIT_GROUP 231
@@ -23,6 +32,10 @@ struct sc_stat {
 	__u64 count;
 	__u64 errors;
 	__u64 total_ns;
+};
+
+struct lat_hist {
+	__u64 slots[HIST_SLOTS];
 };
 
 struct proc_stat {
@@ -56,6 +69,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sc_stat);
 } syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct lat_hist);
+} hists SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -127,6 +147,14 @@ static __always_inline void count_call(__u32 nr, long ret, __u64 ns, int returne
 	s->total_ns += ns;
 	if (returned && ret < 0 && ret >= -4095)
 		s->errors++;
+	if ((cfg.flags & HIST) && returned) {
+		struct lat_hist *h = bpf_map_lookup_elem(&hists, &nr);
+		__u32 slot = log2l(ns) / 2;
+		if (slot >= HIST_SLOTS)
+			slot = HIST_SLOTS - 1;
+		if (h)
+			h->slots[slot]++;
+	}
 }
 
 SEC("tp_btf/sys_enter")
@@ -167,7 +195,8 @@ int BPF_PROG(syscount_exit, struct pt_regs *regs, long ret)
 	if (nr >= MAX_SYSCALLS)
 		return 0; /* x32 and invalid numbers */
 	count_call(nr, ret, ns, 1);
-	count_process(task, nr, ret);
+	if (!(cfg.flags & NO_PROCS))
+		count_process(task, nr, ret);
 	return 0;
 }
 
@@ -186,7 +215,8 @@ int BPF_PROG(syscount_task_exit, struct task_struct *task)
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr == NR_EXIT || nr == NR_EXIT_GROUP) {
 		count_call(nr, 0, 0, 0);
-		count_process(task, nr, 0);
+		if (!(cfg.flags & NO_PROCS))
+			count_process(task, nr, 0);
 	}
 	if (task->signal->live.counter > 0)
 		return 0; /* not the last thread */

@@ -295,11 +295,17 @@ export class BpfSession {
   }
 
   mapFd(name: string): number {
+    const known = this.mapFds.get(name);
+    if (known !== undefined) return known;
     const l = libbpf();
     const m = l.bpf_object__find_map_by_name(this.obj, name);
     if (isNull(m)) throw new Error(`${this.tool}.bpf.o has no map ${name}`);
-    return l.bpf_map__fd(m);
+    const fd = l.bpf_map__fd(m);
+    this.mapFds.set(name, fd); // a map's fd is the object's for its life
+    return fd;
   }
+
+  private readonly mapFds = new Map<string, number>();
 
   /**
    * Adds a tgid to the followed set (the filter of -p PID and `-- CMD`). `fromExec`: only from
@@ -318,7 +324,9 @@ export class BpfSession {
   entries(map: string, keySize: number, valueSize: number): { key: Buffer; value: Buffer }[] {
     const l = libbpf();
     const fd = this.mapFd(map);
-    const chunk = 4096;
+    // No bigger than the map (a 1024-slot per-CPU array on many CPUs is already large).
+    const max = l.bpf_map__max_entries(l.bpf_object__find_map_by_name(this.obj, map));
+    const chunk = Math.min(4096, Math.max(1, max));
     const out: { key: Buffer; value: Buffer }[] = [];
     const token = [Buffer.alloc(Math.max(keySize, 8)), Buffer.alloc(Math.max(keySize, 8))];
     const count = new Uint32Array(1);
@@ -341,6 +349,11 @@ export class BpfSession {
       if (rc !== 0) return out;
       token.reverse();
     }
+  }
+
+  /** Reads one element of `map` into `value` (sized for it); false when the key is absent. */
+  lookup(map: string, key: Buffer, value: Buffer): boolean {
+    return libbpf().bpf_map_lookup_elem(this.mapFd(map), key, value) === 0;
   }
 
   /** Deletes these keys (of keySize bytes each) from a hash map, in one call. */

@@ -35,6 +35,10 @@ export interface SyscountSnapshot {
 const STAT_SIZE = 24; // struct sc_stat: count, errors, total_ns
 const PROC_SIZE = 32; // struct proc_stat: count, start_ns, comm[16]
 const LATENCY = 1;
+const HIST = 2;
+const NO_PROCS = 4;
+/** Slots of a latency histogram (syscount.bpf.c): slot i counts calls of [4^i, 4^(i+1)) ns. */
+export const HIST_SLOTS = 17;
 
 export function cString(b: Buffer, start = 0, end = b.length): string {
   const nul = b.indexOf(0, start);
@@ -55,10 +59,16 @@ export class Syscount {
    * rows of processes that exit; the dashboards, which show rates of live processes over hours,
    * do not.
    */
-  constructor(filter: BpfFilter, opts: { latency?: boolean; keepExited?: boolean } = {}) {
-    this.latency = Boolean(opts.latency);
+  constructor(
+    filter: BpfFilter,
+    opts: { latency?: boolean; keepExited?: boolean; histograms?: boolean; perProcess?: boolean } = {},
+  ) {
+    // Histograms time each call: they imply latency.
+    this.latency = Boolean(opts.latency || opts.histograms);
     const programs = ['syscount_exit', 'syscount_task_exit', ...(this.latency ? ['syscount_enter'] : [])];
-    this.session = new BpfSession('syscount', { filter: { ...filter, flags: this.latency ? LATENCY : 0 }, programs });
+    const flags =
+      (this.latency ? LATENCY : 0) | (opts.histograms ? HIST : 0) | (opts.perProcess === false ? NO_PROCS : 0);
+    this.session = new BpfSession('syscount', { filter: { ...filter, flags }, programs });
     if (opts.keepExited === false) return;
     this.ring = this.session.streamRing('exited', (b) => {
       const p: ProcessCount = {
@@ -80,28 +90,55 @@ export class Syscount {
   /** Per-syscall totals since attach, busiest first (without the per-process table). */
   syscallTotals(): SyscallCount[] {
     const syscalls: SyscallCount[] = [];
-    for (const { key, values } of this.session.percpuEntries('syscalls', 4, STAT_SIZE)) {
-      let count = 0n,
-        errors = 0n,
-        totalNs = 0n;
-      for (const v of values) {
-        count += v.readBigUInt64LE(0);
-        errors += v.readBigUInt64LE(8);
-        totalNs += v.readBigUInt64LE(16);
+    // Straight from the batch's bytes (a scrape of `oslens export` reads this): per-CPU values
+    // lie at a stride of 8-byte multiples; u64 halves summed as numbers (exact below 2^53).
+    const cpus = this.session.possibleCpus;
+    const stride = Math.ceil(STAT_SIZE / 8) * 8;
+    const u64 = (b: Buffer, at: number) => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
+    for (const { key, value } of this.session.entries('syscalls', 4, stride * cpus)) {
+      let count = 0;
+      for (let c = 0; c < cpus; c++) count += u64(value, c * stride);
+      if (count === 0) continue;
+      let errors = 0;
+      let totalNs = 0;
+      for (let c = 0; c < cpus; c++) {
+        errors += u64(value, c * stride + 8);
+        totalNs += u64(value, c * stride + 16);
       }
-      if (count === 0n) continue;
       const nr = key.readUInt32LE(0);
-      syscalls.push({
-        name: syscallName(nr),
-        nr,
-        count: Number(count),
-        errors: Number(errors),
-        totalNs: this.latency ? Number(totalNs) : null,
-      });
+      syscalls.push({ name: syscallName(nr), nr, count, errors, totalNs: this.latency ? totalNs : null });
     }
     syscalls.sort((a, b) => b.count - a.count || a.nr - b.nr);
     return syscalls;
   }
+
+  /**
+   * The latency histogram of syscall `nr` since attach (with `histograms`): HIST_SLOTS counts,
+   * summed over CPUs; slot i is [4^i, 4^(i+1)) ns, the last one everything longer. One map
+   * lookup per syscall asked for: the whole map is 136 bytes x 1024 syscalls x every CPU.
+   */
+  latencyHistogram(nr: number): number[] {
+    const cpus = this.session.possibleCpus;
+    const stride = HIST_SLOTS * 8;
+    if (!this.histKey) {
+      this.histKey = Buffer.alloc(4);
+      this.histValue = Buffer.alloc(stride * cpus);
+    }
+    this.histKey.writeUInt32LE(nr);
+    const slots = new Array<number>(HIST_SLOTS).fill(0);
+    if (!this.session.lookup('hists', this.histKey, this.histValue!)) return slots;
+    const v = this.histValue!;
+    for (let c = 0; c < cpus; c++) {
+      for (let i = 0; i < HIST_SLOTS; i++) {
+        const at = c * stride + i * 8;
+        slots[i]! += v.readUInt32LE(at) + v.readUInt32LE(at + 4) * 2 ** 32;
+      }
+    }
+    return slots;
+  }
+
+  private histKey?: Buffer;
+  private histValue?: Buffer;
 
   /** Totals since attach (the maps are cumulative; diff two snapshots for an interval). */
   snapshot(): SyscountSnapshot {

@@ -3,9 +3,15 @@
  * (an HTML page of the collectors and their state). A collector that fails a scrape is down for
  * that scrape (oslens_collector_up 0) and the others still serve.
  */
-import { createServer, type Server } from 'node:http';
-import { CONTENT_TYPES, encode, negotiate, type MetricFamily } from './format.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { gzipSync } from 'node:zlib';
+import type { TLSSocket } from 'node:tls';
+import { CONTENT_TYPES, acceptsGzip, encode, negotiate, type Format, type MetricFamily } from './format.js';
 import type { Collector } from './collectors/types.js';
+import { selfFamilies } from './self.js';
+import { RequestGuard } from './guard.js';
+import type { WebConfig } from './web-config.js';
 import { ExitCode, UserError, errnoCode } from '../util/errors.js';
 import { escapeHtml } from '../util/html.js';
 
@@ -17,6 +23,8 @@ export interface CollectorState {
 
 export class Exporter {
   private cache?: { at: number; families: MetricFamily[] };
+  /** The last encoding of each format, for the reading it was made from (scrapes inside --interval). */
+  private encoded = new Map<Format, { families: MetricFamily[]; body: string; gzipped?: Buffer }>();
   private states: CollectorState[];
   scrapes = 0;
 
@@ -32,6 +40,15 @@ export class Exporter {
     }));
   }
 
+  /** One label set per collector, kept (the encoder caches its text by the object). */
+  private readonly collectorLabels = new Map<string, Record<string, string>>();
+
+  private labelsOf(collector: string): Record<string, string> {
+    let l = this.collectorLabels.get(collector);
+    if (!l) this.collectorLabels.set(collector, (l = { collector }));
+    return l;
+  }
+
   get collectorStates(): readonly CollectorState[] {
     return this.states;
   }
@@ -44,44 +61,61 @@ export class Exporter {
     const seconds: { labels: Record<string, string>; value: number }[] = [];
     this.states = this.collectors.map((c) => {
       if (c.disabled) {
-        up.push({ labels: { collector: c.name }, value: 0 });
+        up.push({ labels: this.labelsOf(c.name), value: 0 });
         return { name: c.name, state: 'off', detail: c.disabled };
       }
       const t0 = process.hrtime.bigint();
       try {
         families.push(...c.collect());
-        up.push({ labels: { collector: c.name }, value: 1 });
+        up.push({ labels: this.labelsOf(c.name), value: 1 });
         return { name: c.name, state: 'up', detail: 'serving' };
       } catch (err) {
-        up.push({ labels: { collector: c.name }, value: 0 });
+        up.push({ labels: this.labelsOf(c.name), value: 0 });
         return { name: c.name, state: 'down', detail: err instanceof Error ? err.message : String(err) };
       } finally {
-        seconds.push({ labels: { collector: c.name }, value: Number(process.hrtime.bigint() - t0) / 1e9 });
+        seconds.push({ labels: this.labelsOf(c.name), value: Number(process.hrtime.bigint() - t0) / 1e9 });
       }
     });
     families.push(
       {
         name: 'oslens_collector_up',
         type: 'gauge',
-        help: 'Whether the collector read its source in this scrape (0: off for lack of capability, or its source failed)',
+        help: "Whether the collector read its source in this scrape (0: off for lack of capability, or its source failed); the exporter's own health, no mental model",
         samples: up,
       },
       {
         name: 'oslens_collector_duration_seconds',
         type: 'gauge',
-        help: 'Time the collector took to read its source in this scrape',
+        help: "Time the collector took to read its source in this scrape; the exporter's own cost, no mental model",
         unit: 'seconds',
         samples: seconds,
       },
+      ...selfFamilies(),
     );
     this.cache = { at: now, families };
     return families;
   }
 
-  metrics(accept: string | undefined): { body: string; contentType: string } {
+  /**
+   * The body of a scrape: encoded once per reading and format, and gzipped once when the scraper
+   * accepts it (Prometheus does: ~10x fewer bytes to send, and fewer for the kernel to copy).
+   */
+  metrics(
+    accept: string | undefined,
+    acceptEncoding?: string,
+  ): { body: string | Buffer; contentType: string; gzip: boolean } {
     const format = negotiate(accept);
     this.scrapes++;
-    return { body: encode(this.families(), format), contentType: CONTENT_TYPES[format] };
+    const families = this.families();
+    let last = this.encoded.get(format);
+    if (last?.families !== families) {
+      last = { families, body: encode(families, format) };
+      this.encoded.set(format, last);
+    }
+    const contentType = CONTENT_TYPES[format];
+    if (!acceptsGzip(acceptEncoding)) return { body: last.body, contentType, gzip: false };
+    last.gzipped ??= gzipSync(last.body, { level: 1 });
+    return { body: last.gzipped, contentType, gzip: true };
   }
 
   close(): void {
@@ -114,9 +148,10 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-/** Listens, or fails with one line (port in use, address not on this host). */
-export function serve(exporter: Exporter, host: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
+/** Listens (HTTPS when the web config has TLS), or fails with one line (port in use, address not on this host). */
+export function serve(exporter: Exporter, host: string, port: number, web?: WebConfig): Promise<Server> {
+  const guard = web ? new RequestGuard(web) : undefined;
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -124,8 +159,10 @@ export function serve(exporter: Exporter, host: string, port: number): Promise<S
     }
     if (path === '/metrics') {
       try {
-        const { body, contentType } = exporter.metrics(req.headers.accept);
-        res.writeHead(200, { 'Content-Type': contentType }).end(req.method === 'HEAD' ? undefined : body);
+        const { body, contentType, gzip } = exporter.metrics(req.headers.accept, req.headers['accept-encoding']);
+        const headers: Record<string, string> = { 'Content-Type': contentType, Vary: 'Accept-Encoding' };
+        if (gzip) headers['Content-Encoding'] = 'gzip';
+        res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
       } catch (err) {
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${err instanceof Error ? err.message : err}\n`);
       }
@@ -134,7 +171,28 @@ export function serve(exporter: Exporter, host: string, port: number): Promise<S
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: see / and /metrics\n');
     }
-  });
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (!guard) return route(req, res);
+    guard.admit(req, res).then(
+      (ok) => ok && route(req, res),
+      () => res.writeHead(500).end(),
+    );
+  };
+  let server: Server;
+  if (web?.tls) {
+    const tlsServer = createHttpsServer(web.tls.options, handle);
+    // The client-certificate policy's finer cases, once the handshake is done.
+    tlsServer.on('secureConnection', (socket: TLSSocket) => {
+      if (!guard!.acceptsConnection(socket)) socket.destroy();
+    });
+    // A failed handshake (a client without the certificate asked for, plain HTTP on the TLS
+    // port) closes that connection only.
+    tlsServer.on('tlsClientError', (_err, socket) => socket.destroy());
+    server = tlsServer;
+  } else {
+    server = createServer(handle);
+  }
   return new Promise((resolve, reject) => {
     server.once('error', (err) => {
       const code = errnoCode(err);

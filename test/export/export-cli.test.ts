@@ -102,11 +102,29 @@ describe('oslens export: serving', () => {
       headers: { Accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4' },
     });
     expect(om.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1.0.0/);
+    // gzip when asked (fetch asks, as Prometheus does); not when not.
+    expect(om.headers.get('content-encoding')).toBe('gzip');
     const omText = await om.text();
+    const identity = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(identity.headers.get('content-encoding')).toBeNull();
+    expect((await identity.text()).length).toBeGreaterThan(1000);
     expect(omText.endsWith('# EOF\n')).toBe(true);
+    // The reference OpenMetrics parser (Python prometheus_client, strict about the grammar) reads it.
+    const parsed = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import sys\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families as f\nprint(len(list(f(sys.stdin.read()))))',
+      ],
+      { input: omText, encoding: 'utf8' },
+    );
+    expect(parsed.stderr).toBe('');
+    expect(Number(parsed.stdout)).toBeGreaterThan(10);
     const plain = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(plain.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
     const text = await plain.text();
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
     const pids = [...text.matchAll(/^oslens_process_minor_faults_total\{pid="(\d*)",comm="([^"]*)"\}/gm)];
     expect(pids.length).toBe(6);
     expect(pids.filter((m) => m[2] === 'other' && m[1] === '').length).toBe(1);
@@ -116,7 +134,7 @@ describe('oslens export: serving', () => {
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     expect(page).toMatch(/<td>proc<\/td><td>up<\/td>/);
     child.kill('SIGINT');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(130); // README "Exit codes": Ctrl-C is 130, after a clean stop
     // The port is released: it can be bound again at once.
     const again = await listenOn(port);
     again.close();
@@ -137,7 +155,7 @@ describe('oslens export: serving', () => {
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
     expect(page).toMatch(/<td>syscalls<\/td><td>off<\/td><td>[^<]*needs CAP_BPF/);
     child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(143);
   });
 
   it('SIGTERM detaches the BPF programs and releases the port', async ({ skip }) => {
@@ -147,7 +165,7 @@ describe('oslens export: serving', () => {
     const held = heldProgramIds(child.pid!);
     expect(held.length).toBeGreaterThan(0);
     child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child)).toBe(143);
     // A detached tp_btf program is freed after an RCU-tasks grace period: give it time.
     let left: number[] = held;
     for (let i = 0; i < 100 && left.length > 0; i++) {

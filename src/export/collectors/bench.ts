@@ -1,5 +1,6 @@
 /** `bench`: the last saved bench run (src/bench/saved.ts) as gauges beside the reference bounds. */
-import { loadSavedBench } from '../../bench/saved.js';
+import { statSync } from 'node:fs';
+import { defaultBenchFile, loadSavedBench } from '../../bench/saved.js';
 import type { MetricFamily, Sample } from '../format.js';
 import type { Collector } from './types.js';
 
@@ -7,9 +8,24 @@ export class BenchCollector implements Collector {
   readonly name = 'bench';
   readonly disabled = null;
 
-  constructor(private readonly file?: string) {}
+  /** The families of the file as last read, and which version of it (re-read when it changes). */
+  private cache?: { version: string; families: MetricFamily[] };
+
+  constructor(private readonly file: string = defaultBenchFile()) {}
 
   collect(): MetricFamily[] {
+    let version = 'absent';
+    try {
+      const st = statSync(this.file);
+      version = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // no saved run (yet)
+    }
+    if (this.cache?.version !== version) this.cache = { version, families: this.read() };
+    return this.cache.families;
+  }
+
+  private read(): MetricFamily[] {
     const saved = loadSavedBench(this.file);
     if (!saved) return [];
     const measured: Sample[] = [];

@@ -179,8 +179,11 @@ export function rowNoise(
   let onCpu: number | null = null;
   for (const p of beside) {
     const s = p.wallNs / bestWall;
-    // the thread's CPU time, or wall minus its wait on the run queue when the kernel says that
-    const cpu = p.waitedNs !== null ? Math.min(p.cpuNs, p.wallNs - p.waitedNs) : p.cpuNs;
+    // the thread's CPU time, or wall minus its wait on the run queue when the kernel says that;
+    // a wait longer than the timed wall fell (partly) outside it (run_delay is read around the
+    // whole call), and then only the thread's CPU clock is trusted
+    const waited = p.waitedNs !== null && p.waitedNs <= p.wallNs ? p.waitedNs : null;
+    const cpu = waited !== null ? Math.min(p.cpuNs, p.wallNs - waited) : p.cpuNs;
     const c = p.wallNs > 0 ? Math.max(0, Math.min(1, cpu / p.wallNs)) : 1;
     if (slowdown === null || s > slowdown) slowdown = s;
     if (onCpu === null || c < onCpu) onCpu = c;

@@ -1,0 +1,317 @@
+/**
+ * NETLINK_ROUTE's payloads as strace 6 prints them: struct ifinfomsg (RTM_*LINK), ifaddrmsg
+ * (RTM_*ADDR), rtmsg (RTM_*ROUTE) and their attributes; `{family=AF_INET, data=...}` for types
+ * strace has no struct for. Types and attributes that strace decodes with structs not written
+ * here (neighbours, rules, qdiscs, IFLA_LINKINFO, IFLA_AF_SPEC...) are not guessed: NotDecoded.
+ */
+import * as NL from '../../netlink-flags.js';
+import * as N from '../../net-flags.js';
+import { xflags, xlat } from '../../net-flags.js';
+import {
+  hexText,
+  nlaFlags,
+  nlattrText,
+  notDecoded,
+  registerNetlinkFamily,
+  s32,
+  str,
+  u16,
+  u32,
+  u64,
+  u8,
+  type NlaDecoder,
+  type NlaTable,
+} from './netlink.js';
+import { ifIndexText, inet6Text } from './socket.js';
+
+const family = (f: number) => xlat(f, N.ADDRESS_FAMILIES, 'AF_???');
+const x = (v: number | bigint) => (v === 0 || v === 0n ? '0' : `0x${v.toString(16)}`);
+
+/** decode_inet_addr: an address of the message's family, else the bytes. */
+const inetAddr =
+  (fam: number): NlaDecoder =>
+  (d) => {
+    if (fam === 2 && d.length >= 4) return `inet_addr("${[...d.subarray(0, 4)].join('.')}")`;
+    if (fam === 10 && d.length >= 16) return `inet_pton(AF_INET6, "${inet6Text(d.subarray(0, 16))}")`;
+    return hexText(d);
+  };
+
+const ifindex: NlaDecoder = (d) => (d.length < 4 ? null : ifIndexText(d.readUInt32LE(0)));
+
+/** A struct of consecutive fields: [name, byte size, hex?]. */
+function fields(d: Buffer, list: [string, 1 | 2 | 4 | 8, boolean?][]): string {
+  let at = 0;
+  const out: string[] = [];
+  for (const [name, size, hex] of list) {
+    const v =
+      size === 1 ? d[at]! : size === 2 ? d.readUInt16LE(at) : size === 4 ? d.readUInt32LE(at) : d.readBigUInt64LE(at);
+    out.push(`${name}=${hex ? x(v) : String(v)}`);
+    at += size;
+  }
+  return `{${out.join(', ')}}`;
+}
+
+const STATS_FIELDS = [
+  'rx_packets',
+  'tx_packets',
+  'rx_bytes',
+  'tx_bytes',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+  'multicast',
+  'collisions',
+  'rx_length_errors',
+  'rx_over_errors',
+  'rx_crc_errors',
+  'rx_frame_errors',
+  'rx_fifo_errors',
+  'rx_missed_errors',
+  'tx_aborted_errors',
+  'tx_carrier_errors',
+  'tx_fifo_errors',
+  'tx_heartbeat_errors',
+  'tx_window_errors',
+  'rx_compressed',
+  'tx_compressed',
+  'rx_nohandler',
+  'rx_otherhost_dropped',
+];
+
+/** struct rtnl_link_stats (u32 fields) or rtnl_link_stats64: whole, or up to tx_compressed. */
+function linkStats(size: 4 | 8, count: number): NlaDecoder {
+  return (d) => {
+    const n = d.length >= count * size ? count : d.length === 23 * size ? 23 : 0;
+    if (!n) return null;
+    return fields(
+      d,
+      STATS_FIELDS.slice(0, n).map((f) => [f, size]),
+    );
+  };
+}
+
+/** IFLA_ADDRESS and friends: the bytes as xx:xx:... (at most MAX_ADDR_LEN). */
+const hwaddr: NlaDecoder = (d) => (d.length > 32 ? null : [...d].map((b) => b.toString(16).padStart(2, '0')).join(':'));
+
+const ifmap: NlaDecoder = (d) =>
+  d.length < 28
+    ? null
+    : fields(d, [
+        ['mem_start', 8, true],
+        ['mem_end', 8, true],
+        ['base_addr', 8, true],
+        ['irq', 2],
+        ['dma', 1],
+        ['port', 1],
+      ]);
+
+const IFLA_TABLE = (fam: number): NlaTable => {
+  // print_hwaddr's layout for other families (InfiniBand...) is not written here.
+  const hw: NlaDecoder = fam === 0 ? hwaddr : () => notDecoded('hwaddr of a family');
+  return {
+    names: NL.IFLA_ATTRS,
+    unknown: 'IFLA_???',
+    decoders: {
+      1: hw,
+      2: hw,
+      3: str,
+      4: u32,
+      5: u32,
+      6: str,
+      7: linkStats(4, 24),
+      10: u32,
+      13: u32,
+      14: ifmap,
+      15: u32,
+      16: u8,
+      17: u8,
+      19: u32,
+      20: str,
+      21: u32,
+      23: linkStats(8, 25),
+      27: u32,
+      29: nlaFlags(4, NL.RTEXT_FILTER_FLAGS, 'RTEXT_FILTER_???'),
+      30: u32,
+      31: u32,
+      32: u32,
+      33: u8,
+      35: u32,
+      37: s32,
+      38: str,
+      39: u8,
+      40: u32,
+      41: u32,
+      45: s32,
+      46: s32,
+      47: u32,
+      48: u32,
+      49: ifindex,
+      50: u32,
+      51: u32,
+      53: str,
+      54: hw,
+      56: str,
+      57: str,
+      58: u32,
+      59: u32,
+      60: u32,
+      61: u32,
+    },
+    // Nested lists and structs strace decodes that are not written here.
+    unsupported: new Set([12, 18, 22, 24, 25, 26, 28, 43, 44, 52, 55]),
+  };
+};
+
+function ifinfomsgText(d: Buffer): string {
+  const fam = d[0]!;
+  let s = `{ifi_family=${family(fam)}, `;
+  if (d.length < 16) return `${s}...}`;
+  s += `ifi_type=${xlat(d.readUInt16LE(2), N.ARP_HARDWARE_TYPES, 'ARPHRD_???')}, ifi_index=${ifIndexText(d.readInt32LE(4))}, ifi_flags=${xflags(d.readUInt32LE(8), NL.IFF_FLAGS, 'IFF_???')}, ifi_change=${x(d.readUInt32LE(12))}}`;
+  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), IFLA_TABLE(fam))}` : s;
+}
+
+const cacheinfo: NlaDecoder = (d) =>
+  d.length < 16
+    ? null
+    : fields(d, [
+        ['ifa_prefered', 4],
+        ['ifa_valid', 4],
+        ['cstamp', 4],
+        ['tstamp', 4],
+      ]);
+
+const IFA_TABLE = (fam: number): NlaTable => {
+  const addr = inetAddr(fam);
+  return {
+    names: NL.IFA_ATTRS,
+    unknown: 'IFA_???',
+    decoders: {
+      1: addr,
+      2: addr,
+      3: str,
+      4: addr,
+      5: addr,
+      6: cacheinfo,
+      7: addr,
+      8: nlaFlags(4, NL.IFA_FLAGS, 'IFA_F_???'),
+      9: u32,
+      10: s32,
+    },
+  };
+};
+
+/** An enumeration strace prints with no `/* X_??? *\/` comment for unknown values. */
+const xvalNoComment = (v: number, table: NL_Table) => {
+  for (const [k, n] of table) if (k === v) return n;
+  return x(v);
+};
+type NL_Table = typeof NL.RT_SCOPES;
+
+function ifaddrmsgText(d: Buffer): string {
+  const fam = d[0]!;
+  let s = `{ifa_family=${family(fam)}, `;
+  if (d.length < 8) return `${s}...}`;
+  s += `ifa_prefixlen=${d[1]}, ifa_flags=${xflags(d[2]!, NL.IFA_FLAGS, 'IFA_F_???')}, ifa_scope=${xvalNoComment(d[3]!, NL.RT_SCOPES)}, ifa_index=${ifIndexText(d.readInt32LE(4))}}`;
+  return d.length > 8 ? `${s}, ${nlattrText(d.subarray(8), IFA_TABLE(fam))}` : s;
+}
+
+const RTAX_TABLE: NlaTable = {
+  names: NL.RTAX_ATTRS,
+  unknown: 'RTAX_???',
+  decoders: Object.fromEntries([...Array(16).keys()].map((i) => [i + 1, i + 1 === 16 ? str : u32])),
+  unsupported: new Set([17]),
+};
+
+const rtaCacheinfo: NlaDecoder = (d) =>
+  d.length < 32
+    ? null
+    : fields(d, [
+        ['rta_clntref', 4],
+        ['rta_lastuse', 4],
+        ['rta_expires', 4],
+        ['rta_error', 4],
+        ['rta_used', 4],
+        ['rta_id', 4, true],
+        ['rta_ts', 4],
+        ['rta_tsage', 4],
+      ]);
+
+const mfcStats: NlaDecoder = (d) =>
+  d.length < 24
+    ? null
+    : fields(d, [
+        ['mfcs_packets', 8],
+        ['mfcs_bytes', 8],
+        ['mfcs_wrong_if', 8],
+      ]);
+
+const RTA_TABLE = (fam: number): NlaTable => {
+  const addr = inetAddr(fam);
+  return {
+    names: NL.RTA_ATTRS,
+    unknown: 'RTA_???',
+    decoders: {
+      1: addr,
+      2: addr,
+      3: ifindex,
+      4: ifindex,
+      5: addr,
+      6: u32,
+      7: addr,
+      8: (d) => nlattrText(d, RTAX_TABLE),
+      10: u32,
+      11: u32,
+      12: rtaCacheinfo,
+      14: u32,
+      15: (d) => (d.length < 4 ? null : xvalNoComment(d.readUInt32LE(0), NL.RT_TABLES)),
+      16: u32,
+      17: mfcStats,
+      19: addr,
+      20: u8,
+      23: u64,
+      25: u32,
+      26: u8,
+      27: u8,
+      28: u16,
+      29: u16,
+    },
+    unsupported: new Set([9, 18, 21, 30]),
+  };
+};
+
+function rtmsgText(d: Buffer): string {
+  const fam = d[0]!;
+  let s = `{rtm_family=${family(fam)}, `;
+  if (d.length < 12) return `${s}...}`;
+  s += `rtm_dst_len=${d[1]}, rtm_src_len=${d[2]}, rtm_tos=${xflags(d[3]!, NL.IPTOS_FLAGS, 'IPTOS_TOS_???')}, rtm_table=${xvalNoComment(d[4]!, NL.RT_TABLES)}, rtm_protocol=${xlat(d[5]!, NL.RT_PROTOCOLS, 'RTPROT_???')}, rtm_scope=${xvalNoComment(d[6]!, NL.RT_SCOPES)}, rtm_type=${xlat(d[7]!, NL.RTN_TYPES, 'RTN_???')}, rtm_flags=${xflags(d.readUInt32LE(8), NL.RTM_F_FLAGS, 'RTM_F_???')}}`;
+  return d.length > 12 ? `${s}, ${nlattrText(d.subarray(12), RTA_TABLE(fam))}` : s;
+}
+
+const LINK = new Set([16, 17, 18, 19]);
+const ADDR = new Set([20, 21, 22, 58, 62]);
+const ROUTE = new Set([24, 25, 26]);
+/** Types strace decodes with a struct not written here (ndmsg, fib_rule_hdr, tcmsg...). */
+const OTHER_STRUCTS = new Set([
+  28, 29, 30, 32, 33, 34, 36, 37, 38, 40, 41, 42, 44, 45, 46, 48, 49, 50, 64, 66, 67, 72, 73, 74, 78, 79, 80, 81, 82,
+  84, 85, 86, 88, 89, 90, 100, 101, 102,
+]);
+
+registerNetlinkFamily(0, {
+  types: NL.RTM_TYPES,
+  unknownType: 'RTM_???',
+  flags: (type) => {
+    if (type === 49) return NL.NLM_F_GET; // RTM_DELACTION takes NLM_F_ROOT
+    return [NL.NLM_F_NEW, NL.NLM_F_DELETE, NL.NLM_F_GET, undefined][type & 3];
+  },
+  payload: (type, d) => {
+    if (type === NL.NLMSG_DONE) return null;
+    if (LINK.has(type)) return ifinfomsgText(d);
+    if (ADDR.has(type)) return ifaddrmsgText(d);
+    if (ROUTE.has(type)) return rtmsgText(d);
+    if (OTHER_STRUCTS.has(type)) return notDecoded(`RTM type ${type}`);
+    return d.length > 1 ? `{family=${family(d[0]!)}, data=${hexText(d.subarray(1))}}` : `{family=${family(d[0]!)}}`;
+  },
+});
+
+export const RTNETLINK_LOADED = true;

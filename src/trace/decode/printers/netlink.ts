@@ -38,15 +38,13 @@ export const strsize = (): number => maxStrlen;
 export const hexText = (d: Buffer): string => quote(d.subarray(0, maxStrlen), d.length > maxStrlen, true);
 
 /**
- * decode_nla_str: a string whose trailing NUL is not printed; one without it gets `...`, as
- * strace's QUOTE_EXPECT_TRAILING_0.
+ * decode_nla_str (QUOTE_OMIT_TRAILING_0 | QUOTE_EXPECT_TRAILING_0): past -s bytes, the first -s
+ * and `...`; else the trailing NUL is not printed, and a string without one gets `...`.
  */
 export function nlaStrText(d: Buffer): string {
-  const nul = d.indexOf(0);
-  if (nul >= 0 && nul < d.length - 1) return notDecoded('string with an inner NUL');
-  const body = nul === d.length - 1 ? d.subarray(0, nul) : d;
-  if (body.length > maxStrlen) return quote(body.subarray(0, maxStrlen), true);
-  return quote(body, nul < 0);
+  if (d.length > maxStrlen) return quote(d.subarray(0, maxStrlen), true);
+  const nul = d.length > 0 && d[d.length - 1] === 0;
+  return quote(nul ? d.subarray(0, d.length - 1) : d, !nul);
 }
 
 /** One attribute's payload: its text, or null for strace's hex fallback. */
@@ -68,12 +66,20 @@ export const s32: NlaDecoder = (d) => (d.length < 4 ? null : String(d.readInt32L
 export const u64: NlaDecoder = (d) => (d.length < 8 ? null : String(d.readBigUInt64LE(0)));
 export const str: NlaDecoder = (d) => nlaStrText(d);
 
-/** decode_nla_flags / decode_nla_xval of `size` bytes: payloads of size..8 bytes. */
-export function nlaFlags(size: number, table: FlagTable, unknown: string, enumeration = false): NlaDecoder {
+/**
+ * decode_nla_flags / decode_nla_xval: the first `size` bytes of a payload of size..8 bytes
+ * (`any`: of any length from `size` on, as IFA_FLAGS's own decoder).
+ */
+export function nlaFlags(
+  size: number,
+  table: FlagTable,
+  unknown: string,
+  opts: { enumeration?: boolean; any?: boolean } = {},
+): NlaDecoder {
   return (d) => {
-    if (d.length > 8 || d.length < size) return null;
+    if ((d.length > 8 && !opts.any) || d.length < size) return null;
     const v = size === 1 ? d[0]! : size === 2 ? d.readUInt16LE(0) : d.readUInt32LE(0);
-    return enumeration ? xlat(v, table, unknown) : xflags(v, table, unknown);
+    return opts.enumeration ? xlat(v, table, unknown) : xflags(v, table, unknown);
   };
 }
 
@@ -167,24 +173,19 @@ const NLMSGERR_TABLE: NlaTable = {
   unsupported: new Set([3, 4, 5, 6]),
 };
 
-/** struct nlmsgerr: the error and the message it answers (only its header when NLM_F_CAPPED). */
+/**
+ * struct nlmsgerr: the error and the message it answers (only its header when NLM_F_CAPPED);
+ * extended ACK attributes after it make the whole an array. Shorter than the struct: bytes.
+ */
 function nlmsgerrText(d: Buffer, proto: number, capped: boolean): string {
-  if (d.length < 4) return hexText(d);
+  if (d.length < 20) return hexText(d);
   const err = d.readInt32LE(0);
   const name = err < 0 ? errnoByNr(-err)?.name : undefined;
-  let s = `{error=${name ? `-${name}` : err}`;
   const rest = d.subarray(4);
-  if (rest.length) {
-    s += ', msg=';
-    if (rest.length < 16) s += hexText(rest);
-    else {
-      let payload = capped ? 16 : rest.readUInt32LE(0);
-      if (payload > rest.length) payload = rest.length;
-      s += messageText(rest.subarray(0, payload), proto);
-      if (rest.length > payload) s += `, ${nlattrText(rest.subarray(payload), NLMSGERR_TABLE)}`;
-    }
-  }
-  return `${s}}`;
+  let payload = capped ? 16 : rest.readUInt32LE(0);
+  if (payload > rest.length) payload = rest.length;
+  const s = `{error=${name ? `-${name}` : err}, msg=${messageText(rest.subarray(0, payload), proto)}}`;
+  return rest.length > payload ? `[${s}, ${nlattrText(rest.subarray(payload), NLMSGERR_TABLE)}]` : s;
 }
 
 function payloadText(type: number, flags: number, d: Buffer, proto: number): string {

@@ -79,11 +79,16 @@ const STATS_FIELDS = [
   'rx_otherhost_dropped',
 ];
 
-/** struct rtnl_link_stats (u32 fields) or rtnl_link_stats64: whole, or up to tx_compressed. */
+/**
+ * struct rtnl_link_stats (u32 fields, 24 of them) or rtnl_link_stats64 (u64, 25): strace 6.1
+ * prints the fields the payload holds from tx_compressed (the 23rd) on, else hex (measured);
+ * payloads that end inside a field are not written here.
+ */
 function linkStats(size: 4 | 8, count: number): NlaDecoder {
   return (d) => {
-    const n = d.length >= count * size ? count : d.length === 23 * size ? 23 : 0;
-    if (!n) return null;
+    if (d.length < 23 * size) return null;
+    if (d.length < count * size && d.length % size) return notDecoded('stats ending inside a field');
+    const n = Math.min(count, Math.floor(d.length / size));
     return fields(
       d,
       STATS_FIELDS.slice(0, n).map((f) => [f, size]),
@@ -91,8 +96,17 @@ function linkStats(size: 4 | 8, count: number): NlaDecoder {
   };
 }
 
-/** IFLA_ADDRESS and friends: the bytes as xx:xx:... (at most MAX_ADDR_LEN). */
-const hwaddr: NlaDecoder = (d) => (d.length > 32 ? null : [...d].map((b) => b.toString(16).padStart(2, '0')).join(':'));
+/**
+ * IFLA_ADDRESS and friends: the bytes as xx:xx:... (more than MAX_ADDR_LEN: hex). strace 6.1
+ * prints at most 7 of them for an Ethernet link (measured); other link types are not written here.
+ */
+const hwaddr =
+  (ifiType: number): NlaDecoder =>
+  (d) => {
+    if (d.length > 32) return null;
+    if (d.length > 6 && ifiType !== 1) return notDecoded('long hardware address');
+    return [...d.subarray(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  };
 
 const ifmap: NlaDecoder = (d) =>
   d.length < 28
@@ -106,9 +120,9 @@ const ifmap: NlaDecoder = (d) =>
         ['port', 1],
       ]);
 
-const IFLA_TABLE = (fam: number): NlaTable => {
-  // print_hwaddr's layout for other families (InfiniBand...) is not written here.
-  const hw: NlaDecoder = fam === 0 ? hwaddr : () => notDecoded('hwaddr of a family');
+const IFLA_TABLE = (fam: number, ifiType: number): NlaTable => {
+  // print_hwaddr's layout for other families is not written here.
+  const hw: NlaDecoder = fam === 0 ? hwaddr(ifiType) : () => notDecoded('hwaddr of a family');
   return {
     names: NL.IFLA_ATTRS,
     unknown: 'IFLA_???',
@@ -158,8 +172,9 @@ const IFLA_TABLE = (fam: number): NlaTable => {
       60: u32,
       61: u32,
     },
-    // Nested lists and structs strace decodes that are not written here.
-    unsupported: new Set([12, 18, 22, 24, 25, 26, 28, 43, 44, 52, 55]),
+    // Nested lists and structs strace decodes that are not written here (IFLA_PROTINFO only
+    // for AF_BRIDGE: hex otherwise, as measured).
+    unsupported: new Set([...(fam === 0 ? [] : [12]), 18, 22, 24, 25, 26, 28, 43, 44, 52, 55]),
   };
 };
 
@@ -167,8 +182,8 @@ function ifinfomsgText(d: Buffer): string {
   const fam = d[0]!;
   let s = `{ifi_family=${family(fam)}, `;
   if (d.length < 16) return `${s}...}`;
-  s += `ifi_type=${xlat(d.readUInt16LE(2), N.ARP_HARDWARE_TYPES, 'ARPHRD_???')}, ifi_index=${ifIndexText(d.readInt32LE(4))}, ifi_flags=${xflags(d.readUInt32LE(8), NL.IFF_FLAGS, 'IFF_???')}, ifi_change=${x(d.readUInt32LE(12))}}`;
-  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), IFLA_TABLE(fam))}` : s;
+  s += `ifi_type=${xlat(d.readUInt16LE(2), N.ARP_HARDWARE_TYPES, 'ARPHRD_???')}, ifi_index=${ifIndexText(d.readUInt32LE(4))}, ifi_flags=${xflags(d.readUInt32LE(8), NL.IFF_FLAGS, 'IFF_???')}, ifi_change=${x(d.readUInt32LE(12))}}`;
+  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), IFLA_TABLE(fam, d.readUInt16LE(2)))}` : s;
 }
 
 const cacheinfo: NlaDecoder = (d) =>
@@ -194,7 +209,7 @@ const IFA_TABLE = (fam: number): NlaTable => {
       5: addr,
       6: cacheinfo,
       7: addr,
-      8: nlaFlags(4, NL.IFA_FLAGS, 'IFA_F_???'),
+      8: nlaFlags(4, NL.IFA_FLAGS, 'IFA_F_???', { any: true }),
       9: u32,
       10: s32,
     },
@@ -212,7 +227,7 @@ function ifaddrmsgText(d: Buffer): string {
   const fam = d[0]!;
   let s = `{ifa_family=${family(fam)}, `;
   if (d.length < 8) return `${s}...}`;
-  s += `ifa_prefixlen=${d[1]}, ifa_flags=${xflags(d[2]!, NL.IFA_FLAGS, 'IFA_F_???')}, ifa_scope=${xvalNoComment(d[3]!, NL.RT_SCOPES)}, ifa_index=${ifIndexText(d.readInt32LE(4))}}`;
+  s += `ifa_prefixlen=${d[1]}, ifa_flags=${xflags(d[2]!, NL.IFA_FLAGS, 'IFA_F_???')}, ifa_scope=${xvalNoComment(d[3]!, NL.RT_SCOPES)}, ifa_index=${ifIndexText(d.readUInt32LE(4))}}`;
   return d.length > 8 ? `${s}, ${nlattrText(d.subarray(8), IFA_TABLE(fam))}` : s;
 }
 
@@ -220,7 +235,6 @@ const RTAX_TABLE: NlaTable = {
   names: NL.RTAX_ATTRS,
   unknown: 'RTAX_???',
   decoders: Object.fromEntries([...Array(16).keys()].map((i) => [i + 1, i + 1 === 16 ? str : u32])),
-  unsupported: new Set([17]),
 };
 
 const rtaCacheinfo: NlaDecoder = (d) =>
@@ -276,7 +290,7 @@ const RTA_TABLE = (fam: number): NlaTable => {
       28: u16,
       29: u16,
     },
-    unsupported: new Set([9, 18, 21, 30]),
+    unsupported: new Set([9, 18, 21]),
   };
 };
 
@@ -294,7 +308,7 @@ const ROUTE = new Set([24, 25, 26]);
 /** Types strace decodes with a struct not written here (ndmsg, fib_rule_hdr, tcmsg...). */
 const OTHER_STRUCTS = new Set([
   28, 29, 30, 32, 33, 34, 36, 37, 38, 40, 41, 42, 44, 45, 46, 48, 49, 50, 64, 66, 67, 72, 73, 74, 78, 79, 80, 81, 82,
-  84, 85, 86, 88, 89, 90, 100, 101, 102,
+  84, 85, 86, 88, 89, 90, 92, 94, 96, 100, 101, 102, 104, 105, 106,
 ]);
 
 registerNetlinkFamily(0, {

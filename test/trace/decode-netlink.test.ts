@@ -1,0 +1,352 @@
+/**
+ * Netlink decoding against strace, whole line by whole line. A C program sends given netlink
+ * messages from one NETLINK_ROUTE socket to another (sendto, sendmsg) and receives them
+ * (recvfrom, recvmsg): the bytes are arbitrary, so headers, errors, attribute lists and every
+ * attribute type and length are compared with strace's decode of the same bytes. Real programs
+ * that talk netlink (getaddrinfo in getent and python, ip, ss) are compared too. A line we cannot
+ * decode as strace does keeps the bytes: a decoded line that differs from strace's is a failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeArgs } from '../../src/trace/decode.js';
+import { netlinkText } from '../../src/trace/decode/printers/netlink.js';
+import '../../src/trace/decode/printers/rtnetlink.js';
+import { Cap, type Capture } from '../../src/trace/records.js';
+import { compileC, type CompiledC } from '../helpers/cc.js';
+import { skipUnlessCapable } from '../helpers/env.js';
+import { traceBoth, type TracePair } from '../helpers/strace-diff.js';
+
+/** Reads hex lines from the file in argv[2]; sends each one 3 ways and receives it twice. */
+const PROBE = `#include <linux/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static char line[400000];
+static unsigned char buf[200000], rbuf[200000];
+int main(int argc, char **argv) {
+  FILE *in = fopen(argv[1], "r");
+  int a = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE), b = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+  struct sockaddr_nl na = {.nl_family = AF_NETLINK}, nb = {.nl_family = AF_NETLINK}, from;
+  socklen_t l = sizeof na;
+  if (!in || bind(a, (void *)&na, sizeof na) || getsockname(a, (void *)&na, &l) || bind(b, (void *)&nb, sizeof nb))
+    return 1;
+  while (fgets(line, sizeof line, in)) {
+    size_t n = 0;
+    for (char *p = line; p[0] && p[1] && p[0] != '\\n'; p += 2) {
+      unsigned v;
+      sscanf(p, "%2x", &v);
+      buf[n++] = (unsigned char)v;
+    }
+    sendto(b, buf, n, 0, (void *)&na, sizeof na);
+    recvfrom(a, rbuf, sizeof rbuf, MSG_DONTWAIT, NULL, NULL);
+    struct iovec iov = {buf, n}, riov = {rbuf, sizeof rbuf};
+    struct msghdr m = {.msg_name = &na, .msg_namelen = sizeof na, .msg_iov = &iov, .msg_iovlen = 1};
+    struct msghdr rm = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &riov, .msg_iovlen = 1};
+    sendmsg(b, &m, 0);
+    recvmsg(a, &rm, MSG_DONTWAIT);
+    m.msg_name = NULL; /* no name: strace prints the bytes */
+    m.msg_namelen = 0;
+    connect(b, (void *)&na, sizeof na);
+    sendmsg(b, &m, 0);
+    recvmsg(a, &rm, MSG_DONTWAIT);
+  }
+  return 0;
+}
+`;
+
+// ---- messages ---------------------------------------------------------------------------------
+
+const u16 = (v: number) => Buffer.from([v & 0xff, (v >> 8) & 0xff]);
+const u32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+};
+const i32 = (v: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
+const msg = (type: number, flags: number, payload: Buffer, seq = 7) =>
+  Buffer.concat([u32(16 + payload.length), u16(type), u16(flags), u32(seq), u32(0), payload]);
+const nla = (type: number, data: Buffer) => {
+  const b = Buffer.concat([u16(4 + data.length), u16(type), data]);
+  return Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+};
+const pattern = (n: number, seed: number) =>
+  Buffer.from([...Array(n).keys()].map((i) => (i * 37 + seed * 11 + 1) & 0xff));
+const ifaddrmsg = (fam: number) => Buffer.from([fam, 24, 0x81, 253, 1, 0, 0, 0]);
+const ifinfomsg = () => Buffer.concat([Buffer.from([0, 0]), u16(1), i32(1), u32(0x11043), u32(0)]);
+const rtmsg = (fam: number) => Buffer.concat([Buffer.from([fam, 24, 0, 0x1c, 254, 3, 0, 1]), u32(0x200)]);
+
+const SIZES = [1, 2, 3, 4, 5, 8, 9, 12, 16, 28, 32, 40, 92, 96, 184, 192, 200, 208];
+
+/** Headers, errors and lists: every message type, flags by type, NLMSG_ERROR/DONE forms. */
+function headerMessages(): Buffer[] {
+  const out: Buffer[] = [];
+  for (const t of [...Array(125).keys(), 0x3ff, 0xffff]) {
+    for (const f of [0, 1, 0x100, 0x300, 0x305, 0x800, 0xffff]) out.push(msg(t, f, Buffer.alloc(0)));
+    out.push(msg(t, 1, pattern(1, t)), msg(t, 1, pattern(40, t)));
+  }
+  for (let v = 0; v < 256; v += 3) {
+    out.push(msg(24, 1, Buffer.concat([Buffer.from([2, 0, 0, v, v, v, v, v]), u32(v << 8)])));
+    out.push(msg(20, 1, Buffer.from([2, 0, v, v, 0, 0, 0, 0])));
+  }
+  const req = msg(22, 0x301, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]), 9);
+  for (const e of [0, -1, -2, -95, -4095, 5, -600]) {
+    out.push(msg(2, 0, Buffer.concat([i32(e), req])));
+    out.push(msg(2, 0x100, Buffer.concat([i32(e), req.subarray(0, 16)])));
+    out.push(
+      msg(2, 0x300, Buffer.concat([i32(e), req.subarray(0, 16), nla(1, Buffer.from('bad\0')), nla(2, u32(20))])),
+    );
+  }
+  out.push(msg(2, 0, Buffer.from([1, 2])), msg(2, 0, Buffer.concat([i32(-2), pattern(12, 1)])));
+  out.push(msg(3, 2, i32(0)), msg(3, 2, i32(-5)), msg(3, 2, pattern(8, 3)));
+  const one = msg(
+    20,
+    2,
+    Buffer.concat([Buffer.from([2, 8, 0x80, 254, 1, 0, 0, 0]), nla(1, Buffer.from([127, 0, 0, 1]))]),
+  );
+  for (const k of [2, 31, 32, 33]) out.push(Buffer.concat(Array(k).fill(one)));
+  out.push(Buffer.concat([one, Buffer.from([1, 2, 3])]), one.subarray(0, one.length - 3));
+  out.push(Buffer.concat([u32(0xffffffff), u16(20), u16(2), u32(1), u32(0), one]));
+  const many = Buffer.concat(Array(40).fill(nla(1, Buffer.from([127, 0, 0, 1]))));
+  out.push(msg(20, 2, Buffer.concat([ifaddrmsg(2), many])));
+  out.push(
+    msg(20, 2, Buffer.concat([ifaddrmsg(2), u16(8), u16(0x8001), pattern(4, 1), u16(8), u16(0xc0ff), pattern(4, 2)])),
+  );
+  for (const s of [
+    'lo',
+    'lo\0',
+    'a\0b\0',
+    '\0',
+    `${'x'.repeat(32)}\0`,
+    'x'.repeat(32),
+    `${'y'.repeat(31)}\0`,
+    'tab\t\n\0',
+  ])
+    out.push(msg(20, 2, Buffer.concat([ifaddrmsg(2), nla(3, Buffer.from(s, 'latin1'))])));
+  return out;
+}
+
+/** Every attribute type of ifaddrmsg, ifinfomsg and rtmsg, with payloads of many lengths. */
+function attributeMessages(): Buffer[] {
+  const out: Buffer[] = [];
+  for (const fam of [2, 10, 0])
+    for (let t = 0; t < 14; t++)
+      for (const n of SIZES.slice(0, 12)) out.push(msg(20, 2, Buffer.concat([ifaddrmsg(fam), nla(t, pattern(n, t))])));
+  for (let t = 0; t < 64; t++)
+    for (const n of SIZES) out.push(msg(16, 2, Buffer.concat([ifinfomsg(), nla(t, pattern(n, t))])));
+  for (const fam of [2, 10]) {
+    for (let t = 0; t < 33; t++)
+      for (const n of SIZES.slice(0, 13)) out.push(msg(24, 0x22, Buffer.concat([rtmsg(fam), nla(t, pattern(n, t))])));
+    for (let t = 0; t < 20; t++)
+      for (const n of [3, 4, 8]) out.push(msg(24, 2, Buffer.concat([rtmsg(fam), nla(8, nla(t, pattern(n, t)))])));
+  }
+  return out;
+}
+
+// ---- runs -------------------------------------------------------------------------------------
+
+let strace = true;
+let probe: CompiledC | undefined;
+
+beforeAll(() => {
+  strace = spawnSync('strace', ['-V']).status === 0;
+  probe = compileC('netlink-probe', PROBE);
+});
+afterAll(() => probe?.remove());
+
+const CALLS = ['-e', 'trace=sendto,recvfrom,sendmsg,recvmsg'];
+
+/** Run-dependent values: port ids (pids), sequence numbers, address stamps, traffic counters. */
+function stable(line: string): string {
+  return line
+    .replace(/\s+= /, ' = ')
+    .replace(/\b(nl_pid|nlmsg_pid)=-?[1-9]\d*/g, '$1=PID')
+    .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=SEQ')
+    .replace(/\b(cstamp|tstamp)=\d+/g, '$1=T')
+    .replace(/\b((?:rx|tx)_\w+|multicast|collisions)=\d+/g, '$1=N')
+    .replace(/htons\(\d+\)/g, 'htons(PORT)')
+    .replace(/\bsi_pid=\d+/g, 'si_pid=PID');
+}
+
+function probeRun(messages: Buffer[]): TracePair {
+  const file = `${probe!.bin}.in`;
+  writeFileSync(file, messages.map((m) => m.toString('hex')).join('\n') + '\n');
+  return traceBoth([probe!.bin, file], CALLS);
+}
+
+/** Decoded netlink lines (oslens printed messages, not bytes) that differ from strace's. */
+function wrongDecodes(pair: TracePair): { strace: string; oslens: string }[] {
+  expect(pair.oslens.length).toBe(pair.strace.length);
+  const wrong: { strace: string; oslens: string }[] = [];
+  pair.strace.forEach((s, i) => {
+    const o = pair.oslens[i]!;
+    if (o.includes('nlmsg_len=') && stable(o) !== stable(s)) wrong.push({ strace: s, oslens: o });
+  });
+  return wrong;
+}
+
+const decodedShare = (pair: TracePair) =>
+  pair.strace.filter((s, i) => s.includes('nlmsg_len=') && stable(s) === stable(pair.oslens[i]!)).length /
+  pair.strace.filter((s) => s.includes('nlmsg_len=')).length;
+
+describe('netlink messages against strace', () => {
+  it('headers, types, flags, NLMSG_ERROR/DONE and lists: never a decode that differs from strace', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const pair = probeRun(headerMessages());
+    expect(wrongDecodes(pair)).toEqual([]);
+    expect(decodedShare(pair)).toBeGreaterThan(0.85);
+  });
+
+  it('every ifaddrmsg, ifinfomsg and rtmsg attribute type at many lengths: never a wrong decode', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const pair = probeRun(attributeMessages());
+    expect(wrongDecodes(pair)).toEqual([]);
+    expect(decodedShare(pair)).toBeGreaterThan(0.7);
+  });
+
+  it('random messages: a decoded line is always strace line (fast-check samples, one strace run)', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const attr = fc
+      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 40 }))
+      .map(([t, d]) => nla(t, Buffer.from(d)));
+    const message = fc
+      .tuple(
+        fc.oneof(fc.constantFrom(2, 3, 16, 18, 20, 22, 24, 26, 28, 92), fc.integer({ min: 0, max: 200 })),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.uint8Array({ minLength: 0, maxLength: 16 }),
+        fc.array(attr, { maxLength: 6 }),
+        fc.integer({ min: -8, max: 8 }),
+      )
+      .map(([type, flags, head, attrs, cut]) => {
+        const m = msg(type, flags, Buffer.concat([Buffer.from(head), ...attrs]));
+        return cut < 0 ? m.subarray(0, Math.max(0, m.length + cut)) : Buffer.concat([m, Buffer.alloc(cut)]);
+      });
+    const seed = Number(process.env.OSLENS_FUZZ_SEED ?? 20261201);
+    const batch = fc.sample(fc.array(message, { minLength: 1, maxLength: 3 }), { numRuns: 400, seed });
+    expect(wrongDecodes(probeRun(batch.map((ms) => Buffer.concat(ms))))).toEqual([]);
+  });
+});
+
+// ---- real programs ----------------------------------------------------------------------------
+
+const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const NET = ['-e', 'trace=%network'];
+
+function expectSameLines(pair: TracePair, netlinkLines: number): void {
+  const s = pair.strace.map(stable);
+  const o = pair.oslens.map(stable);
+  expect(s.filter((l) => l.includes('nlmsg_len=')).length).toBeGreaterThanOrEqual(netlinkLines);
+  expect(o).toEqual(s);
+}
+
+describe('netlink on real programs', () => {
+  it('getaddrinfo (AI_ADDRCONFIG asks the kernel for addresses): getent ahosts, python', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    expectSameLines(traceBoth(['getent', 'ahosts', 'localhost'], NET), 3);
+    if (!has('python3', ['-V'])) skipUnlessCapable(ctx.skip, 'python3 is not installed');
+    expectSameLines(
+      traceBoth(
+        ['python3', '-c', "import socket; socket.getaddrinfo('localhost', 80, flags=socket.AI_ADDRCONFIG)"],
+        NET,
+      ),
+      3,
+    );
+  });
+
+  it('ip addr, ip link, ip route, ip -6 route: links, addresses, routes and their attributes', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    if (!has('ip', ['-V'])) skipUnlessCapable(ctx.skip, 'iproute2 is not installed');
+    for (const args of [['addr'], ['link'], ['route'], ['-6', 'route']])
+      expectSameLines(traceBoth(['ip', ...args], NET), 3);
+  });
+
+  it('ss -t (NETLINK_SOCK_DIAG) and ip neigh: what is not decoded keeps its bytes, never a wrong decode', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    if (!has('ss', ['-V'])) skipUnlessCapable(ctx.skip, 'iproute2 is not installed');
+    for (const cmd of [
+      ['ss', '-t'],
+      ['ip', 'neigh'],
+    ]) {
+      const pair = traceBoth(cmd, NET);
+      expect(wrongDecodes(pair)).toEqual([]);
+      // the lines without netlink data are the same
+      pair.strace.forEach((s, i) => {
+        if (!/^(sendto|recvfrom|sendmsg|recvmsg)\(/.test(s)) expect(stable(pair.oslens[i]!)).toBe(stable(s));
+      });
+    }
+  });
+});
+
+// ---- properties -------------------------------------------------------------------------------
+
+describe('netlink printers on arbitrary input', () => {
+  it('netlinkText never throws: text or undefined for any bytes and protocol', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: -2, max: 40 }), (bytes, proto) => {
+        const t = netlinkText(Buffer.from(bytes), proto);
+        return t === undefined || (typeof t === 'string' && t.length > 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('netlinkText on structured messages (valid headers, random attributes) never throws', () => {
+    const attr = fc
+      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 64 }))
+      .map(([t, d]) => nla(t, Buffer.from(d)));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 130 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.uint8Array({ maxLength: 20 }),
+        fc.array(attr, { maxLength: 40 }),
+        (type, flags, head, attrs) => {
+          const t = netlinkText(msg(type, flags, Buffer.concat([Buffer.from(head), ...attrs])), 0);
+          return t === undefined || t.startsWith('[{nlmsg_len=') || t.startsWith('{nlmsg_len=');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decodeArgs of sendto, recvfrom, sendmsg, recvmsg with random netlink captures returns strings', () => {
+    const capture: fc.Arbitrary<Capture> = fc.record({
+      arg: fc.integer({ min: 0, max: 5 }),
+      phase: fc.constantFrom(0, 1) as fc.Arbitrary<0 | 1>,
+      kind: fc.constantFrom(
+        Cap.nlIn,
+        Cap.nlOut,
+        Cap.bufIn,
+        Cap.bufOutRet,
+        Cap.msghdrIn,
+        Cap.msghdrOut,
+        Cap.sockaddrOut,
+      ),
+      truncated: fc.boolean(),
+      fault: fc.boolean(),
+      data: fc
+        .tuple(fc.integer({ min: -2, max: 20 }), fc.uint8Array({ maxLength: 300 }))
+        .map(([p, b]) => Buffer.concat([i32(p), Buffer.from(b)])),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('sendto', 'recvfrom', 'sendmsg', 'recvmsg'),
+        fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 6, maxLength: 6 }),
+        fc.array(capture, { maxLength: 6 }),
+        fc.option(fc.bigInt({ min: -4095n, max: 1n << 20n }), { nil: null }),
+        (name, raw, captures, ret) =>
+          decodeArgs(name, raw, captures, ret, { pid: process.pid, showPaths: false }).every(
+            (a) => typeof a.text === 'string' && a.text.length > 0,
+          ),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

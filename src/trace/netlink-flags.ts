@@ -331,3 +331,65 @@ export const IPTOS_FLAGS: FlagTable = [
   [0x04, 'IPTOS_RELIABILITY'],
   [0x02, 'IPTOS_MINCOST'],
 ];
+
+export const SOCK_DIAG_TYPES: FlagTable = seq(18, [
+  'TCPDIAG_GETSOCK',
+  'DCCPDIAG_GETSOCK',
+  'SOCK_DIAG_BY_FAMILY',
+  'SOCK_DESTROY',
+]);
+
+const TCP_STATE_NAMES = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+];
+export const TCP_STATES: FlagTable = TCP_STATE_NAMES.map((n, i) => [i + 1, `TCP_${n}`] as const);
+export const TCP_STATE_FLAGS: FlagTable = TCP_STATE_NAMES.map((n, i) => [1 << (i + 1), `1<<TCP_${n}`] as const);
+
+export const INET_DIAG_ATTRS: FlagTable = seq(0, [
+  'INET_DIAG_NONE',
+  'INET_DIAG_MEMINFO',
+  'INET_DIAG_INFO',
+  'INET_DIAG_VEGASINFO',
+  'INET_DIAG_CONG',
+  'INET_DIAG_TOS',
+  'INET_DIAG_TCLASS',
+  'INET_DIAG_SKMEMINFO',
+  'INET_DIAG_SHUTDOWN',
+  'INET_DIAG_DCTCPINFO',
+  'INET_DIAG_PROTOCOL',
+  'INET_DIAG_SKV6ONLY',
+  'INET_DIAG_LOCALS',
+  'INET_DIAG_PEERS',
+  'INET_DIAG_PAD',
+  'INET_DIAG_MARK',
+  'INET_DIAG_BBRINFO',
+  'INET_DIAG_CLASS_ID',
+  'INET_DIAG_MD5SIG',
+  'INET_DIAG_ULP_INFO',
+  'INET_DIAG_SK_BPF_STORAGES',
+  'INET_DIAG_CGROUP_ID',
+  'INET_DIAG_SOCKOPT',
+]);
+
+/** idiag_ext: a bit per attribute the request asks for (1 << (INET_DIAG_X - 1)). */
+export const INET_DIAG_EXT_FLAGS: FlagTable = INET_DIAG_ATTRS.slice(1, 20).map(
+  ([v, n]) => [1 << (v - 1), `1<<(${n}-1)`] as const,
+);
+
+export const INET_DIAG_REQ_ATTRS: FlagTable = seq(0, [
+  'INET_DIAG_REQ_NONE',
+  'INET_DIAG_REQ_BYTECODE',
+  'INET_DIAG_REQ_SK_BPF_STORAGES',
+  'INET_DIAG_REQ_PROTOCOL',
+]);

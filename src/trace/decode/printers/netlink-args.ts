@@ -10,6 +10,7 @@ import { quote } from '../quote.js';
 import { pack, type ArgCtx, type ArgType } from '../types.js';
 import { netlinkData, netlinkText } from './netlink.js';
 import './rtnetlink.js';
+import './sock-diag.js';
 
 /** strace's decode_sockbuf: netlink messages on a netlink socket, else the bytes. */
 function sockbufText(a: ArgCtx): string {

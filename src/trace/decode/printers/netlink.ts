@@ -134,7 +134,7 @@ export interface NetlinkFamily {
   unknownType: string;
   flags(type: number): FlagTable | undefined;
   /** The payload of a message of type >= NLMSG_MIN_TYPE (or NLMSG_DONE); null: strace's fallback. */
-  payload(type: number, d: Buffer): string | null;
+  payload(type: number, flags: number, d: Buffer): string | null;
 }
 
 const FAMILIES: Record<number, NetlinkFamily> = {};
@@ -144,7 +144,7 @@ export function registerNetlinkFamily(proto: number, family: NetlinkFamily): voi
   FAMILIES[proto] = family;
 }
 /** Protocols strace names or decodes in a way this file does not (audit, xfrm, generic...). */
-const OTHER_DECODED = new Set([4, 6, 7, 9, 12, 16, 21]);
+const OTHER_DECODED = new Set([6, 7, 9, 12, 16, 21]);
 
 function typeText(type: number, proto: number): string {
   if (type >= NL.NLMSG_MIN_TYPE) {
@@ -193,7 +193,7 @@ function payloadText(type: number, flags: number, d: Buffer, proto: number): str
   if (type >= NL.NLMSG_MIN_TYPE || type === NL.NLMSG_DONE) {
     const fam = FAMILIES[proto];
     if (fam) {
-      const text = fam.payload(type, d);
+      const text = fam.payload(type, flags, d);
       if (text !== null) return text;
     } else if (OTHER_DECODED.has(proto)) notDecoded(`protocol ${proto}`);
   }

@@ -318,7 +318,7 @@ registerNetlinkFamily(0, {
     if (type === 49) return NL.NLM_F_GET; // RTM_DELACTION takes NLM_F_ROOT
     return [NL.NLM_F_NEW, NL.NLM_F_DELETE, NL.NLM_F_GET, undefined][type & 3];
   },
-  payload: (type, d) => {
+  payload: (type, _flags, d) => {
     if (type === NL.NLMSG_DONE) return null;
     if (LINK.has(type)) return ifinfomsgText(d);
     if (ADDR.has(type)) return ifaddrmsgText(d);

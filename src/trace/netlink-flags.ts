@@ -393,3 +393,46 @@ export const INET_DIAG_REQ_ATTRS: FlagTable = seq(0, [
   'INET_DIAG_REQ_SK_BPF_STORAGES',
   'INET_DIAG_REQ_PROTOCOL',
 ]);
+
+export const NUD_STATES: FlagTable = [
+  'INCOMPLETE',
+  'REACHABLE',
+  'STALE',
+  'DELAY',
+  'PROBE',
+  'FAILED',
+  'NOARP',
+  'PERMANENT',
+].map((n, i) => [1 << i, `NUD_${n}`] as const);
+
+export const NTF_FLAGS: FlagTable = [
+  'USE',
+  'SELF',
+  'MASTER',
+  'PROXY',
+  'EXT_LEARNED',
+  'OFFLOADED',
+  'STICKY',
+  'ROUTER',
+].map((n, i) => [1 << i, `NTF_${n}`] as const);
+
+export const NDA_ATTRS: FlagTable = seq(0, [
+  'NDA_UNSPEC',
+  'NDA_DST',
+  'NDA_LLADDR',
+  'NDA_CACHEINFO',
+  'NDA_PROBES',
+  'NDA_VLAN',
+  'NDA_PORT',
+  'NDA_VNI',
+  'NDA_IFINDEX',
+  'NDA_MASTER',
+  'NDA_LINK_NETNSID',
+  'NDA_SRC_VNI',
+  'NDA_PROTOCOL',
+  'NDA_NH_ID',
+  'NDA_FDB_EXT_ATTRS',
+  'NDA_FLAGS_EXT',
+  'NDA_NDM_STATE_MASK',
+  'NDA_NDM_FLAGS_MASK',
+]);

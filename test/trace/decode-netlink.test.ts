@@ -138,7 +138,7 @@ function headerMessages(): Buffer[] {
   return out;
 }
 
-/** Every attribute type of ifaddrmsg, ifinfomsg and rtmsg, with payloads of many lengths. */
+/** Every attribute type of ifaddrmsg, ifinfomsg, ndmsg and rtmsg, with payloads of many lengths. */
 function attributeMessages(): Buffer[] {
   const out: Buffer[] = [];
   for (const fam of [2, 10, 0])
@@ -146,6 +146,14 @@ function attributeMessages(): Buffer[] {
       for (const n of SIZES.slice(0, 12)) out.push(msg(20, 2, Buffer.concat([ifaddrmsg(fam), nla(t, pattern(n, t))])));
   for (let t = 0; t < 64; t++)
     for (const n of SIZES) out.push(msg(16, 2, Buffer.concat([ifinfomsg(), nla(t, pattern(n, t))])));
+  const ndmsg = (fam: number) =>
+    Buffer.concat([Buffer.from([fam, 0, 0, 0]), i32(1), u16(0x0c), Buffer.from([0x81, 1])]);
+  for (const fam of [2, 10, 7])
+    for (let t = 0; t < 20; t++)
+      for (const n of SIZES.slice(0, 12))
+        out.push(msg(28 + (t % 3), 2, Buffer.concat([ndmsg(fam), nla(t, pattern(n, t))])));
+  for (const state of [0, 1, 0x24, 0xff, 0x100])
+    out.push(msg(28, 2, Buffer.concat([ndmsg(2).subarray(0, 8), u16(state), Buffer.from([0xff, 9])])));
   for (const fam of [2, 10]) {
     for (let t = 0; t < 33; t++)
       for (const n of SIZES.slice(0, 13)) out.push(msg(24, 0x22, Buffer.concat([rtmsg(fam), nla(t, pattern(n, t))])));

@@ -97,16 +97,14 @@ function linkStats(size: 4 | 8, count: number): NlaDecoder {
 }
 
 /**
- * IFLA_ADDRESS and friends: the bytes as xx:xx:... (more than MAX_ADDR_LEN: hex). strace 6.1
- * prints at most 7 of them for an Ethernet link (measured); other link types are not written here.
+ * A hardware address as xx:xx:... (more than MAX_ADDR_LEN bytes: hex). `max`: IFLA_ADDRESS and
+ * friends are printed as the address of the message's family taken as an ARPHRD type, and
+ * AF_UNSPEC is ARPHRD_NETROM, whose AX.25 addresses have 7 bytes: strace 6.1 prints at most 7.
  */
 const hwaddr =
-  (ifiType: number): NlaDecoder =>
-  (d) => {
-    if (d.length > 32) return null;
-    if (d.length > 6 && ifiType !== 1) return notDecoded('long hardware address');
-    return [...d.subarray(0, 7)].map((b) => b.toString(16).padStart(2, '0')).join(':');
-  };
+  (max = 32): NlaDecoder =>
+  (d) =>
+    d.length > 32 ? null : [...d.subarray(0, max)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 
 const ifmap: NlaDecoder = (d) =>
   d.length < 28
@@ -120,9 +118,9 @@ const ifmap: NlaDecoder = (d) =>
         ['port', 1],
       ]);
 
-const IFLA_TABLE = (fam: number, ifiType: number): NlaTable => {
-  // print_hwaddr's layout for other families is not written here.
-  const hw: NlaDecoder = fam === 0 ? hwaddr(ifiType) : () => notDecoded('hwaddr of a family');
+const IFLA_TABLE = (fam: number): NlaTable => {
+  // print_hwaddr's layout for other families (ARPHRD types) is not written here.
+  const hw: NlaDecoder = fam === 0 ? hwaddr(7) : () => notDecoded('hwaddr of a family');
   return {
     names: NL.IFLA_ATTRS,
     unknown: 'IFLA_???',
@@ -183,7 +181,7 @@ function ifinfomsgText(d: Buffer): string {
   let s = `{ifi_family=${family(fam)}, `;
   if (d.length < 16) return `${s}...}`;
   s += `ifi_type=${xlat(d.readUInt16LE(2), N.ARP_HARDWARE_TYPES, 'ARPHRD_???')}, ifi_index=${ifIndexText(d.readUInt32LE(4))}, ifi_flags=${xflags(d.readUInt32LE(8), NL.IFF_FLAGS, 'IFF_???')}, ifi_change=${x(d.readUInt32LE(12))}}`;
-  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), IFLA_TABLE(fam, d.readUInt16LE(2)))}` : s;
+  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), IFLA_TABLE(fam))}` : s;
 }
 
 const cacheinfo: NlaDecoder = (d) =>
@@ -302,13 +300,54 @@ function rtmsgText(d: Buffer): string {
   return d.length > 12 ? `${s}, ${nlattrText(d.subarray(12), RTA_TABLE(fam))}` : s;
 }
 
+const ndaCacheinfo: NlaDecoder = (d) =>
+  d.length < 16
+    ? null
+    : fields(d, [
+        ['ndm_confirmed', 4],
+        ['ndm_used', 4],
+        ['ndm_updated', 4],
+        ['ndm_refcnt', 4],
+      ]);
+
+const NDA_TABLE = (fam: number): NlaTable => ({
+  names: NL.NDA_ATTRS,
+  unknown: 'NDA_???',
+  decoders: {
+    1: inetAddr(fam),
+    2: hwaddr(),
+    3: ndaCacheinfo,
+    4: u32,
+    5: u16,
+    6: (d) => (d.length < 2 ? null : `htons(${d.readUInt16BE(0)})`),
+    7: u32,
+    8: ifindex,
+    9: ifindex,
+    10: u32,
+    11: u32,
+    13: u32,
+  },
+  unsupported: new Set([12, 14, 15, 16, 17]),
+});
+
+/** struct ndmsg (RTM_*NEIGH; RTM_GETNEIGH of AF_BRIDGE is an ifinfomsg). */
+function ndmsgText(d: Buffer): string {
+  const fam = d[0]!;
+  let s = `{ndm_family=${family(fam)}, `;
+  if (d.length < 12) return `${s}...}`;
+  const state = d.readUInt16LE(8);
+  s += `ndm_ifindex=${ifIndexText(d.readUInt32LE(4))}, ndm_state=${state === 0 ? 'NUD_NONE' : xflags(state, NL.NUD_STATES, 'NUD_???')}, ndm_flags=${xflags(d[10]!, NL.NTF_FLAGS, 'NTF_???')}, ndm_type=${xlat(d[11]!, NL.RTN_TYPES, 'RTN_???')}}`;
+  return d.length > 12 ? `${s}, ${nlattrText(d.subarray(12), NDA_TABLE(fam))}` : s;
+}
+
 const LINK = new Set([16, 17, 18, 19]);
 const ADDR = new Set([20, 21, 22, 58, 62]);
 const ROUTE = new Set([24, 25, 26]);
+const NEIGH = new Set([28, 29, 30]);
 /** Types strace decodes with a struct not written here (ndmsg, fib_rule_hdr, tcmsg...). */
 const OTHER_STRUCTS = new Set([
-  28, 29, 30, 32, 33, 34, 36, 37, 38, 40, 41, 42, 44, 45, 46, 48, 49, 50, 64, 66, 67, 72, 73, 74, 78, 79, 80, 81, 82,
-  84, 85, 86, 88, 89, 90, 92, 94, 96, 100, 101, 102, 104, 105, 106,
+  32, 33, 34, 36, 37, 38, 40, 41, 42, 44, 45, 46, 48, 49, 50, 64, 66, 67, 72, 73, 74, 78, 79, 80, 81, 82, 84, 85, 86,
+  88, 89, 90, 92, 94, 96, 100, 101, 102, 104, 105, 106,
 ]);
 
 registerNetlinkFamily(0, {
@@ -323,6 +362,7 @@ registerNetlinkFamily(0, {
     if (LINK.has(type)) return ifinfomsgText(d);
     if (ADDR.has(type)) return ifaddrmsgText(d);
     if (ROUTE.has(type)) return rtmsgText(d);
+    if (NEIGH.has(type)) return type === 30 && d[0] === 7 ? ifinfomsgText(d) : ndmsgText(d);
     if (OTHER_STRUCTS.has(type)) return notDecoded(`RTM type ${type}`);
     return d.length > 1 ? `{family=${family(d[0]!)}, data=${hexText(d.subarray(1))}}` : `{family=${family(d[0]!)}}`;
   },

@@ -165,12 +165,12 @@ function normaliseText(text, name, names) {
   if (name === 'sysinfo') t = t.replace(/loads=\[[^\]]*\]/g, 'loads=[N]');
   // Netlink: glibc and iproute2 number their requests by the clock (nlmsg_seq = time(NULL)), the
   // kernel gives a process's second socket a random negative port id, and a link's traffic
-  // counters move between two runs.
+  // counters, an address's remaining lifetimes and a route's cache times move between two runs.
   if (NETLINK_CALLS.has(name))
     t = t
       .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=N')
       .replace(/\b(nlmsg_pid|nl_pid)=-\d+/g, '$1=PORTID')
-      .replace(/\b((?:rx|tx)_\w+|multicast|collisions)=\d+/g, '$1=N');
+      .replace(/\b((?:rx|tx)_\w+|multicast|collisions|ifa_prefered|ifa_valid|rta_\w+)=\d+/g, '$1=N');
   return t.replace(/(?<![\w.])(\d+)(?![\w.])/g, (all, v) => names.get(Number(v)) ?? all);
 }
 

@@ -14,6 +14,7 @@ import { decodeArgs } from '../../src/trace/decode.js';
 import { netlinkText } from '../../src/trace/decode/printers/netlink.js';
 import '../../src/trace/decode/printers/rtnetlink.js';
 import '../../src/trace/decode/printers/sock-diag.js';
+import '../../src/trace/decode/printers/netlink-audit.js';
 import { Cap, type Capture } from '../../src/trace/records.js';
 import { compileC, type CompiledC } from '../helpers/cc.js';
 import { skipUnlessCapable } from '../helpers/env.js';
@@ -257,6 +258,17 @@ describe('netlink messages against strace', () => {
     const pair = probeRun(sockDiagMessages(), 4);
     expect(wrongDecodes(pair)).toEqual([]);
     expect(decodedShare(pair)).toBeGreaterThan(0.6);
+  });
+
+  it('NETLINK_AUDIT (sudo, login): every message type named as strace does, payloads as bytes', (ctx) => {
+    if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
+    const text = Buffer.from('op=test acct="root" exe="/usr/bin/sudo" res=success\0');
+    const types = [...Array(420).keys()].map((i) => 990 + i).concat([0, 2, 3, 16, 2000, 2100, 2999, 3000]);
+    const messages = types.map((t) => msg(t, 5, text));
+    messages.push(msg(3, 2, i32(0)), msg(2, 0, Buffer.concat([i32(-1), msg(1123, 5, text)])));
+    const pair = probeRun(messages, 9);
+    expect(wrongDecodes(pair)).toEqual([]);
+    expect(decodedShare(pair)).toBe(1);
   });
 
   it('random messages: a decoded line is always strace line (fast-check samples, one strace run)', (ctx) => {

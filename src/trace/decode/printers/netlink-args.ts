@@ -11,6 +11,7 @@ import { pack, type ArgCtx, type ArgType } from '../types.js';
 import { netlinkData, netlinkText } from './netlink.js';
 import './rtnetlink.js';
 import './sock-diag.js';
+import './netlink-audit.js';
 
 /** strace's decode_sockbuf: netlink messages on a netlink socket, else the bytes. */
 function sockbufText(a: ArgCtx): string {

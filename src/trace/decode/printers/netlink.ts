@@ -144,7 +144,7 @@ export function registerNetlinkFamily(proto: number, family: NetlinkFamily): voi
   FAMILIES[proto] = family;
 }
 /** Protocols strace names or decodes in a way this file does not (audit, xfrm, generic...). */
-const OTHER_DECODED = new Set([6, 7, 9, 12, 16, 21]);
+const OTHER_DECODED = new Set([6, 7, 12, 16, 21]);
 
 function typeText(type: number, proto: number): string {
   if (type >= NL.NLMSG_MIN_TYPE) {

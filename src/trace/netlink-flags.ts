@@ -542,3 +542,11 @@ export const AUDIT_TYPES: FlagTable = [
   [2100, 'AUDIT_FIRST_USER_MSG2'],
   [2999, 'AUDIT_LAST_USER_MSG2'],
 ];
+
+export const UDIAG_SHOW_FLAGS: FlagTable = ['NAME', 'VFS', 'PEER', 'ICONS', 'RQLEN', 'MEMINFO', 'UID'].map(
+  (n, i) => [1 << i, `UDIAG_SHOW_${n}`] as const,
+);
+
+export const UNIX_DIAG_ATTRS: FlagTable = ['NAME', 'VFS', 'PEER', 'ICONS', 'RQLEN', 'MEMINFO', 'SHUTDOWN', 'UID'].map(
+  (n, i) => [i, `UNIX_DIAG_${n}`] as const,
+);

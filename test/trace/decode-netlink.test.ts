@@ -164,7 +164,7 @@ function attributeMessages(): Buffer[] {
   return out;
 }
 
-/** NETLINK_SOCK_DIAG: inet requests and answers, every INET_DIAG_* attribute, other families. */
+/** NETLINK_SOCK_DIAG: inet and unix requests and answers, every attribute type, other families. */
 function sockDiagMessages(): Buffer[] {
   const sockid = Buffer.concat([
     Buffer.from([0, 22, 0x9c, 0x40, 127, 0, 0, 1]),
@@ -189,6 +189,14 @@ function sockDiagMessages(): Buffer[] {
     out.push(msg(20, 0x301, req(fam)), msg(20, 2, diagMsg(fam, 1)), msg(20, 0x301, req(fam).subarray(0, 4)));
   for (const t of [18, 19, 21, 22]) out.push(msg(t, 0x301, req(2)));
   out.push(msg(20, 0x301, Buffer.concat([req(2), nla(1, pattern(4, 1))])), msg(3, 2, i32(0)));
+  const unixReq = Buffer.concat([Buffer.from([1, 0, 0, 0]), u32(0xfff), u32(77), u32(0x5f), u32(1), u32(2)]);
+  const unixMsg = Buffer.concat([Buffer.from([1, 5, 10, 0]), u32(1234), u32(3), u32(0)]);
+  out.push(msg(20, 0x301, unixReq), msg(20, 0x301, unixReq.subarray(0, 8)), msg(20, 2, unixMsg.subarray(0, 8)));
+  for (let t = 0; t < 10; t++)
+    for (const n of [1, 4, 8, 12, 16, 40, 200]) out.push(msg(20, 2, Buffer.concat([unixMsg, nla(t, pattern(n, t))])));
+  out.push(
+    msg(20, 2, Buffer.concat([unixMsg, nla(0, Buffer.from('/run/x.sock\0')), nla(0, Buffer.from('\0abstract'))])),
+  );
   return out;
 }
 
@@ -253,7 +261,7 @@ describe('netlink messages against strace', () => {
     expect(decodedShare(pair)).toBeGreaterThan(0.7);
   });
 
-  it('NETLINK_SOCK_DIAG inet requests, answers and attributes: never a wrong decode', (ctx) => {
+  it('NETLINK_SOCK_DIAG inet and unix requests, answers and attributes: never a wrong decode', (ctx) => {
     if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
     const pair = probeRun(sockDiagMessages(), 4);
     expect(wrongDecodes(pair)).toEqual([]);

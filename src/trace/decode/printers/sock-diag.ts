@@ -1,13 +1,24 @@
 /**
  * NETLINK_SOCK_DIAG's payloads as strace 6 prints them, for the inet families (ss -t, -u, -l):
  * struct inet_diag_req_v2 in requests, struct inet_diag_msg and its INET_DIAG_* attributes in
- * answers. Other families (unix, netlink, packet diag), the legacy TCPDIAG_GETSOCK request,
+ * answers; unix_diag_req and unix_diag_msg (ss -x). Other families (netlink, packet diag), the legacy TCPDIAG_GETSOCK request,
  * bytecode filters and the structs strace decodes in attributes not written here: NotDecoded.
  */
 import * as NL from '../../netlink-flags.js';
 import * as N from '../../net-flags.js';
 import { xflags, xlat } from '../../net-flags.js';
-import { hexText, nlattrText, notDecoded, registerNetlinkFamily, str, u32, u64, u8, type NlaTable } from './netlink.js';
+import {
+  hexText,
+  nlattrText,
+  notDecoded,
+  registerNetlinkFamily,
+  str,
+  strsize,
+  u32,
+  u64,
+  u8,
+  type NlaTable,
+} from './netlink.js';
 import { ifIndexText, inet6Text } from './socket.js';
 
 const family = (f: number) => xlat(f, N.ADDRESS_FAMILIES, 'AF_???');
@@ -120,6 +131,46 @@ function msgText(d: Buffer): string {
   return d.length > 72 ? `${s}, ${nlattrText(d.subarray(72), MSG_TABLE)}` : s;
 }
 
+const cookie = (d: Buffer, at: number) => `[${d.readUInt32LE(at)}, ${d.readUInt32LE(at + 4)}]`;
+
+/** struct unix_diag_req (ss -x). */
+function unixReqText(d: Buffer): string {
+  let s = `{sdiag_family=${family(d[0]!)}, `;
+  if (d.length < 24) return `${s}...}`;
+  s += `sdiag_protocol=${d[1]}, udiag_states=${xflags(d.readUInt32LE(4), NL.TCP_STATE_FLAGS, '1<<TCP_???')}, udiag_ino=${d.readUInt32LE(8)}, udiag_show=${xflags(d.readUInt32LE(12), NL.UDIAG_SHOW_FLAGS, 'UDIAG_SHOW_???')}, udiag_cookie=${cookie(d, 16)}}`;
+  return s;
+}
+
+/** UNIX_DIAG_ICONS: the inodes of the connections waiting, at most -s of them. */
+const icons = (d: Buffer) => {
+  const n = Math.floor(d.length / 4);
+  if (!n) return null;
+  const items = [...Array(Math.min(n, strsize())).keys()].map((i) => String(d.readUInt32LE(4 * i)));
+  if (n > strsize()) items.push('...');
+  return `[${items.join(', ')}]`;
+};
+
+const UNIX_MSG_TABLE: NlaTable = {
+  names: NL.UNIX_DIAG_ATTRS,
+  unknown: 'UNIX_DIAG_???',
+  decoders: {
+    0: str,
+    2: u32,
+    3: icons,
+    4: (d) => (d.length < 8 ? null : `{udiag_rqueue=${d.readUInt32LE(0)}, udiag_wqueue=${d.readUInt32LE(4)}}`),
+    6: u8,
+  },
+  unsupported: new Set([1, 5, 7]),
+};
+
+/** struct unix_diag_msg and its UNIX_DIAG_* attributes. */
+function unixMsgText(d: Buffer): string {
+  let s = `{udiag_family=${family(d[0]!)}, `;
+  if (d.length < 16) return `${s}...}`;
+  s += `udiag_type=${xlat(d[1]!, N.SOCK_TYPES, 'SOCK_???')}, udiag_state=${xlat(d[2]!, NL.TCP_STATES, 'TCP_???')}, udiag_ino=${d.readUInt32LE(4)}, udiag_cookie=${cookie(d, 8)}}`;
+  return d.length > 16 ? `${s}, ${nlattrText(d.subarray(16), UNIX_MSG_TABLE)}` : s;
+}
+
 registerNetlinkFamily(4, {
   types: NL.SOCK_DIAG_TYPES,
   unknownType: 'SOCK_DIAG_???',
@@ -127,6 +178,7 @@ registerNetlinkFamily(4, {
   payload: (type, flags, d) => {
     if (type === NL.NLMSG_DONE) return null;
     const fam = d[0]!;
+    if (type === 20 && fam === 1) return flags & 1 ? unixReqText(d) : unixMsgText(d);
     if (type !== 20 || (fam !== 2 && fam !== 10)) return notDecoded(`sock_diag ${type} of family ${fam}`);
     return flags & 1 ? reqText(d) : msgText(d);
   },

@@ -147,6 +147,10 @@ function attributeMessages(): Buffer[] {
       for (const n of SIZES.slice(0, 12)) out.push(msg(20, 2, Buffer.concat([ifaddrmsg(fam), nla(t, pattern(n, t))])));
   for (let t = 0; t < 64; t++)
     for (const n of SIZES) out.push(msg(16, 2, Buffer.concat([ifinfomsg(), nla(t, pattern(n, t))])));
+  const inet6Link = Buffer.concat([Buffer.from([10, 0]), u16(772), i32(1), u32(0x10049), u32(0)]);
+  for (let t = 0; t < 11; t++)
+    for (const n of [1, 4, 8, 16, 20, 40, 300])
+      out.push(msg(16, 2, Buffer.concat([inet6Link, nla(12, nla(t, pattern(n, t))), nla(1, pattern(n % 9, 1))])));
   const ndmsg = (fam: number) =>
     Buffer.concat([Buffer.from([fam, 0, 0, 0]), i32(1), u16(0x0c), Buffer.from([0x81, 1])]);
   for (const fam of [2, 10, 7])
@@ -220,6 +224,8 @@ function stable(line: string): string {
     .replace(/\b(nl_pid|nlmsg_pid)=-?[1-9]\d*/g, '$1=PID')
     .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=SEQ')
     .replace(/\b(cstamp|tstamp|ifa_prefered|ifa_valid|rta_\w+|ndm_\w+)=\d+/g, '$1=T')
+    .replace(/\[((?:IPSTATS|ICMP6)_MIB_\w+)\]=\d+/g, '[$1]=N')
+    .replace(/\b(reachable_time|tstamp)=\d+/g, '$1=T')
     .replace(/\b((?:rx|tx)_\w+|multicast|collisions)=\d+/g, '$1=N')
     .replace(/htons\(\d+\)/g, 'htons(PORT)')
     .replace(/\bsi_pid=\d+/g, 'si_pid=PID');
@@ -336,10 +342,10 @@ describe('netlink on real programs', () => {
     );
   });
 
-  it('ip addr, ip link, ip route, ip -6 route: links, addresses, routes and their attributes', (ctx) => {
+  it('ip addr, ip link, ip route, ip -6 route, ip -6 addr: links, addresses, routes, IPv6 devices', (ctx) => {
     if (!strace) skipUnlessCapable(ctx.skip, 'strace is not installed');
     if (!has('ip', ['-V'])) skipUnlessCapable(ctx.skip, 'iproute2 is not installed');
-    for (const args of [['addr'], ['link'], ['route'], ['-6', 'route']])
+    for (const args of [['addr'], ['link'], ['route'], ['-6', 'route'], ['-6', 'addr']])
       expectSameLines(traceBoth(['ip', ...args], NET), 3);
   });
 

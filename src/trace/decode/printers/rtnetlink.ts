@@ -19,6 +19,7 @@ import {
   u32,
   u64,
   u8,
+  strsize,
   type NlaDecoder,
   type NlaTable,
 } from './netlink.js';
@@ -106,6 +107,9 @@ const hwaddr =
   (d) =>
     d.length > 32 ? null : [...d.subarray(0, max)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 
+/** An AF_INET6 link's hardware address: as measured up to 6 bytes; longer ones not written here. */
+const hwaddrUpTo6: NlaDecoder = (d) => (d.length > 6 ? notDecoded('long hwaddr') : hwaddr()(d));
+
 const ifmap: NlaDecoder = (d) =>
   d.length < 28
     ? null
@@ -118,9 +122,49 @@ const ifmap: NlaDecoder = (d) =>
         ['port', 1],
       ]);
 
+/** print_array_ex with indices: `[[NAME]=value, ...]`, at most -s elements. */
+function indexedArray(size: 4 | 8, names: NL_Table, unknown: string): NlaDecoder {
+  return (d) => {
+    const n = Math.floor(d.length / size);
+    if (!n) return null;
+    const items: string[] = [];
+    for (let i = 0; i < Math.min(n, strsize()); i++) {
+      const v = size === 4 ? String(d.readInt32LE(4 * i)) : String(d.readBigUInt64LE(8 * i));
+      const name = names.find(([k]) => k === i)?.[1] ?? `${i} /* ${unknown} */`;
+      items.push(`[${name}]=${v}`);
+    }
+    if (n > strsize()) items.push('...');
+    return `[${items.join(', ')}]`;
+  };
+}
+
+/** IFLA_PROTINFO of an AF_INET6 link: the IPv6 device's flags, configuration and counters. */
+const INET6_TABLE: NlaTable = {
+  names: NL.IFLA_INET6_ATTRS,
+  unknown: 'IFLA_INET6_???',
+  decoders: {
+    1: nlaFlags(4, NL.INET6_IF_FLAGS, 'IF_???'),
+    2: indexedArray(4, NL.DEVCONF_NAMES, 'DEVCONF_???'),
+    3: indexedArray(8, NL.IPSTATS_MIB_NAMES, 'IPSTATS_MIB_???'),
+    5: (d) =>
+      d.length < 16
+        ? null
+        : fields(d, [
+            ['max_reasm_len', 4],
+            ['tstamp', 4],
+            ['reachable_time', 4],
+            ['retrans_time', 4],
+          ]),
+    6: indexedArray(8, NL.ICMP6_MIB_NAMES, 'ICMP6_MIB_???'),
+    7: inetAddr(10),
+    8: nlaFlags(1, NL.IN6_ADDR_GEN_MODES, 'IN6_ADDR_GEN_MODE_???', { enumeration: true }),
+  },
+  unsupported: new Set([9]),
+};
+
 const IFLA_TABLE = (fam: number): NlaTable => {
   // print_hwaddr's layout for other families (ARPHRD types) is not written here.
-  const hw: NlaDecoder = fam === 0 ? hwaddr(7) : () => notDecoded('hwaddr of a family');
+  const hw: NlaDecoder = fam === 0 ? hwaddr(7) : fam === 10 ? hwaddrUpTo6 : () => notDecoded('hwaddr of a family');
   return {
     names: NL.IFLA_ATTRS,
     unknown: 'IFLA_???',
@@ -132,6 +176,7 @@ const IFLA_TABLE = (fam: number): NlaTable => {
       5: u32,
       6: str,
       7: linkStats(4, 24),
+      12: (d) => (fam === 10 ? nlattrText(d, INET6_TABLE) : fam === 0 ? null : notDecoded('IFLA_PROTINFO')),
       10: u32,
       13: u32,
       14: ifmap,
@@ -170,9 +215,9 @@ const IFLA_TABLE = (fam: number): NlaTable => {
       60: u32,
       61: u32,
     },
-    // Nested lists and structs strace decodes that are not written here (IFLA_PROTINFO only
-    // for AF_BRIDGE: hex otherwise, as measured).
-    unsupported: new Set([...(fam === 0 ? [] : [12]), 18, 22, 24, 25, 26, 28, 43, 44, 52, 55]),
+    // Nested lists and structs strace decodes that are not written here. IFLA_PROTINFO: the
+    // IPv6 device's attributes for AF_INET6, hex for AF_UNSPEC (measured), AF_BRIDGE's not here.
+    unsupported: new Set([18, 22, 24, 25, 26, 28, 43, 44, 52, 55]),
   };
 };
 

@@ -36,6 +36,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
 #include <sys/user.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -52,6 +53,7 @@
 #define MAX_MMSG 16
 #define MAX_CONTROL 4096
 #define MSGHDR_SIZE 56
+#define NL_MAX (128 * 1024) /* netlink data read per capture: strace prints 32 messages at most */
 #define TASK_SLOTS 16384
 
 typedef struct {
@@ -452,6 +454,92 @@ static int cap_msghdr(tracer *t, int tid, uint64_t addr, uint64_t data_bound) {
   return flags;
 }
 
+/* The netlink protocol of a tracee's socket fd (NETLINK_ROUTE = 0...), -1 when it is a netlink
+ * socket of unknown protocol, -2 when it is not one. As strace: the socket's protocol name
+ * (getxattr system.sockprotoname), then its inode looked up in the tracee's /proc/net/netlink. */
+static int32_t netlink_protocol(int tid, int fd) {
+  char path[64], name[32], link[64];
+  if (fd < 0) return -2;
+  snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
+  ssize_t n = getxattr(path, "system.sockprotoname", name, sizeof name - 1);
+  if (n <= 0) return -2;
+  name[n] = '\0';
+  if (strcmp(name, "NETLINK") != 0) return -2;
+  ssize_t l = readlink(path, link, sizeof link - 1);
+  unsigned long inode;
+  if (l <= 0) return -1;
+  link[l] = '\0';
+  if (sscanf(link, "socket:[%lu]", &inode) != 1) return -1;
+  snprintf(path, sizeof path, "/proc/%d/net/netlink", tid);
+  FILE *f = fopen(path, "re");
+  if (!f) return -1;
+  char line[256];
+  int32_t proto = -1;
+  /* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+  while (fgets(line, sizeof line, f)) {
+    unsigned long sk, ino;
+    int eth;
+    if (sscanf(line, "%lx %d %*s %*s %*s %*s %*s %*s %*s %lu", &sk, &eth, &ino) == 3 && ino == inode) {
+      proto = eth;
+      break;
+    }
+  }
+  fclose(f);
+  return proto;
+}
+
+/* CAP_NL_IN / CAP_NL_OUT (layout in tracer.h): `bound` caps the data (recv's ret). Returns the
+ * capture flags: 1 when some data was past NL_MAX. */
+static int cap_netlink(tracer *t, task *k, int ref, int msghdr, uint64_t bound) {
+  int32_t proto = netlink_protocol(k->tid, (int)(int32_t)k->args[0]);
+  memcpy(reserve(t, 4), &proto, 4);
+  if (proto == -2) return 0;
+  size_t room = NL_MAX;
+  int flags = 0;
+  if (!msghdr) {
+    uint64_t len = k->args[(ref + 1) % 6] < bound ? k->args[(ref + 1) % 6] : bound;
+    uint32_t total = (uint32_t)clampsz(len, UINT32_MAX);
+    memcpy(reserve(t, 4), &total, 4);
+    if (total > room) flags = 1;
+    cap_bytes(t, k->tid, k->args[ref], clampsz(total, room));
+    return flags;
+  }
+  struct {
+    uint64_t name;
+    uint32_t namelen, pad;
+    uint64_t iov, iovlen, control, controllen;
+    int32_t mflags, pad2;
+  } m;
+  struct {
+    uint64_t base, len;
+  } iov[MAX_IOV];
+  uint32_t n = 0;
+  size_t at = t->len;
+  reserve(t, 4);
+  if (vm_read(t, k->tid, k->args[ref], &m, MSGHDR_SIZE) == MSGHDR_SIZE && m.iov) {
+    n = (uint32_t)clampsz(m.iovlen, MAX_IOV);
+    n = (uint32_t)(vm_read(t, k->tid, m.iov, iov, n * sizeof iov[0]) / sizeof iov[0]);
+  }
+  memcpy(t->buf + at, &n, 4);
+  for (uint32_t i = 0; i < n; i++) {
+    uint64_t len = iov[i].len < bound ? iov[i].len : bound;
+    bound -= len;
+    uint32_t total = (uint32_t)clampsz(len, UINT32_MAX);
+    size_t h = t->len;
+    reserve(t, 8);
+    size_t want = clampsz(total, room);
+    if (want < total) flags = 1;
+    size_t got = t->len;
+    cap_bytes(t, k->tid, iov[i].base, want);
+    got = t->len - got;
+    room -= got;
+    uint32_t caplen = (uint32_t)got;
+    memcpy(t->buf + h, &total, 4);
+    memcpy(t->buf + h + 4, &caplen, 4);
+  }
+  return flags;
+}
+
 static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) {
   if (!t->o->capture || k->nr < 0 || k->nr >= TRACER_MAX_NR) return;
   const uint32_t *spec = t->o->capture + (size_t)k->nr * 6;
@@ -472,14 +560,14 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
     }
     /* fd 0 is not NULL, nor is an argument value 0 */
     int fd_kind = kind == CAP_FD_PATH || kind == CAP_FD_PATH_RET || kind == CAP_ARG_EXIT ||
-                  kind == CAP_FD_ARRAY_PATHS;
+                  kind == CAP_FD_ARRAY_PATHS || kind == CAP_NL_IN || kind == CAP_NL_OUT;
     if (kind == CAP_NONE || (addr == 0 && !fd_kind)) continue;
     int exit_kind = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_IOV_OUT ||
                     kind == CAP_ARRAY_OUT_RET || kind == CAP_ARRAY_OUT_ARG ||
                     kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG || kind == CAP_FD_PATH_RET ||
                     kind == CAP_BUF_OUT_LENP || kind == CAP_MMSGHDR_OUT || kind == CAP_RECORDS_OUT ||
                     kind == CAP_PATH_OUT || kind == CAP_PAGES_OUT || kind == CAP_ARG_EXIT ||
-                    kind == CAP_PTR_FIELD_OUT || kind == CAP_STRUCT_OUT_ANY;
+                    kind == CAP_PTR_FIELD_OUT || kind == CAP_STRUCT_OUT_ANY || kind == CAP_NL_OUT;
     if (kind == CAP_STRUCT_INOUT || kind == CAP_MSGHDR_OUT || kind == CAP_ARRAY_INOUT_ARG)
       exit_kind = phase;
     if (kind == CAP_FD_ARRAY_PATHS) exit_kind = (int)((size >> 15) & 1);
@@ -661,6 +749,12 @@ static void capture(tracer *t, task *k, int phase, int64_t ret, uint16_t *ncap) 
         memcpy(t->buf + at, &n, 4);
         break;
       }
+      case CAP_NL_IN:
+        flags = cap_netlink(t, k, ref, (int)(size & 1), UINT64_MAX);
+        break;
+      case CAP_NL_OUT:
+        flags = cap_netlink(t, k, ref, (int)(size & 1), (uint64_t)ret);
+        break;
       default:
         break;
     }

@@ -96,6 +96,16 @@ enum {
                             CAP_MSGHDR_IN, iov data bounded by ret (recvmsg) */
   CAP_MMSGHDR_OUT = 36,  /* exit (ret >= 0): u32 n = min(ret, 16), then n * {u32 msg_len, the
                             msghdr walked with iov data bounded by msg_len} (sendmmsg, recvmmsg) */
+  /* 37-40: netlink's kinds. Both sit in a slot of an argument that has no capture of its own
+   * (sendto's len, sendmsg's flags): they read through arg[argref] and the fd in arg[0]. */
+  CAP_NL_IN = 37,        /* entry: the netlink view of the data sent: i32 protocol of the socket fd
+                            arg[0] (-2 not a netlink socket: nothing follows; -1 protocol unknown),
+                            then size 0: the buffer at arg[argref] of arg[argref + 1] bytes as
+                            {u32 len, min(len, 128 KiB) bytes}; size 1: the msghdr at arg[argref],
+                            u32 n iovecs, n * {u32 len, u32 caplen, caplen bytes}. Read at the
+                            stop, while the fd is still the one the call names */
+  CAP_NL_OUT = 38,       /* exit (ret >= 0): the same for the data received, bounded by ret
+                            (recvfrom: min(ret, arg[argref + 1])) */
 };
 
 typedef void (*tracer_emit_fn)(void *ctx, uint8_t *batch, size_t len); /* takes ownership (free()) */

@@ -141,4 +141,13 @@ export const CORPUS = [
     forks: true,
     needs: 'git',
   },
+  // Netlink (NETLINK_ROUTE): getaddrinfo's AI_ADDRCONFIG asks the kernel for the addresses.
+  { name: 'getent-ahosts', argv: ['getent', 'ahosts', 'localhost'], forks: false },
+  {
+    name: 'python3-getaddrinfo',
+    argv: ['python3', '-c', "import socket; socket.getaddrinfo('localhost', 80, flags=socket.AI_ADDRCONFIG)"],
+    forks: false,
+  },
+  { name: 'ip-addr', argv: ['ip', 'addr'], forks: false, needs: 'ip' },
+  { name: 'ip-route', argv: ['ip', 'route'], forks: false, needs: 'ip' },
 ];

@@ -137,6 +137,8 @@ export function nameTasks(lines, tracerPid) {
   return { root, names };
 }
 
+const NETLINK_CALLS = new Set(['sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'getsockname']);
+
 function normaliseText(text, name, names) {
   const clock = CLOCK_OUT.has(name) || ABSOLUTE_TIMEOUT[name]?.test(text);
   let t = text
@@ -161,6 +163,14 @@ function normaliseText(text, name, names) {
   // A file system's free blocks and inodes change between two runs (other writers on the disk).
   if (name === 'statfs' || name === 'fstatfs') t = t.replace(/\b(f_bfree|f_bavail|f_ffree)=\d+/g, '$1=N');
   if (name === 'sysinfo') t = t.replace(/loads=\[[^\]]*\]/g, 'loads=[N]');
+  // Netlink: glibc and iproute2 number their requests by the clock (nlmsg_seq = time(NULL)), the
+  // kernel gives a process's second socket a random negative port id, and a link's traffic
+  // counters, an address's remaining lifetimes and a route's cache times move between two runs.
+  if (NETLINK_CALLS.has(name))
+    t = t
+      .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=N')
+      .replace(/\b(nlmsg_pid|nl_pid)=-\d+/g, '$1=PORTID')
+      .replace(/\b((?:rx|tx)_\w+|multicast|collisions|ifa_prefered|ifa_valid|rta_\w+)=\d+/g, '$1=N');
   return t.replace(/(?<![\w.])(\d+)(?![\w.])/g, (all, v) => names.get(Number(v)) ?? all);
 }
 

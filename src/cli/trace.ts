@@ -4,6 +4,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { buildCaptureTable, setHexStyle } from '../trace/decode.js';
+import { setNetlinkStrsize } from '../trace/decode/printers/netlink.js';
 import { startTrace } from '../trace/ptrace.js';
 import type { EngineRecord } from '../trace/records.js';
 import { TraceRenderer, renderOptions } from '../trace/render.js';
@@ -182,6 +183,7 @@ async function traceCommand(command: string[], flags: TraceFlags): Promise<numbe
     throw new UserError(`-s: invalid string size '${flags.strsize}'`, ExitCode.usage);
   const filter = parseFilter(flags.expr ?? []);
   setHexStyle(flags.hex);
+  setNetlinkStrsize(strsize);
   const pids = flags.pid !== undefined ? parsePids(flags.pid) : undefined;
   if (!pids && command.length === 0)
     throw new UserError('give a command to trace (after --) or -p PID', ExitCode.usage);

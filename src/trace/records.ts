@@ -61,6 +61,10 @@ export const Cap = {
   msghdrIn: 34,
   msghdrOut: 35,
   mmsghdrOut: 36,
+  /** Entry: the netlink protocol of the fd and the data sent (sendto's buffer, sendmsg's iovecs). */
+  nlIn: 37,
+  /** Exit: the same for the data received. */
+  nlOut: 38,
 } as const;
 
 export interface Capture {

@@ -10,6 +10,7 @@ import { IO_URING_TYPES } from './io_uring.js';
 import { FLAG_TYPES } from './flags.js';
 import { IPC_TYPES } from './ipc.js';
 import { MSGHDR_TYPES } from './msghdr.js';
+import { NETLINK_ARG_TYPES } from './netlink-args.js';
 import { MEMORY_RET, MEMORY_TYPES } from './memory.js';
 import { MOUNT_TYPES } from './mount.js';
 import { POLL_RET, POLL_TYPES } from './poll.js';
@@ -49,6 +50,7 @@ export const ARG_TYPES = merge<ArgType>(
   STAT_TYPES,
   SOCKET_TYPES,
   MSGHDR_TYPES,
+  NETLINK_ARG_TYPES,
   SOCKOPT_TYPES,
   IPC_TYPES,
   POLL_TYPES,

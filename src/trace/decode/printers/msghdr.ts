@@ -7,6 +7,7 @@ import * as N from '../../net-flags.js';
 import { Cap } from '../../records.js';
 import { quote } from '../quote.js';
 import { hex, pack, ptr, type ArgType } from '../types.js';
+import { netlinkData, netlinkText, type NetlinkData } from './netlink.js';
 import { ifIndexText, sockaddrText } from './socket.js';
 
 const MSGHDR_SIZE = 56;
@@ -29,8 +30,11 @@ interface Walked {
   end: number;
 }
 
-/** One walked msghdr at `at` (layout: CAP_MSGHDR_IN); undefined when the data is short. */
-function parseWalk(d: Buffer, at: number): Walked | undefined {
+/**
+ * One walked msghdr at `at` (layout: CAP_MSGHDR_IN); undefined when the data is short. `nl`: the
+ * engine's netlink view of the iovecs, decoded as strace does when msg_name is AF_NETLINK.
+ */
+function parseWalk(d: Buffer, at: number, nl?: NetlinkData): Walked | undefined {
   if (at + MSGHDR_SIZE + 4 > d.length) return undefined;
   const h = {
     name: d.readBigUInt64LE(at),
@@ -45,6 +49,7 @@ function parseWalk(d: Buffer, at: number): Walked | undefined {
   const nameLen = d.readUInt32LE(p);
   const nameData = d.subarray(p + 4, p + 4 + nameLen);
   p += 4 + nameLen;
+  const netlink = nl && h.name !== 0n && h.namelen >= 2 && nameData.length >= 2 && nameData.readUInt16LE(0) === 16;
   if (p + 8 > d.length) return undefined;
   const count = d.readUInt32LE(p);
   const ncap = d.readUInt32LE(p + 4);
@@ -55,8 +60,12 @@ function parseWalk(d: Buffer, at: number): Walked | undefined {
     const len = d.readBigUInt64LE(p + 8);
     const word = d.readUInt32LE(p + 16);
     const n = word & 0x7fffffff;
+    const nlBuf = netlink ? nl.buffers[i] : undefined;
     const base =
-      d.readBigUInt64LE(p) === 0n ? 'NULL' : quote(d.subarray(p + 20, p + 20 + n), (word & 0x80000000) !== 0);
+      d.readBigUInt64LE(p) === 0n
+        ? 'NULL'
+        : ((nlBuf && netlinkText(nlBuf, nl!.proto)) ??
+          quote(d.subarray(p + 20, p + 20 + n), (word & 0x80000000) !== 0));
     items.push(`{iov_base=${base}, iov_len=${len}}`);
     p += 20 + n;
   }
@@ -193,7 +202,7 @@ export const MSGHDR_TYPES: Record<string, ArgType> = {
     capture: () => pack(Cap.msghdrIn, 0, 0),
     memory: true,
     render: (a) => {
-      const w = parseWalk(a.c!.data, 0);
+      const w = parseWalk(a.c!.data, 0, netlinkData(a.captures, true));
       return (w && msghdrText(w)) ?? hex(a.v);
     },
   },
@@ -208,7 +217,7 @@ export const MSGHDR_TYPES: Record<string, ArgType> = {
       const userNamelen = entry.data.readInt32LE(8);
       if (a.failed) return `{msg_namelen=${userNamelen}}`;
       const exit = a.captures.find((c) => c.arg === a.i && c.phase === 1 && c.kind === Cap.msghdrOut && !c.fault);
-      const w = exit ? parseWalk(exit.data, 0) : undefined;
+      const w = exit ? parseWalk(exit.data, 0, netlinkData(a.captures, true)) : undefined;
       return (w && msghdrText(w, userNamelen)) ?? hex(a.v);
     },
   },

@@ -219,16 +219,20 @@ const CALLS = ['-e', 'trace=sendto,recvfrom,sendmsg,recvmsg'];
 
 /** Run-dependent values: port ids (pids), sequence numbers, lifetimes and stamps, traffic counters. */
 function stable(line: string): string {
-  return line
-    .replace(/\s+= /, ' = ')
-    .replace(/\b(nl_pid|nlmsg_pid)=-?[1-9]\d*/g, '$1=PID')
-    .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=SEQ')
-    .replace(/\b(cstamp|tstamp|ifa_prefered|ifa_valid|rta_\w+|ndm_\w+)=\d+/g, '$1=T')
-    .replace(/\[((?:IPSTATS|ICMP6)_MIB_\w+)\]=\d+/g, '[$1]=N')
-    .replace(/\b(reachable_time|tstamp)=\d+/g, '$1=T')
-    .replace(/\b((?:rx|tx)_\w+|multicast|collisions)=\d+/g, '$1=N')
-    .replace(/htons\(\d+\)/g, 'htons(PORT)')
-    .replace(/\bsi_pid=\d+/g, 'si_pid=PID');
+  return (
+    line
+      .replace(/\s+= /, ' = ')
+      .replace(/\b(nl_pid|nlmsg_pid)=-?[1-9]\d*/g, '$1=PID')
+      .replace(/\bnlmsg_seq=\d+/g, 'nlmsg_seq=SEQ')
+      .replace(/\b(cstamp|tstamp|ifa_prefered|ifa_valid|rta_\w+|ndm_\w+)=\d+/g, '$1=T')
+      .replace(/\[((?:IPSTATS|ICMP6)_MIB_\w+)\]=\d+/g, '[$1]=N')
+      .replace(/\b(reachable_time|tstamp)=\d+/g, '$1=T')
+      .replace(/\b((?:rx|tx)_\w+|multicast|collisions)=\d+/g, '$1=N')
+      .replace(/htons\(\d+\)/g, 'htons(PORT)')
+      .replace(/\bsi_pid=\d+/g, 'si_pid=PID')
+      // the child's CPU ticks differ from run to run (strace's run, then ours)
+      .replace(/\b(si_utime|si_stime)=\d+(?: \/\* [^*]* \*\/)?/g, '$1=T')
+  );
 }
 
 function probeRun(messages: Buffer[], proto = 0): TracePair {

@@ -61,6 +61,7 @@ const PAGES = 20000;
 const SLEEPS = 300;
 const CHILD = `
 import mmap, sys, time
+time.sleep(0.002)  # one clock_nanosleep first: its histogram series exists before the measured ones
 sys.stdout.write('ready\\n'); sys.stdout.flush()
 sys.stdin.readline()
 m = mmap.mmap(-1, ${PAGES} * 4096, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
@@ -147,7 +148,7 @@ describe('oslens export under a real Prometheus', () => {
     );
     children.push(prom);
 
-    const child = spawn('python3', ['-c', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/python3', ['-c', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(child);
     const out = lines(child);
     await out.next('ready');
@@ -155,9 +156,17 @@ describe('oslens export under a real Prometheus', () => {
     const series = (name: string) => `${name}_total{pid="${pid}"}`;
     // Scraped a few times before the child acts, so the series' first value is before it.
     await waitFor('the child in Prometheus', 30_000, async () =>
-      (await query(promPort, `count_over_time(${series('oslens_process_minor_faults')}[1m])`))[0]?.value[1] >= '3'
+      Number(
+        (await query(promPort, `count_over_time(${series('oslens_process_minor_faults')}[1m])`))[0]?.value[1] ?? 0,
+      ) >= 3
         ? true
         : undefined,
+    );
+    // ... and the sleep histogram's series too (a series first seen after the sleeps shows no rise):
+    // on a quiet machine nothing else may call clock_nanosleep.
+    const sleepBucket = 'oslens_syscall_latency_seconds_bucket{syscall="clock_nanosleep",le="0.016777216"}';
+    await waitFor('the sleep histogram in Prometheus', 30_000, async () =>
+      Number((await query(promPort, `count_over_time(${sleepBucket}[1m])`))[0]?.value[1] ?? 0) >= 3 ? true : undefined,
     );
     const started = Date.now();
     child.stdin!.write('go\n');

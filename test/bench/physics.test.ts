@@ -3,6 +3,7 @@
  * No timing bounds here (those belong in the bench scripts): only orderings that hold on any
  * sane x86_64 Linux host, and that every figure is a real positive number.
  */
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_IDS } from '../../src/bench/catalog.js';
 import { runBenchmarks } from '../../src/bench/runner.js';
@@ -30,7 +31,13 @@ function p10(id: string): number {
 describe('bench --quick on this machine', () => {
   it('runs every benchmark (only a stated reason may skip one, and never under CI)', (ctx) => {
     expect(run.results.map((r) => r.id)).toEqual(BENCH_IDS);
-    const skipped = run.results.filter((r) => r.status === 'skipped');
+    // A benchmark that needs more CPUs than this machine has (the two-thread TLB shootdown on 2
+    // CPUs) skips as a fact of the machine, which CI cannot install: checked, not a capability gap.
+    const tooFewCpus = (r: (typeof run.results)[number]) => {
+      const n = /needs (\d+) CPUs/.exec(r.skipped ?? '')?.[1];
+      return n !== undefined && Number(n) > availableParallelism();
+    };
+    const skipped = run.results.filter((r) => r.status === 'skipped' && !tooFewCpus(r));
     for (const r of skipped) expect(r.skipped).toMatch(/\S/);
     if (skipped.length > 0) {
       skipUnlessCapable(ctx.skip, skipped.map((r) => `${r.id}: ${r.skipped}`).join('; '));

@@ -73,6 +73,8 @@ for (const [cols, rows] of [
           [/Notice:/, /Folklore: an empty syscall/, /syscall-getpid/, /counter-inc/],
           [/Folklore: clock_gettime through the vDSO/, /clock-vdso/, /clock-syscall/],
           [/Notice:/, /seeded/, /open\+read\+close/],
+          // trace --lib: the printf block, the write inside it, what it returns
+          [/printf\("hello from %s/, /^\s*│?\s+write\(1, "hello from C/m, /\} printf = \d+/],
         ]);
         await run(['explain', 'vdso'], cols, rows, [/getrandom since 6\.11/]);
         await run(['explain', 'write'], cols, rows, [/oslens bench write-devnull/]);

@@ -21,7 +21,8 @@ export const threadCost: Demo = {
     );
     const runs = Array.from({ length: trials }, () => runHelper(['threads', String(n)]).kv);
     const kv = runs[runs.length - 1]!;
-    // Judged on CPU time (creator plus thread), which a busy host does not inflate; wall time shown too.
+    // Judged on CPU time (creator plus thread), which a busy host inflates less than wall time
+    // (wall time shown too).
     const create = spreadOf(runs.map((r) => num(r, 'create_join_cpu_ns') / 1000));
     const wall = spreadOf(runs.map((r) => num(r, 'create_join_ns') / 1000));
     const started = num(kv, 'started');
@@ -29,10 +30,14 @@ export const threadCost: Demo = {
     const vszPer = (num(kv, 'after_VmSize') - num(kv, 'before_VmSize')) / started; // KiB
     const rssPer = (num(kv, 'after_VmRSS') - num(kv, 'before_VmRSS')) / started; // KiB
     const stackKiB = num(kv, 'default_stack_bytes') / 1024;
-    // The claim's time range, judged on the middle trials; the address-space part must hold as well.
+    // The claim's time range, judged on the fastest trials (below); the address-space part must hold as well.
     // Folklore ranges are order-of-magnitude figures: outside means twice past a bound, so the
     // verdict does not flip with the host's load from one run to the next.
-    const time = againstRange(create, CREATE_US, 2);
+    // Judged on the fastest three fifths of the trials: load only ever adds time, and in a VM a
+    // thread's CPU clock also runs while the host has taken the vCPU away (steal), so the slow
+    // trials say more about the neighbours than about thread creation.
+    const fastest = spreadOf([...create.values].sort((a, b) => a - b).slice(0, Math.ceil(trials * 0.6)));
+    const time = againstRange(fastest, CREATE_US, 2);
     const reserves = vszPer > stackKiB * 0.9;
     const holds = !reserves ? false : time === 'within' ? true : time === 'across' ? null : false;
     const where =
@@ -40,7 +45,7 @@ export const threadCost: Demo = {
         ? `inside the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs`
         : time === 'across'
           ? `near the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs but not inside it (within a factor of 2 of a bound: inconclusive)`
-          : `${time} the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs by more than twice in the middle trials`;
+          : `${time} the claimed ${CREATE_US[0]}-${CREATE_US[1]} µs by more than twice in the fastest trials`;
     return {
       status: 'done',
       measurements: [

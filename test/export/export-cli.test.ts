@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { freePort } from '../helpers/net.js';
 import { loadedBpfProgramIds } from '../helpers/bpf.js';
 
 const ROOT = process.getuid?.() === 0;
@@ -21,12 +22,6 @@ function listenOn(port: number): Promise<Server> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = await listenOn(0);
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Starts the exporter (optionally through a wrapper like setpriv) and waits for its JSON line. */
 async function start(args: string[], wrapper: string[] = []): Promise<{ child: ChildProcess; port: number }> {

@@ -7,12 +7,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OSLENS, oslens, skipUnlessCapable } from '../helpers/env.js';
+import { freePort } from '../helpers/net.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HAVE_PROMETHEUS = spawnSync('prometheus', ['--version']).status === 0;
@@ -79,16 +79,6 @@ beforeAll(() => {
   hash = bcrypt.hashSync(PASSWORD, 4);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let configs = 0;
 function writeConfig(text: string): string {

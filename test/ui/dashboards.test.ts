@@ -118,6 +118,8 @@ describe('dashboards in a terminal (tmux)', () => {
     s.keys('?');
     screen = await s.waitFor((t) => t.includes('sort by CPU%'), 5000, 'the keys help');
     s.keys('Escape');
+    // Esc and q in one read would be parsed as Meta-q: wait for Esc to take effect first.
+    await s.waitFor((t) => !t.includes('sort by CPU%'), 5000, 'the keys help closed');
     s.keys('q');
     screen = await s.waitFor((t) => t.includes('EXIT='), 5000, 'exit');
     expect(screen).toContain('EXIT=0');

@@ -131,6 +131,9 @@ export class TmuxSession {
   }
 
   keys(...keys: string[]): void {
+    // A terminal sends Esc as a lone byte; Esc and the next key read together are Meta-key.
+    // So Esc ends a call, and the caller waits for its effect before the next key.
+    if (keys.slice(0, -1).includes('Escape')) throw new Error('send Escape last and wait for its effect');
     tmux(['send-keys', '-t', this.name, ...keys]);
   }
 

@@ -96,6 +96,8 @@ describe('top keys (tmux 120×40)', () => {
     let screen = await s.waitFor((t) => t.includes(`Process ${a.pid} `), 5000, `the details of ${a.pid}`);
     expect(screen).toContain(`sleep ${m}1`);
     s.keys('Escape');
+    // Esc and / in one read would be parsed as Meta-/: wait for Esc to take effect first.
+    await s.waitFor((t) => !t.includes(`Process ${a.pid} `), 5000, 'the details closed');
     // A search matching both, then n: the other one.
     s.keys('/');
     await s.waitFor((t) => t.includes('Search:'), 5000, 'the search prompt');

@@ -16,7 +16,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = process.getuid?.() === 0;
 const HAVE_PROMETHEUS = spawnSync('prometheus', ['--version']).status === 0;
 
-
 async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {

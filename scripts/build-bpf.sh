@@ -19,7 +19,8 @@ fi
 stale=0
 for src in *.bpf.c; do
   obj="${src%.c}.o"
-  clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I. -c "$src" -o "$out/$obj"
+  # The checkout's path would be kept in BTF line info (header names): map it to ".".
+  clang -O2 -g -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -ffile-prefix-map="$PWD"=. -I. -c "$src" -o "$out/$obj"
   # Debug info paths would make the object differ per checkout: strip DWARF, keep BTF.
   llvm-strip -g "$out/$obj" 2>/dev/null || true
   if [ "$out" != . ]; then

@@ -22,7 +22,6 @@ function listenOn(port: number): Promise<Server> {
   });
 }
 
-
 /** Starts the exporter (optionally through a wrapper like setpriv) and waits for its JSON line. */
 async function start(args: string[], wrapper: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();

@@ -79,7 +79,6 @@ beforeAll(() => {
   hash = bcrypt.hashSync(PASSWORD, 4);
 });
 
-
 let configs = 0;
 function writeConfig(text: string): string {
   const file = join(dir, `web-${++configs}.yml`);

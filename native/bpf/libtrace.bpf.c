@@ -86,6 +86,7 @@ static __always_inline struct call *lib_record(__u32 kind, __u32 fn)
 	c->nr = fn;
 	c->ncap = 0;
 	c->len = 0;
+	c->refetch = 0;
 	return c;
 }
 

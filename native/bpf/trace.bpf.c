@@ -73,9 +73,11 @@ struct call {
 	__u32 ncap;
 	__u32 len; /* bytes used in data */
 	__u8 data[DATA_LEN + SLACK];
+	/* Not sent (after data): the arguments whose string could not be read at entry. */
+	__u32 refetch;
 };
 
-#define CALL_HEAD (sizeof(struct call) - DATA_LEN - SLACK)
+#define CALL_HEAD __builtin_offsetof(struct call, data)
 
 /* An AND the compiler cannot drop (it knows the value is smaller already): the verifier then
  * sees the bound it needs for a variable-length copy into call.data. */
@@ -228,6 +230,11 @@ static __always_inline void cap_string(struct call *c, int arg, __u32 kind, __u3
 	n = bpf_probe_read_user_str(&c->data[off], max, (void *)addr);
 	if (n < 0) {
 		h->flags |= F_FAULT;
+		/* At entry, a page that is not resident cannot be read (the tracepoint cannot sleep,
+		 * so it cannot fault it in); the kernel's own copy of the string will have, so it
+		 * is read again at the exit. */
+		if (!(flags & F_EXIT))
+			c->refetch |= 1u << (arg & 7);
 		n = 0;
 	} else if (n > 0) {
 		if (n == max)
@@ -320,6 +327,13 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		int at_exit;
 		if (kind == 0 || addr == 0)
 			continue;
+		/* A string unreadable at entry, read again at the exit, even of a failed call (an
+		 * ENOENT path was copied in too). Not after execve: its memory is the new program's. */
+		if (exit && (c->refetch & (1u << i)) && (kind == CAP_PATH || kind == CAP_STR) &&
+		    c->nr != 59 && c->nr != 322) {
+			cap_string(c, i, kind, F_EXIT, addr);
+			continue;
+		}
 		at_exit = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_ARRAY_OUT_RET ||
 			  kind == CAP_ARRAY_OUT_ARG || kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG ||
 			  kind == CAP_PATH_OUT || kind == CAP_ARG_EXIT || kind == CAP_BUF_OUT_LENP;
@@ -432,6 +446,7 @@ int BPF_PROG(trace_enter, struct pt_regs *regs, long id)
 	c->args[5] = regs->r9;
 	c->ncap = 0;
 	c->len = 0;
+	c->refetch = 0;
 	row = bpf_map_lookup_elem(&captab, &nr);
 	if (row)
 		capture(c, row, 0, 0);

@@ -95,6 +95,13 @@ export function readCaptures(
     at += 8 + ((len + 7) & ~7);
     if (kind === CAP_EXEC_ARGV) continue;
     if (kind === Cap.argv) cap.data = cutArgv(cap.data, strsize);
+    // A path or string read again at the exit (its page was not resident at entry, where a
+    // tracepoint cannot fault it in): it is the entry argument, and is found before the faulted one.
+    if (flags & F_EXIT && (kind === Cap.path || kind === Cap.str)) {
+      cap.phase = 0;
+      enter.unshift(cap);
+      continue;
+    }
     (flags & F_EXIT ? exit : enter).push(cap);
   }
   return { enter, exit, execArgv };

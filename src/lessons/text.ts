@@ -52,12 +52,25 @@ export function reflow(text: string, width: number): string {
   return out.join('\n');
 }
 
-/** Wraps `text` to `width` columns, every line prefixed with `indent`; words are never split. */
-export function wrap(text: string, width = terminalWidth(), indent = ''): string {
+/**
+ * Wraps `text` to `width` columns, every line prefixed with `indent`. A word longer than a line
+ * stays whole (a terminal soft-wraps it, and a copied command keeps working) unless `split`: a
+ * box that would cut it anywhere (the dashboards' lens) gets it in pieces cut at sensible places.
+ */
+export function wrap(text: string, width = terminalWidth(), indent = '', split = false): string {
   const out: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
+    for (const whole of para.split(/\s+/).filter(Boolean)) {
+      // A word longer than a line: its pieces on lines of their own, the last one continued.
+      const pieces = split ? splitLong(whole, width - indent.length) : [whole];
+      const word = pieces.pop()!;
+      if (pieces.length > 0) {
+        if (line) out.push(indent + line);
+        for (const piece of pieces) out.push(indent + piece);
+        line = word;
+        continue;
+      }
       if (line && indent.length + line.length + 1 + word.length > width) {
         out.push(indent + line);
         line = word;
@@ -66,6 +79,28 @@ export function wrap(text: string, width = terminalWidth(), indent = ''): string
     out.push(indent + line);
   }
   return out.join('\n');
+}
+
+/**
+ * A word longer than a line, in pieces that fit: each cut after the last | , / or - that leaves a
+ * piece of at least half the line (CLONE_VM|CLONE_FS|... breaks between flags), else at the width.
+ */
+function splitLong(word: string, max: number): string[] {
+  if (max < 2 || word.length <= max) return [word];
+  const pieces: string[] = [];
+  let rest = word;
+  while (rest.length > max) {
+    let cut = max;
+    for (let i = max; i >= Math.ceil(max / 2); i--)
+      if ('|,/-'.includes(rest[i - 1]!)) {
+        cut = i;
+        break;
+      }
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
 }
 
 /** Markdown lesson body to terminal text: headings underlined, inline marks dropped. */

@@ -138,7 +138,7 @@ export function lensLines(c: LensContent, width?: number): string[] {
   if (!width || width < 10) return lines;
   return lines.flatMap((l) => {
     const indent = /^\s*/.exec(l)![0];
-    return l.length <= width ? [l] : wrap(l.trim(), width, indent).split('\n');
+    return l.length <= width ? [l] : wrap(l.trim(), width, indent, true).split('\n');
   });
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:fidelity [-- --json] [--only NAME] [--show N] [--oslens PATH] [--corpus main|heldout]
+ * npm run bench:fidelity [-- --json] [--only NAME] [--show N] [--oslens PATH] [--corpus main|heldout] [--ebpf]
  *
  * How close `oslens trace` is to strace on everyday programs (scripts/fidelity/corpus.mjs). Each
  * program runs in a fresh directory with the same inputs and the same environment, under
@@ -11,7 +11,8 @@
  * lines that oslens printed identically, next to strace against itself (the noise floor), and the
  * differences by kind and by syscall with an example each. --oslens PATH runs another build's
  * bin/oslens (to compare before and after a change). --corpus heldout runs the held-out programs
- * (scripts/fidelity/heldout.mjs) instead of the main corpus.
+ * (scripts/fidelity/heldout.mjs) instead of the main corpus. --ebpf scores `oslens trace --ebpf`
+ * (root): what it reads in kernel without stopping the tracee, against the same strace runs.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -26,7 +27,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RUN_TIMEOUT_MS = 120_000;
 
 function parseArgs(argv) {
-  const o = { json: false, only: null, show: 0, oslens: join(ROOT, 'bin/oslens'), corpus: 'main' };
+  const o = { json: false, only: null, show: 0, oslens: join(ROOT, 'bin/oslens'), corpus: 'main', ebpf: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
@@ -34,9 +35,10 @@ function parseArgs(argv) {
     else if (a === '--show') o.show = Number(argv[++i]);
     else if (a === '--oslens') o.oslens = resolve(argv[++i] ?? '');
     else if (a === '--corpus') o.corpus = argv[++i];
+    else if (a === '--ebpf') o.ebpf = true;
     else {
       console.error(
-        `bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N, --oslens PATH, --corpus main|heldout)`,
+        `bench:fidelity: unknown argument '${a}' (use --json, --only NAME, --show N, --oslens PATH, --corpus main|heldout, --ebpf)`,
       );
       process.exit(2);
     }
@@ -99,7 +101,8 @@ function traceOnce(entry, tracer, follow, file) {
   entry.setup?.(work);
   const flags = [...(follow ? ['-f'] : []), '-o', file, '--', ...entry.argv];
   // bin/oslens run as a user runs it (its sh lines hand the caller's stdio and signals on).
-  const [cmd, args] = tracer === 'strace' ? ['strace', flags] : [opts.oslens, ['trace', ...flags]];
+  const [cmd, args] =
+    tracer === 'strace' ? ['strace', flags] : [opts.oslens, ['trace', ...(opts.ebpf ? ['--ebpf'] : []), ...flags]];
   const stdin = openSync(entry.stdin ? join(work, entry.stdin) : '/dev/null', 'r');
   const stdout = openSync(join(outDir, 'stdout'), 'w');
   const r = spawnSync(cmd, args, { cwd: work, env: ENV, stdio: [stdin, stdout, stdout], timeout: RUN_TIMEOUT_MS });
@@ -170,6 +173,7 @@ const topSyscalls = Object.entries(total.syscalls)
   .slice(0, 15)
   .map(([name, e]) => ({ name, count: e.count, kinds: e.kinds, example: e.example }));
 const summary = {
+  engine: opts.ebpf ? 'ebpf' : 'ptrace',
   strace: spawnSync('strace', ['-V'], { encoding: 'utf8' }).stdout.split('\n')[0],
   programs: results.length,
   total: {
@@ -193,7 +197,9 @@ if (opts.json) {
 
 const cut = (s, n = 150) => (s === null ? '(none)' : s.length > n ? s.slice(0, n - 1) + '…' : s);
 const out = [];
-out.push(`oslens trace against ${summary.strace}: share of strace's lines printed identically`);
+out.push(
+  `oslens trace${opts.ebpf ? ' --ebpf' : ''} against ${summary.strace}: share of strace's lines printed identically`,
+);
 out.push('');
 out.push(
   `${'program'.padEnd(16)} ${'mode'.padEnd(5)} ${'strace'.padStart(7)} ${'oslens'.padStart(7)} ${'identical'.padStart(9)} ${'floor'.padStart(7)}  largest difference`,

@@ -4,7 +4,8 @@
  * prints `key=value` lines on stdout and exits. It dies with its parent (PR_SET_PDEATHSIG) and
  * never dumps core, so nothing it does outlives oslens or litters the disk.
  *   cow MIB            touch MIB of heap, fork, child writes half: fork time and child faults
- *   threads N          create/join timing, then /proc/self/status with N idle threads alive
+ *   threads N          create/join timing (free to use any CPU, then pinned to one), then
+ *                      /proc/self/status with N idle threads alive
  *   crash-thread       worker threads, one dereferences NULL: the whole process dies
  *   crash-child        a forked child dereferences NULL: the parent reports it and lives
  *   random N           getrandom(2) vs read(2) of /dev/random and /dev/urandom, ns per call
@@ -17,9 +18,13 @@
  *   printf             one printf to stdout (line-buffered, as on a terminal): the lesson that
  *                      follows a printf through libc to its write(2) (`trace --lib`)
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sched_setaffinity, sched_getcpu (the build defines it already) */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,18 +124,40 @@ static uint64_t cpu_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int mode_threads(long n) {
-  const int reps = 200;
+/* Wall and CPU time (creator and threads) of one create + join, averaged over `reps`. */
+static int time_create_join(int reps, uint64_t *wall, uint64_t *cpu) {
   uint64_t t0 = now_ns(), c0 = cpu_ns();
   for (int i = 0; i < reps; i++) {
     pthread_t t;
-    if (pthread_create(&t, NULL, nothing, NULL) != 0) return die("pthread_create");
+    if (pthread_create(&t, NULL, nothing, NULL) != 0) return -1;
     pthread_join(t, NULL);
   }
+  *wall = (now_ns() - t0) / reps;
+  *cpu = (cpu_ns() - c0) / reps;
+  return 0;
+}
+
+static int mode_threads(long n) {
+  const int reps = 200;
+  uint64_t wall, cpu;
+  cpu_set_t all, one;
   /* Wall time includes waiting for a CPU on a busy host; the process's CPU time (creator and
-   * threads) is what creating a thread costs, and does not move with the neighbours' load. */
-  printf("create_join_ns=%llu\ncreate_join_cpu_ns=%llu\n", (unsigned long long)((now_ns() - t0) / reps),
-         (unsigned long long)((cpu_ns() - c0) / reps));
+   * threads) is what creating a thread costs. Free to use any CPU, the new thread usually starts
+   * on another one: its wake-up and the creator's are cross-CPU (an IPI, and in a VM an exit to
+   * the hypervisor and often a halted vCPU to wake), which varies several-fold with what the
+   * other CPUs are doing. Pinned to one CPU, what is left is the creation itself. */
+  if (time_create_join(reps, &wall, &cpu) != 0) return die("pthread_create");
+  printf("create_join_ns=%llu\ncreate_join_cpu_ns=%llu\n", (unsigned long long)wall, (unsigned long long)cpu);
+  if (sched_getaffinity(0, sizeof all, &all) == 0) {
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    if (sched_setaffinity(0, sizeof one, &one) == 0) {
+      if (time_create_join(reps, &wall, &cpu) != 0) return die("pthread_create");
+      printf("create_join_pinned_ns=%llu\ncreate_join_pinned_cpu_ns=%llu\n", (unsigned long long)wall,
+             (unsigned long long)cpu);
+      sched_setaffinity(0, sizeof all, &all);
+    }
+  }
   pthread_attr_t attr;
   size_t stack = 0;
   pthread_attr_init(&attr);

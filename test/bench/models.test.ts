@@ -147,8 +147,23 @@ describe('bench --quick: the models the first suite did not cover', () => {
     expect(measured('uring-nop', ctx.skip).p10!).toBeLessThan(measured('uring-n-4k', ctx.skip).p10!);
   });
 
-  it('namespaces: forking into four new namespaces costs more than a plain fork', (ctx) => {
-    expect(measured('clone-ns', ctx.skip).p10!).toBeGreaterThan(measured('fork', ctx.skip).p10!);
+  it('namespaces: forking into four new namespaces costs more than a plain fork', { timeout: 300_000 }, async (ctx) => {
+    // Part of clone-ns's cost is deferred: a dead network namespace is torn down by a kworker
+    // after its last process exits, on whichever CPU is free, and lands on what runs next (in
+    // the second round, fork). So a run where fork came out dearer is followed by up to three
+    // runs of the two alone, fork first: a clone-ns that really is cheaper (a clone that fails
+    // fast, say) loses every one of them.
+    const cheaper = (r: BenchRun) => {
+      const [fork, ns] = ['fork', 'clone-ns'].map((id) => r.results.find((x) => x.id === id)!);
+      if (ns!.status !== 'measured' || fork!.status !== 'measured') return `${ns!.skipped ?? fork!.skipped}`;
+      return ns!.p10! > fork!.p10! ? null : `clone-ns p10 ${ns!.p10} ns <= fork p10 ${fork!.p10} ns`;
+    };
+    measured('clone-ns', ctx.skip);
+    measured('fork', ctx.skip);
+    const seen = [cheaper(run)];
+    while (seen.at(-1) !== null && seen.length < 4)
+      seen.push(cheaper(await runBenchmarks(['fork', 'clone-ns'], { quick: true, heapBytes: 1 << 20, pin: true })));
+    expect(seen.at(-1), seen.join('; ')).toBeNull();
     for (const id of ['unshare-pid', 'unshare-mnt', 'unshare-net', 'unshare-uts']) measured(id, ctx.skip);
     // a network namespace (loopback, tables) is far more work than a copied hostname
     expect(measured('unshare-net', ctx.skip).p10!).toBeGreaterThan(measured('unshare-uts', ctx.skip).p10!);

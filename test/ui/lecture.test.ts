@@ -74,7 +74,7 @@ for (const [cols, rows] of [
           [/Folklore: clock_gettime through the vDSO/, /clock-vdso/, /clock-syscall/],
           [/Notice:/, /seeded/, /open\+read\+close/],
           // trace --lib: the printf block, the write inside it, what it returns
-          [/printf\("hello from %s/, /^\s*│?\s+write\(1, "hello from C/m, /\} printf = \d+/],
+          [/printf\("hello from %s/, /(?:^\s*|│)\s{2,}write\(1, "hello from C/m, /\} printf = \d+/],
         ]);
         await run(['explain', 'vdso'], cols, rows, [/getrandom since 6\.11/]);
         await run(['explain', 'write'], cols, rows, [/oslens bench write-devnull/]);

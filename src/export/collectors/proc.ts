@@ -124,13 +124,22 @@ export class ProcCollector implements Collector {
       }
       listed.push(r);
     }
-    // schedstat first: what it says before status is read bounds what status can show.
+    // schedstat first: what it says before status is read bounds what status can show. Parsed
+    // now: a batch's bytes are only valid until the next readAll (the stat batch reuses them).
     const sched = HAS_SCHEDSTAT
       ? this.files.readAll(
           listed.map((r) => r.schedPath),
           SCHED_SLOT,
         )
       : null;
+    const runNsOf = new Float64Array(listed.length).fill(-1);
+    const timeslicesOf = new Float64Array(listed.length).fill(-1);
+    for (let i = 0; sched && i < listed.length; i++) {
+      const m = sched.len(i);
+      if (m <= 0) continue;
+      runNsOf[i] = schedstatField(sched.buf(i), m, 0, sched.start(i));
+      timeslicesOf[i] = schedstatField(sched.buf(i), m, 2, sched.start(i));
+    }
     const stats = this.files.readAll(
       listed.map((r) => r.statPath),
       STAT_SLOT,
@@ -157,9 +166,8 @@ export class ProcCollector implements Collector {
       r.rss = st.rss;
       r.minflt = st.minflt;
       r.majflt = st.majflt;
-      const m = sched ? sched.len(i) : -1;
-      const runNs = sched && m > 0 ? schedstatField(sched.buf(i), m, 0, sched.start(i)) : -1;
-      const timeslices = sched && m > 0 ? schedstatField(sched.buf(i), m, 2, sched.start(i)) : -1;
+      const runNs = runNsOf[i]!;
+      const timeslices = timeslicesOf[i]!;
       // runNs 0: a kernel that does not keep schedstat (no schedstats, no delay accounting).
       if (runNs <= 0 || runNs !== r.runNs || timeslices !== r.timeslices) needStatus.push({ r, runNs, timeslices });
       r.seen = scrape;

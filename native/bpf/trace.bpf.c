@@ -34,6 +34,7 @@
 #define CAP_STRUCT_INOUT 15
 #define CAP_ARGC 16
 #define CAP_BUF_OUT_ARG 17
+#define CAP_RECORDS_OUT 21
 #define CAP_PATH_OUT 22
 #define CAP_ARG_EXIT 25
 #define CAP_ARRAY_INOUT_ARG 26
@@ -257,6 +258,53 @@ static __always_inline void cap_value(struct call *c, int arg, __u32 kind, __u64
 	cap_close(c, h, 8);
 }
 
+struct records_ctx {
+	__u64 addr;
+	__u64 len;
+	__u32 lenoff;
+	__u32 at;
+	__u32 count;
+	__u32 fault;
+};
+
+/* One record per call (bpf_loop): its u16 length at lenoff; a zero length ends the walk. */
+static long record_step(__u32 i, struct records_ctx *x)
+{
+	__u16 reclen = 0;
+	if ((__u64)x->at + x->lenoff + 2 > x->len)
+		return 1;
+	if (bpf_probe_read_user(&reclen, 2, (void *)(x->addr + x->at + x->lenoff)) < 0) {
+		x->fault = 1;
+		return 1;
+	}
+	x->count++;
+	if (!reclen)
+		return 1;
+	x->at += reclen;
+	return 0;
+}
+
+/* CAP_RECORDS_OUT (getdents): a u32 count of the records in the ret bytes the call wrote, as
+ * tracer.c counts them. Read at the exit, where the pages the kernel just wrote are mapped. */
+static __always_inline void cap_records(struct call *c, int arg, __u64 addr, __u64 len, __u32 lenoff)
+{
+	struct cap_hdr *h = cap_open(c, arg, CAP_RECORDS_OUT, F_EXIT);
+	struct records_ctx x = {.addr = addr, .len = len, .lenoff = lenoff};
+	__u32 off;
+	if (!h)
+		return;
+	bpf_loop(1 << 16, record_step, &x, 0);
+	if (x.fault || x.at + x.lenoff + 2 <= len) { /* unreadable, or more records than the loop walks */
+		h->flags |= F_FAULT;
+		cap_close(c, h, 0);
+		return;
+	}
+	off = c->len + sizeof(*h);
+	BOUND(off, 2047);
+	*(__u32 *)&c->data[off] = x.count;
+	cap_close(c, h, 4);
+}
+
 struct argv_ctx {
 	struct call *c;
 	__u64 addr;
@@ -336,7 +384,8 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		}
 		at_exit = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_ARRAY_OUT_RET ||
 			  kind == CAP_ARRAY_OUT_ARG || kind == CAP_SOCKADDR_OUT || kind == CAP_BUF_OUT_ARG ||
-			  kind == CAP_PATH_OUT || kind == CAP_ARG_EXIT || kind == CAP_BUF_OUT_LENP;
+			  kind == CAP_PATH_OUT || kind == CAP_ARG_EXIT || kind == CAP_BUF_OUT_LENP ||
+			  kind == CAP_RECORDS_OUT;
 		if (kind == CAP_STRUCT_INOUT || kind == CAP_ARRAY_INOUT_ARG)
 			at_exit = exit;
 		if (at_exit != exit || (exit && ret < 0))
@@ -351,6 +400,9 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 			break;
 		case CAP_ARG_EXIT:
 			cap_value(c, i, kind, addr);
+			break;
+		case CAP_RECORDS_OUT:
+			cap_records(c, i, addr, (__u64)ret, size);
 			break;
 		case CAP_BUF_OUT_LENP: {
 			__s32 len = 0;

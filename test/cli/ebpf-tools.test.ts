@@ -219,6 +219,29 @@ int main(int argc, char **argv) {
     }
   });
 
+  it('trace --ebpf: getdents64 counts the entries the call wrote, as strace does', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    // A directory of 700 entries: more than one getdents64 call with a small buffer (find reads
+    // 32 KiB at a time; ls -f reads everything).
+    const dir = mkdtempSync(join(tmpdir(), 'oslens-dents-'));
+    try {
+      for (let i = 0; i < 700; i++) closeSync(openSync(join(dir, `entry-with-a-longish-name-${i}`), 'w'));
+      const argv = ['ls', '-f', dir];
+      const r = oslens(['trace', '--ebpf', '-e', 'trace=getdents64', '--', ...argv]);
+      expect(r.status, r.stderr).toBe(0);
+      const s = spawnSync('strace', ['-e', 'trace=getdents64', ...argv], { encoding: 'utf8' });
+      const lines = (t: string) =>
+        t
+          .split('\n')
+          .filter((l) => l.startsWith('getdents64('))
+          .map((l) => l.replace(/0x[0-9a-f]+/, 'ADDR').replace(/\s+= /, ' = '));
+      expect(lines(r.stderr)).toEqual(lines(s.stderr));
+      expect(lines(r.stderr).join('\n')).toMatch(/\/\* [1-9]\d* entries \*\//);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Ctrl-C prints the final report and leaves no BPF program loaded', async ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     // Programs of the previous tests may still be on their way out (released after RCU-tasks).

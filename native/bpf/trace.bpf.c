@@ -36,6 +36,7 @@
 #define CAP_BUF_OUT_ARG 17
 #define CAP_RECORDS_OUT 21
 #define CAP_PATH_OUT 22
+#define CAP_STACK_IN 29
 #define CAP_ARG_EXIT 25
 #define CAP_ARRAY_INOUT_ARG 26
 #define CAP_BUF_OUT_LENP 33
@@ -74,8 +75,10 @@ struct call {
 	__u32 ncap;
 	__u32 len; /* bytes used in data */
 	__u8 data[DATA_LEN + SLACK];
-	/* Not sent (after data): the arguments whose string could not be read at entry. */
+	/* Not sent (after data): the arguments whose string could not be read at entry, and the
+	 * user stack pointer at entry (CAP_STACK_IN: rt_sigreturn's frame). */
 	__u32 refetch;
+	__u64 sp;
 };
 
 #define CALL_HEAD __builtin_offsetof(struct call, data)
@@ -373,6 +376,12 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		__u32 spec = row->spec[i], kind = spec & 0xff, ref = (spec >> 8) & 0xff, size = spec >> 16;
 		__u64 addr = c->args[i], n;
 		int at_exit;
+		/* rt_sigreturn: the signal frame on the user stack, whatever the argument registers hold. */
+		if (kind == CAP_STACK_IN) {
+			if (!exit)
+				cap_bytes(c, i, kind, 0, c->sp + 8ull * ref, size);
+			continue;
+		}
 		if (kind == 0 || addr == 0)
 			continue;
 		/* A string unreadable at entry, read again at the exit, even of a failed call (an
@@ -496,6 +505,7 @@ int BPF_PROG(trace_enter, struct pt_regs *regs, long id)
 	c->args[3] = regs->r10;
 	c->args[4] = regs->r8;
 	c->args[5] = regs->r9;
+	c->sp = regs->sp;
 	c->ncap = 0;
 	c->len = 0;
 	c->refetch = 0;

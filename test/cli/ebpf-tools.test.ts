@@ -242,6 +242,37 @@ int main(int argc, char **argv) {
     }
   });
 
+  it('trace --ebpf: rt_sigreturn shows the mask its signal frame restores, as strace does', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const prog = compileC(
+      'ebpf-sigreturn',
+      `#include <signal.h>
+static void on(int s) { (void)s; }
+int main(void) {
+  sigset_t m;
+  signal(SIGUSR1, on);
+  sigemptyset(&m);
+  sigaddset(&m, SIGUSR2);
+  sigaddset(&m, SIGRTMIN + 3);
+  sigprocmask(SIG_BLOCK, &m, 0);
+  raise(SIGUSR1);
+  return 0;
+}
+`,
+    );
+    try {
+      const r = oslens(['trace', '--ebpf', '-e', 'trace=rt_sigreturn', '--', prog.bin]);
+      expect(r.status, r.stderr).toBe(0);
+      const s = spawnSync('strace', ['-e', 'trace=rt_sigreturn', prog.bin], { encoding: 'utf8' });
+      const line = (t: string) => t.split('\n').find((l) => l.startsWith('rt_sigreturn('));
+      expect(line(r.stderr)).toBe(line(s.stderr));
+      // glibc keeps signals 32 and 33: SIGRTMIN + 3 is signal 37, the kernel's RT_5.
+      expect(line(r.stderr)).toMatch(/^rt_sigreturn\(\{mask=\[USR2 RT_5\]\}\)/);
+    } finally {
+      prog.remove();
+    }
+  });
+
   it('Ctrl-C prints the final report and leaves no BPF program loaded', async ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     // Programs of the previous tests may still be on their way out (released after RCU-tasks).

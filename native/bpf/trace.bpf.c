@@ -37,6 +37,7 @@
 #define CAP_RECORDS_OUT 21
 #define CAP_PATH_OUT 22
 #define CAP_STACK_IN 29
+#define CAP_PTR_FIELD_OUT 30
 #define CAP_ARG_EXIT 25
 #define CAP_ARRAY_INOUT_ARG 26
 #define CAP_BUF_OUT_LENP 33
@@ -380,6 +381,15 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		if (kind == CAP_STACK_IN) {
 			if (!exit)
 				cap_bytes(c, i, kind, 0, c->sp + 8ull * ref, size);
+			continue;
+		}
+		/* clone3's *parent_tid / *pidfd: a pointer in the struct at arg[ref], in a slot the call
+		 * does not use (so whatever that register holds). */
+		if (kind == CAP_PTR_FIELD_OUT) {
+			__u64 p = 0;
+			if (exit && ret >= 0 &&
+			    bpf_probe_read_user(&p, 8, (void *)(arg_at(c, ref) + 8ull * (size & 0xff))) == 0 && p)
+				cap_bytes(c, i, kind, F_EXIT, p, size >> 8);
 			continue;
 		}
 		if (kind == 0 || addr == 0)

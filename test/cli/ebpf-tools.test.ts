@@ -273,6 +273,48 @@ int main(void) {
     }
   });
 
+  it('trace --ebpf: clone3 of a thread shows the parent_tid the kernel wrote, as strace does', ({ skip }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    const prog = compileC(
+      'ebpf-clone3',
+      // The thread waits for main: its exit clears *parent_tid (CLONE_CHILD_CLEARTID, the same
+      // word), so a thread already gone would show [0] to a tracer that reads it late.
+      `#include <pthread.h>
+#include <unistd.h>
+static int gate[2];
+static void *run(void *arg) {
+  char c;
+  return read(gate[0], &c, 1) == 1 ? arg : 0;
+}
+int main(void) {
+  pthread_t t;
+  if (pipe(gate) || pthread_create(&t, 0, run, 0)) return 1;
+  if (write(gate[1], "x", 1) != 1) return 1;
+  return pthread_join(t, 0);
+}
+`,
+      ['-pthread'],
+    );
+    try {
+      const r = oslens(['trace', '--ebpf', '-e', 'trace=clone3', '--', prog.bin]);
+      expect(r.status, r.stderr).toBe(0);
+      const s = spawnSync('strace', ['-e', 'trace=clone3', prog.bin], { encoding: 'utf8' });
+      // Addresses and tids differ from run to run; the tid in => {parent_tid=[N]} is the return value.
+      const line = (t: string) => {
+        const l = t.split('\n').find((x) => x.startsWith('clone3(')) ?? '';
+        const tid = /= (\d+)$/.exec(l)?.[1];
+        return l
+          .replace(/0x[0-9a-f]+/g, 'ADDR')
+          .replaceAll(`[${tid}]`, '[TID]')
+          .replace(/= \d+$/, '= TID');
+      };
+      expect(line(r.stderr)).toBe(line(s.stderr));
+      expect(line(r.stderr)).toContain('=> {parent_tid=[TID]}');
+    } finally {
+      prog.remove();
+    }
+  });
+
   it('Ctrl-C prints the final report and leaves no BPF program loaded', async ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     // Programs of the previous tests may still be on their way out (released after RCU-tasks).

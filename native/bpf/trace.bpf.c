@@ -269,21 +269,26 @@ struct records_ctx {
 	__u32 at;
 	__u32 count;
 	__u32 fault;
+	__u32 done; /* the walk reached the end of the bytes, or a zero length (as tracer.c stops) */
 };
 
 /* One record per call (bpf_loop): its u16 length at lenoff; a zero length ends the walk. */
 static long record_step(__u32 i, struct records_ctx *x)
 {
 	__u16 reclen = 0;
-	if ((__u64)x->at + x->lenoff + 2 > x->len)
+	if ((__u64)x->at + x->lenoff + 2 > x->len) {
+		x->done = 1;
 		return 1;
+	}
 	if (bpf_probe_read_user(&reclen, 2, (void *)(x->addr + x->at + x->lenoff)) < 0) {
 		x->fault = 1;
 		return 1;
 	}
 	x->count++;
-	if (!reclen)
+	if (!reclen) {
+		x->done = 1;
 		return 1;
+	}
 	x->at += reclen;
 	return 0;
 }
@@ -298,7 +303,7 @@ static __always_inline void cap_records(struct call *c, int arg, __u64 addr, __u
 	if (!h)
 		return;
 	bpf_loop(1 << 16, record_step, &x, 0);
-	if (x.fault || x.at + x.lenoff + 2 <= len) { /* unreadable, or more records than the loop walks */
+	if (x.fault || !x.done) { /* unreadable, or more records than the loop walks */
 		h->flags |= F_FAULT;
 		cap_close(c, h, 0);
 		return;
@@ -369,6 +374,56 @@ static __always_inline void cap_argv(struct call *c, int arg, __u32 kind, __u64 
 	cap_close(c, h, (x.at - start) & (DATA_LEN - 1));
 }
 
+/* Bytes an output argument's kind lets the call write at its address; ~0 when it cannot be told
+ * here (iovecs, msghdrs...: anywhere); 0 for inputs and non-memory kinds. */
+static __always_inline __u64 written_len(struct call *c, __u32 kind, __u32 ref, __u32 size, __s64 ret)
+{
+	__u64 r = ret > 0 ? (__u64)ret : 0;
+	switch (kind) {
+	case CAP_BUF_OUT_RET:
+	case CAP_RECORDS_OUT:
+	case CAP_PATH_OUT:
+		return r;
+	case CAP_STRUCT_OUT:
+	case CAP_STRUCT_INOUT:
+	case CAP_SOCKADDR_OUT:
+	case 31: /* CAP_STRUCT_OUT_ANY */
+		return size;
+	case CAP_ARRAY_OUT_RET:
+		return r * size;
+	case CAP_BUF_OUT_ARG:
+		return arg_at(c, ref);
+	case CAP_ARRAY_OUT_ARG:
+	case CAP_ARRAY_INOUT_ARG:
+		return arg_at(c, ref) * size;
+	case 0: case CAP_PATH: case CAP_STR: case CAP_BUFIN: case CAP_STRUCT_IN: case CAP_ARGV:
+	case 8: /* iovecs in */ case CAP_ARRAY_IN: case CAP_RAW_IN: case CAP_ARGC: case 18: case 19:
+	case CAP_ARG_EXIT: case 27: case 28: case CAP_STACK_IN: case 34: case 37:
+		return 0;
+	default:
+		return ~0ull;
+	}
+}
+
+/* Whether the call may have written over the string at addr (readlink(p, p, n), a getxattr whose
+ * value buffer is its name...): then what the memory holds at the exit is not the argument, and
+ * the re-read is not done (the address is shown, as before). */
+static __always_inline int written_over(struct call *c, struct captab_row *row, __u64 addr, __s64 ret)
+{
+#pragma unroll
+	for (int j = 0; j < 6; j++) {
+		__u32 spec = row->spec[j];
+		__u64 b = c->args[j], len = written_len(c, spec & 0xff, (spec >> 8) & 0xff, spec >> 16, ret);
+		if (!len || !b)
+			continue;
+		if (len > (1ull << 40))
+			len = 1ull << 40;
+		if (addr < b + len && b < addr + CAP_LEN)
+			return 1;
+	}
+	return 0;
+}
+
 static __always_inline void capture(struct call *c, struct captab_row *row, int exit, __s64 ret)
 {
 	__u32 strsize = cfg.strsize > CAP_LEN ? CAP_LEN : cfg.strsize;
@@ -395,10 +450,12 @@ static __always_inline void capture(struct call *c, struct captab_row *row, int 
 		if (kind == 0 || addr == 0)
 			continue;
 		/* A string unreadable at entry, read again at the exit, even of a failed call (an
-		 * ENOENT path was copied in too). Not after execve: its memory is the new program's. */
+		 * ENOENT path was copied in too). Not after execve (its memory is the new program's),
+		 * nor where the call may have written over it. */
 		if (exit && (c->refetch & (1u << i)) && (kind == CAP_PATH || kind == CAP_STR) &&
 		    c->nr != 59 && c->nr != 322) {
-			cap_string(c, i, kind, F_EXIT, addr);
+			if (!written_over(c, row, addr, ret))
+				cap_string(c, i, kind, F_EXIT, addr);
 			continue;
 		}
 		at_exit = kind == CAP_BUF_OUT_RET || kind == CAP_STRUCT_OUT || kind == CAP_ARRAY_OUT_RET ||

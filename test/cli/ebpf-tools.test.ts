@@ -219,6 +219,31 @@ int main(int argc, char **argv) {
     }
   });
 
+  it('trace --ebpf: a cold path the call writes over is shown as its address, never as what the call wrote', ({
+    skip,
+  }) => {
+    if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
+    // readlink(p, p, n): the path's page is not mapped at entry, and at the exit it holds the
+    // link's target. Re-reading it there would print a path the program never passed.
+    const prog = compileC(
+      'ebpf-readlink-alias',
+      `#include <unistd.h>
+static struct { char pad[1 << 22]; char buf[4096]; } s = {{1}, "/proc/self/exe"};
+int main(void) { return readlink(s.buf, s.buf + 0, sizeof s.buf - 1) < 0; }
+`,
+      ['-Wno-restrict'],
+    );
+    try {
+      const r = oslens(['trace', '--ebpf', '-s', '200', '-e', 'trace=readlink', '--', prog.bin]);
+      expect(r.status, r.stderr).toBe(0);
+      const line = r.stderr.split('\n').find((l) => l.startsWith('readlink(')) ?? '';
+      expect(line).toMatch(/^readlink\((0x[0-9a-f]+|"\/proc\/self\/exe"), "/);
+      expect(line).toContain(`"${prog.bin}"`);
+    } finally {
+      prog.remove();
+    }
+  });
+
   it('trace --ebpf: getdents64 counts the entries the call wrote, as strace does', ({ skip }) => {
     if (!ROOT) skipUnlessCapable(skip, 'eBPF needs root');
     // A directory of 700 entries: more than one getdents64 call with a small buffer (find reads

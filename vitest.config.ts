@@ -12,5 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     // Runs remembered by `oslens bench` go to a scratch home, not the user's ~/.oslens.
     env: { OSLENS_HOME: join(tmpdir(), `oslens-test-home-${process.pid}`) },
+    // ... and removed when the run ends.
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

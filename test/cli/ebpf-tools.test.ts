@@ -15,6 +15,14 @@ import { compileC } from '../helpers/cc.js';
 const ROOT = process.getuid?.() === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `trace --ebpf -e trace=FILTER -- ARGV` (which must exit 0) and `strace -e trace=FILTER ARGV`: their traces. */
+function besideStrace(filter: string, argv: string[]): { mine: string; strace: string } {
+  const r = oslens(['trace', '--ebpf', '-e', `trace=${filter}`, '--', ...argv]);
+  expect(r.status, r.stderr).toBe(0);
+  const s = spawnSync('strace', ['-e', `trace=${filter}`, ...argv], { encoding: 'utf8' });
+  return { mine: r.stderr, strace: s.stderr };
+}
+
 /** Starts `oslens ARGS` in the background, collecting stdout. */
 function background(args: string[]): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
   const child = spawn(process.execPath, [OSLENS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -205,14 +213,12 @@ int main(int argc, char **argv) {
     );
     const dir = mkdtempSync(join(tmpdir(), 'oslens-cold-'));
     try {
-      const r = oslens(['trace', '--ebpf', '-e', 'trace=openat,newfstatat,stat', '--', prog.bin, dir]);
-      expect(r.status, r.stderr).toBe(0);
-      const s = spawnSync('strace', ['-e', 'trace=openat,newfstatat,stat', prog.bin, dir], { encoding: 'utf8' });
+      const t = besideStrace('openat,newfstatat,stat', [prog.bin, dir]);
       const mine = (text: string) =>
         text.split('\n').filter((l) => /oslens-cold|"\/etc(\/hostname)?"/.test(l) && !l.includes(dir));
-      expect(mine(r.stderr)).toEqual(mine(s.stderr));
-      expect(mine(r.stderr)).toHaveLength(3);
-      expect(r.stderr).not.toMatch(/openat\(AT_FDCWD, 0x/);
+      expect(mine(t.mine)).toEqual(mine(t.strace));
+      expect(mine(t.mine)).toHaveLength(3);
+      expect(t.mine).not.toMatch(/openat\(AT_FDCWD, 0x/);
     } finally {
       prog.remove();
       rmSync(dir, { recursive: true, force: true });
@@ -252,16 +258,14 @@ int main(void) { return readlink(s.buf, s.buf + 0, sizeof s.buf - 1) < 0; }
     try {
       for (let i = 0; i < 700; i++) closeSync(openSync(join(dir, `entry-with-a-longish-name-${i}`), 'w'));
       const argv = ['ls', '-f', dir];
-      const r = oslens(['trace', '--ebpf', '-e', 'trace=getdents64', '--', ...argv]);
-      expect(r.status, r.stderr).toBe(0);
-      const s = spawnSync('strace', ['-e', 'trace=getdents64', ...argv], { encoding: 'utf8' });
+      const t = besideStrace('getdents64', argv);
       const lines = (t: string) =>
         t
           .split('\n')
           .filter((l) => l.startsWith('getdents64('))
           .map((l) => l.replace(/0x[0-9a-f]+/, 'ADDR').replace(/\s+= /, ' = '));
-      expect(lines(r.stderr)).toEqual(lines(s.stderr));
-      expect(lines(r.stderr).join('\n')).toMatch(/\/\* [1-9]\d* entries \*\//);
+      expect(lines(t.mine)).toEqual(lines(t.strace));
+      expect(lines(t.mine).join('\n')).toMatch(/\/\* [1-9]\d* entries \*\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -286,13 +290,11 @@ int main(void) {
 `,
     );
     try {
-      const r = oslens(['trace', '--ebpf', '-e', 'trace=rt_sigreturn', '--', prog.bin]);
-      expect(r.status, r.stderr).toBe(0);
-      const s = spawnSync('strace', ['-e', 'trace=rt_sigreturn', prog.bin], { encoding: 'utf8' });
+      const t = besideStrace('rt_sigreturn', [prog.bin]);
       const line = (t: string) => t.split('\n').find((l) => l.startsWith('rt_sigreturn('));
-      expect(line(r.stderr)).toBe(line(s.stderr));
+      expect(line(t.mine)).toBe(line(t.strace));
       // glibc keeps signals 32 and 33: SIGRTMIN + 3 is signal 37, the kernel's RT_5.
-      expect(line(r.stderr)).toMatch(/^rt_sigreturn\(\{mask=\[USR2 RT_5\]\}\)/);
+      expect(line(t.mine)).toMatch(/^rt_sigreturn\(\{mask=\[USR2 RT_5\]\}\)/);
     } finally {
       prog.remove();
     }
@@ -321,9 +323,7 @@ int main(void) {
       ['-pthread'],
     );
     try {
-      const r = oslens(['trace', '--ebpf', '-e', 'trace=clone3', '--', prog.bin]);
-      expect(r.status, r.stderr).toBe(0);
-      const s = spawnSync('strace', ['-e', 'trace=clone3', prog.bin], { encoding: 'utf8' });
+      const t = besideStrace('clone3', [prog.bin]);
       // Addresses and tids differ from run to run; the tid in => {parent_tid=[N]} is the return value.
       const line = (t: string) => {
         const l = t.split('\n').find((x) => x.startsWith('clone3(')) ?? '';
@@ -333,8 +333,8 @@ int main(void) {
           .replaceAll(`[${tid}]`, '[TID]')
           .replace(/= \d+$/, '= TID');
       };
-      expect(line(r.stderr)).toBe(line(s.stderr));
-      expect(line(r.stderr)).toContain('=> {parent_tid=[TID]}');
+      expect(line(t.mine)).toBe(line(t.strace));
+      expect(line(t.mine)).toContain('=> {parent_tid=[TID]}');
     } finally {
       prog.remove();
     }

@@ -61,6 +61,14 @@ if (!has('strace')) {
   console.error('bench:fidelity: strace is not installed (apt-get install strace)');
   process.exit(1);
 }
+if (opts.ebpf) {
+  // Without the capability every run would score 0 with no reason given: ask oslens once.
+  const probe = spawnSync(opts.oslens, ['trace', '--ebpf', '-e', 'trace=getpid', '--', 'true'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    console.error(`bench:fidelity: --ebpf: ${probe.stderr.trim().split('\n')[0] || `exit ${probe.status}`}`);
+    process.exit(1);
+  }
+}
 const scratch = mkdtempSync(join(tmpdir(), 'oslens-fidelity-'));
 const cleanup = () => rmSync(scratch, { recursive: true, force: true });
 process.on('SIGINT', () => {
